@@ -24,7 +24,8 @@ extern "C" {
 
 /* ---- Data types ------------------------------------------------------------------------- */
 
-/* Module system instance */
+/* Module system instance. Opaque: like a handle, the reference implementation hands out a
+ * validated token, not the address of its state (SPEC 1.3, 2.4). */
 typedef struct module_system_t module_system_t;
 
 /* Module handle for loaded modules. Opaque: the reference implementation encodes a table slot

@@ -1,0 +1,356 @@
+/*
+ * bench_main.c — coremod-bench: options, set-up, and the run of the selected families.
+ *
+ * The runner measures and writes raw samples (schema coremod-bench/1); it draws no conclusion. Its
+ * exit status says only whether it could run: 0 results written (operations may still carry the
+ * candidate's errors), 2 it could not run (bad option, candidate library not loadable, fixture
+ * missing, results not writable).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench_candidate.h"
+#include "bench_context.h"
+#include "bench_copies.h"
+#include "bench_json.h"
+#include "bench_report.h"
+#include "bench_timer.h"
+
+#ifndef COREMOD_BENCH_FIXTURES_DIR
+#error "COREMOD_BENCH_FIXTURES_DIR must name the fixtures build directory (set by perf/meson.build)"
+#endif
+
+#define EXIT_CANNOT_RUN 2
+
+#define FIXTURE_MODULE "modules/example_module.so"
+#define FIXTURE_SYMBOL "example_function"
+
+/* Counts: a default run stays around a minute on a 2-core VM, --quick a few seconds. */
+#define DEFAULT_SAMPLES 1000
+#define DEFAULT_WARMUP 50
+#define QUICK_SAMPLES 30
+#define QUICK_WARMUP 5
+#define SCALE_MODULES 1000
+#define SCALE_SAMPLES 5
+#define SCALE_WARMUP 1
+#define QUICK_SCALE_MODULES 100
+#define QUICK_SCALE_SAMPLES 1
+#define QUICK_SCALE_WARMUP 0
+#define CONCURRENT_THREADS 4
+#define MAX_COUNT 1000000
+
+typedef struct {
+    const char* names[2];   /* operation names that select the family (--only) */
+    void (*run)(const bench_context_t* ctx);
+    bool needs_copies;
+} family_t;
+
+static const family_t families[] = {
+    {{"module_system_init", NULL}, bench_family_system_init, false},
+    {{"module_load", NULL}, bench_family_load, true},
+    {{"module_unload", NULL}, bench_family_unload, true},
+    {{"module_get_symbol", "module_get_symbol_cold"}, bench_family_symbol, true},
+    {{"memory_per_module", NULL}, bench_family_memory, true},
+    {{"concurrent_modules", NULL}, bench_family_concurrent, true},
+};
+#define FAMILY_COUNT (sizeof(families) / sizeof(families[0]))
+
+typedef struct {
+    const char* impl;
+    const char* fixtures;
+    const char* out;
+    long samples;   /* -1: not given */
+    long warmup;    /* -1: not given */
+    bool quick;
+    bool selected[FAMILY_COUNT];
+} options_t;
+
+static void usage(FILE* to)
+{
+    fprintf(to,
+            "usage: coremod-bench [options]\n"
+            "\n"
+            "Measures the core Module System API of a candidate implementation and writes raw\n"
+            "samples as JSON (schema " BENCH_SCHEMA "). Verdicts are made by `coremod`, not here.\n"
+            "\n"
+            "  --impl PATH        candidate shared library (default: $" CANDIDATE_ENV ")\n"
+            "  --fixtures DIR     fixtures build directory holding " FIXTURE_MODULE "\n"
+            "                     (default: $COREMOD_FIXTURES_DIR, else " COREMOD_BENCH_FIXTURES_DIR ")\n"
+            "  --out FILE         results file; '-' is standard output (default: -)\n"
+            "  --samples N        kept samples per timed operation (default %d; --quick: %d)\n"
+            "  --warmup N         discarded iterations before them (default %d; --quick: %d)\n"
+            "  --only NAME[,NAME] measure only these operations: module_system_init, module_load,\n"
+            "                     module_unload, module_get_symbol, module_get_symbol_cold (these two\n"
+            "                     are measured together), memory_per_module, concurrent_modules\n"
+            "  --quick            small counts for tests: also %d instead of %d modules and %d run(s)\n"
+            "                     instead of %d for memory_per_module and concurrent_modules\n"
+            "                     (too few modules for their gates)\n"
+            "  --help             this text\n"
+            "\n"
+            "Exit status: 0 results written (operations may record the candidate's errors);\n"
+            "2 the runner could not run.\n",
+            DEFAULT_SAMPLES, QUICK_SAMPLES, DEFAULT_WARMUP, QUICK_WARMUP, QUICK_SCALE_MODULES,
+            SCALE_MODULES, QUICK_SCALE_SAMPLES, SCALE_SAMPLES);
+}
+
+static bool parse_count(const char* text, long minimum, long* value)
+{
+    char* end = NULL;
+    errno = 0;
+    long parsed = strtol(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || parsed < minimum || parsed > MAX_COUNT) {
+        return false;
+    }
+    *value = parsed;
+    return true;
+}
+
+/* Marks the families named in a comma-separated list; false on an unknown name. */
+static bool select_families(options_t* options, const char* list)
+{
+    char* copy = strdup(list);
+    if (copy == NULL) {
+        return false;
+    }
+    bool ok = true;
+    char* saved = NULL;
+    for (char* name = strtok_r(copy, ",", &saved); name != NULL; name = strtok_r(NULL, ",", &saved)) {
+        bool known = false;
+        for (size_t f = 0; f < FAMILY_COUNT; f++) {
+            for (size_t n = 0; n < 2 && families[f].names[n] != NULL; n++) {
+                if (strcmp(name, families[f].names[n]) == 0) {
+                    options->selected[f] = true;
+                    known = true;
+                }
+            }
+        }
+        if (!known) {
+            fprintf(stderr, "coremod-bench: unknown operation '%s' in --only (see --help)\n", name);
+            ok = false;
+        }
+    }
+    free(copy);
+    return ok;
+}
+
+#define GO_ON (-1)
+
+/* Returns GO_ON to run, EXIT_SUCCESS after --help, EXIT_CANNOT_RUN on a bad option. */
+static int parse_options(int argc, char** argv, options_t* options)
+{
+    enum { OPT_IMPL = 256, OPT_FIXTURES, OPT_OUT, OPT_SAMPLES, OPT_WARMUP, OPT_ONLY, OPT_QUICK, OPT_HELP };
+    static const struct option longs[] = {
+        {"impl", required_argument, NULL, OPT_IMPL},
+        {"fixtures", required_argument, NULL, OPT_FIXTURES},
+        {"out", required_argument, NULL, OPT_OUT},
+        {"samples", required_argument, NULL, OPT_SAMPLES},
+        {"warmup", required_argument, NULL, OPT_WARMUP},
+        {"only", required_argument, NULL, OPT_ONLY},
+        {"quick", no_argument, NULL, OPT_QUICK},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    *options = (options_t){.out = "-", .samples = -1, .warmup = -1};
+    bool any_selected = false;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        switch (opt) {
+        case OPT_IMPL: options->impl = optarg; break;
+        case OPT_FIXTURES: options->fixtures = optarg; break;
+        case OPT_OUT: options->out = optarg; break;
+        case OPT_QUICK: options->quick = true; break;
+        case OPT_HELP: usage(stdout); return EXIT_SUCCESS;
+        case OPT_SAMPLES:
+            if (!parse_count(optarg, 1, &options->samples)) {
+                fprintf(stderr, "coremod-bench: --samples needs a whole number 1..%d\n", MAX_COUNT);
+                return EXIT_CANNOT_RUN;
+            }
+            break;
+        case OPT_WARMUP:
+            if (!parse_count(optarg, 0, &options->warmup)) {
+                fprintf(stderr, "coremod-bench: --warmup needs a whole number 0..%d\n", MAX_COUNT);
+                return EXIT_CANNOT_RUN;
+            }
+            break;
+        case OPT_ONLY:
+            if (!select_families(options, optarg)) {
+                return EXIT_CANNOT_RUN;
+            }
+            any_selected = true;
+            break;
+        default: usage(stderr); return EXIT_CANNOT_RUN;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "coremod-bench: unexpected argument '%s' (see --help)\n", argv[optind]);
+        return EXIT_CANNOT_RUN;
+    }
+    for (size_t f = 0; f < FAMILY_COUNT && !any_selected; f++) {
+        options->selected[f] = true;
+    }
+    return GO_ON;
+}
+
+static void write_header(bench_json_t* json, const candidate_api_t* api, const char* fixtures,
+                         bool quick)
+{
+    bench_json_begin_object(json);
+    bench_json_key(json, "schema");
+    bench_json_string(json, BENCH_SCHEMA);
+    /* The absolute path, so that the reader hashes and names the very file that was measured. */
+    char* absolute = realpath(api->path, NULL);
+    bench_json_key(json, "candidate");
+    bench_json_string(json, absolute != NULL ? absolute : api->path);
+    free(absolute);
+    bench_json_key(json, "fixtures");
+    bench_json_string(json, fixtures);
+    bench_json_key(json, "quick");
+    bench_json_bool(json, quick);
+    bench_json_key(json, "timer");
+    bench_json_begin_object(json);
+    bench_json_key(json, "source");
+    bench_json_string(json, bench_timer_source());
+    bench_json_key(json, "resolution_ns");
+    bench_json_uint(json, bench_timer_resolution_ns());
+    bench_json_key(json, "overhead_ns");
+    bench_json_uint(json, bench_timer_overhead_ns());
+    bench_json_end_object(json);
+    bench_json_key(json, "operations");
+    bench_json_begin_array(json);
+}
+
+/* Writes the finished results to `path` ('-': stdout); a file is replaced atomically, so a reader
+ * never sees half a results file. */
+static bool save_results(const char* path, const char* text, size_t size)
+{
+    if (strcmp(path, "-") == 0) {
+        return fwrite(text, 1, size, stdout) == size && fflush(stdout) == 0;
+    }
+    size_t length = strlen(path) + 32;
+    char* temporary = malloc(length);
+    if (temporary == NULL) {
+        return false;
+    }
+    snprintf(temporary, length, "%s.tmp.%ld", path, (long)getpid());
+    FILE* out = fopen(temporary, "w");
+    bool ok = out != NULL && fwrite(text, 1, size, out) == size;
+    ok = (out != NULL && fclose(out) == 0) && ok;
+    ok = ok && rename(temporary, path) == 0;
+    if (!ok) {
+        fprintf(stderr, "coremod-bench: cannot write %s: %s\n", path, strerror(errno));
+        unlink(temporary);
+    }
+    free(temporary);
+    return ok;
+}
+
+static bool any_needs_copies(const options_t* options)
+{
+    for (size_t f = 0; f < FAMILY_COUNT; f++) {
+        if (options->selected[f] && families[f].needs_copies) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void run_families(const options_t* options, const bench_context_t* ctx)
+{
+    for (size_t f = 0; f < FAMILY_COUNT; f++) {
+        if (!options->selected[f]) {
+            continue;
+        }
+        fprintf(stderr, "coremod-bench: %s ...", families[f].names[0]);
+        uint64_t start = bench_timer_now_ns();
+        families[f].run(ctx);
+        fprintf(stderr, " %.2f s\n", (double)(bench_timer_now_ns() - start) / 1e9);
+    }
+}
+
+/* Everything after option parsing; returns the exit status. */
+static int run(const options_t* options)
+{
+    const char* fixtures = options->fixtures;
+    if (fixtures == NULL) {
+        fixtures = getenv("COREMOD_FIXTURES_DIR");
+    }
+    if (fixtures == NULL || fixtures[0] == '\0') {
+        fixtures = COREMOD_BENCH_FIXTURES_DIR;
+    }
+    char module_path[4096];
+    int n = snprintf(module_path, sizeof(module_path), "%s/%s", fixtures, FIXTURE_MODULE);
+    if (n < 0 || (size_t)n >= sizeof(module_path) || access(module_path, R_OK) != 0) {
+        fprintf(stderr, "coremod-bench: fixture %s/%s not found: build the fixtures first\n", fixtures,
+                FIXTURE_MODULE);
+        return EXIT_CANNOT_RUN;
+    }
+    static candidate_api_t api;
+    char err[4096 + 256];
+    if (!candidate_bind(&api, options->impl, err, sizeof(err))) {
+        fprintf(stderr, "coremod-bench: %s\n", err);
+        return EXIT_CANNOT_RUN;
+    }
+    bench_context_t ctx = {
+        .api = &api,
+        .module_path = module_path,
+        .symbol_name = FIXTURE_SYMBOL,
+        .samples = (size_t)(options->samples >= 0 ? options->samples
+                                                 : (options->quick ? QUICK_SAMPLES : DEFAULT_SAMPLES)),
+        .warmup = (size_t)(options->warmup >= 0 ? options->warmup
+                                               : (options->quick ? QUICK_WARMUP : DEFAULT_WARMUP)),
+        .scale_modules = options->quick ? QUICK_SCALE_MODULES : SCALE_MODULES,
+        .scale_samples = options->quick ? QUICK_SCALE_SAMPLES : SCALE_SAMPLES,
+        .scale_warmup = options->quick ? QUICK_SCALE_WARMUP : SCALE_WARMUP,
+        .threads = CONCURRENT_THREADS,
+    };
+    bench_copies_t copies = {0};
+    if (any_needs_copies(options)) {
+        ctx.copies_per_side = bench_copies_needed(ctx.warmup, ctx.samples, ctx.scale_modules);
+        if (!bench_copies_create(&copies, module_path, 2 * ctx.copies_per_side, err, sizeof(err))) {
+            fprintf(stderr, "coremod-bench: %s\n", err);
+            candidate_unbind(&api);
+            return EXIT_CANNOT_RUN;
+        }
+        ctx.copies = &copies;
+    }
+    char* text = NULL;
+    size_t size = 0;
+    FILE* buffer = open_memstream(&text, &size);
+    bench_json_t json;
+    bench_json_init(&json, buffer);
+    ctx.json = &json;
+
+    bench_candidate_capture_errors(&api);
+    write_header(&json, &api, fixtures, options->quick);
+    run_families(options, &ctx);
+    bench_json_end_array(&json);
+    bench_json_end_object(&json);
+    bench_candidate_release_errors(&api);
+
+    bench_copies_remove(&copies);
+    /* The candidate stays mapped until the process exits, as it would in a program using it. An
+     * implementation may keep process-lifetime tables (SPEC 1.3 forbids reusing a handle value
+     * within the process lifetime); dlclose would unmap the pointers to them and make valgrind
+     * report them as lost, which is neither the runner's leak nor the candidate's. */
+    bool written = bench_json_ok(&json);
+    if (buffer != NULL && fclose(buffer) != 0) {
+        written = false;
+    }
+    if (!written) {
+        fprintf(stderr, "coremod-bench: internal error while formatting the results\n");
+    }
+    written = written && save_results(options->out, text, size);
+    free(text);
+    return written ? EXIT_SUCCESS : EXIT_CANNOT_RUN;
+}
+
+int main(int argc, char** argv)
+{
+    options_t options;
+    int status = parse_options(argc, argv, &options);
+    return status == GO_ON ? run(&options) : status;
+}
