@@ -1,0 +1,99 @@
+"""junit.xml: one testcase per conformance case and one per performance gate, for CI systems.
+
+Mapping of statuses: pass -> passed; quality_warning -> passed, with the note in system-out (JUnit
+has no "warning"); not_supported -> skipped; fail -> failure; crash, timeout -> error. Gates:
+pass -> passed; fail -> failure; skipped -> skipped.
+"""
+import re
+import xml.etree.ElementTree as ET
+
+FILE_NAME = "junit.xml"
+
+# Characters XML 1.0 does not allow, even escaped (a crash message may carry raw bytes).
+_INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _text(value):
+    return _INVALID_XML.sub("\ufffd", "" if value is None else str(value))
+
+
+def _seconds(value):
+    return f"{value:.3f}" if isinstance(value, (int, float)) else "0"
+
+
+def _properties(parent, items):
+    props = ET.SubElement(parent, "properties")
+    for name, value in items:
+        ET.SubElement(props, "property", name=name, value=_text(value))
+
+
+def _case_element(suite_el, case):
+    el = ET.SubElement(suite_el, "testcase", classname=_text(f"conformance.{case['suite']}"),
+                       name=_text(f"{case['id']}: {case['title']}"),
+                       time=_seconds(case.get("elapsed_s")))
+    status, message = case["status"], case.get("message", "")
+    detail = f"SPEC {case['clause']}: {message}" if message else f"SPEC {case['clause']}"
+    if status == "fail":
+        ET.SubElement(el, "failure", message=_text(message), type="fail").text = _text(detail)
+    elif status in ("crash", "timeout"):
+        ET.SubElement(el, "error", message=_text(message), type=status).text = _text(detail)
+    elif status == "not_supported":
+        ET.SubElement(el, "skipped", message=_text(message or "not supported"))
+    elif status == "quality_warning":
+        ET.SubElement(el, "system-out").text = _text(f"quality_warning: {message}")
+    return status
+
+
+def _gate_element(suite_el, gate):
+    clause = f" (SPEC {gate['clause']})" if gate.get("clause") else ""
+    el = ET.SubElement(suite_el, "testcase", classname="performance",
+                       name=_text(f"{gate['operation']}{clause}"), time="0")
+    if gate["status"] == "fail":
+        ET.SubElement(el, "failure", message=_text(gate["message"]), type="gate").text = \
+            _text(f"{gate['message']}\ndocument: {gate.get('document', '')}")
+    elif gate["status"] == "skipped":
+        ET.SubElement(el, "skipped", message=_text(gate["message"] or "not measured"))
+    else:
+        ET.SubElement(el, "system-out").text = _text(gate["message"])
+    return gate["status"]
+
+
+def _tally(suite_el, statuses, failure_set, error_set, skipped_set, elapsed):
+    suite_el.set("tests", str(len(statuses)))
+    suite_el.set("failures", str(sum(s in failure_set for s in statuses)))
+    suite_el.set("errors", str(sum(s in error_set for s in statuses)))
+    suite_el.set("skipped", str(sum(s in skipped_set for s in statuses)))
+    suite_el.set("time", _seconds(elapsed))
+
+
+def build_tree(cert):
+    root = ET.Element("testsuites", name="coremod certification")
+    common = [("verdict", cert["verdict"]), ("reason", cert["reason"]),
+              ("candidate", cert["candidate"]["path"]),
+              ("candidate_sha256", cert["candidate"]["sha256"]),
+              ("harness_version", cert["harness_version"]),
+              ("commit", cert["environment"].get("commit"))]
+
+    cases_el = ET.SubElement(root, "testsuite", name="conformance",
+                             timestamp=_text(cert["started_at"]))
+    _properties(cases_el, common)
+    case_statuses = [_case_element(cases_el, c) for c in cert["cases"]]
+    _tally(cases_el, case_statuses, {"fail"}, {"crash", "timeout"}, {"not_supported"},
+           (cert.get("suite") or {}).get("elapsed_s"))
+
+    gates_el = ET.SubElement(root, "testsuite", name="performance",
+                             timestamp=_text(cert["started_at"]))
+    _properties(gates_el, common + [("gates_note", cert.get("gates_note", ""))])
+    gate_statuses = [_gate_element(gates_el, g) for g in cert["gates"]]
+    _tally(gates_el, gate_statuses, {"fail"}, set(), {"skipped"},
+           (cert.get("bench") or {}).get("elapsed_s"))
+
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, str(int(cases_el.get(key)) + int(gates_el.get(key))))
+    return root
+
+
+def render(cert):
+    root = build_tree(cert)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

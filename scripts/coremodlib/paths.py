@@ -1,0 +1,52 @@
+"""Where things are: the repository, default directories, and the build outputs other parts provide.
+
+The build-output paths are the contract of docs/harness-interfaces.md ("Build outputs"); they are
+spelled once, here.
+"""
+import os
+import re
+
+SCRIPTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO_ROOT = os.path.dirname(SCRIPTS_DIR)
+
+DEFAULT_BUILD_DIR = os.path.join(REPO_ROOT, "build", "coremod")
+DEFAULT_OUT_DIR = os.path.join(REPO_ROOT, "reports", "latest")
+BUDGETS_FILE = os.path.join(REPO_ROOT, "perf", "budgets.toml")
+TESTS_DIR = os.path.join(REPO_ROOT, "tests")
+
+
+def reference_impl(build_dir):
+    """The reference implementation, the default candidate."""
+    return os.path.join(build_dir, "impl", "libcoremod.so")
+
+
+def suite_executable(build_dir):
+    return os.path.join(build_dir, "conformance", "coremod-conformance")
+
+
+def bench_executable(build_dir):
+    return os.path.join(build_dir, "perf", "coremod-bench")
+
+
+def fixtures_dir(build_dir):
+    return os.path.join(build_dir, "fixtures")
+
+
+def broken_impls_dir(build_dir):
+    return os.path.join(build_dir, "fixtures", "broken-impls")
+
+
+def exercise_executable(build_dir):
+    """impl's coremod-exercise driver (argv[1]: fixtures build dir), run under valgrind/TSan."""
+    return os.path.join(build_dir, "impl", "coremod-exercise")
+
+
+def harness_version():
+    """The project's version from the top-level meson.build: one number for library and harness."""
+    try:
+        with open(os.path.join(REPO_ROOT, "meson.build"), encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return "unknown"
+    match = re.search(r"project\s*\([^)]*?version\s*:\s*'([^']+)'", text, re.S)
+    return match.group(1) if match else "unknown"

@@ -1,0 +1,32 @@
+"""`coremod test`: the project's own tests (pytest on tests/, under Debian's python3).
+
+--fast deselects the tests marked `slow` (the sanitizer builds and the valgrind run).
+"""
+import os
+import subprocess
+import sys
+
+from . import bootstrap, paths
+
+PYTHON = "/usr/bin/python3"
+
+
+def pytest_command(keyword=None, fast=False, extra=()):
+    # -I: the interpreter's own environment only (no PYTHONPATH, no user site); tests/conftest.py
+    # puts the harness packages on sys.path.
+    cmd = [PYTHON if os.path.exists(PYTHON) else sys.executable, "-I", "-m", "pytest",
+           paths.TESTS_DIR, "-ra"]
+    if keyword:
+        cmd += ["-k", keyword]
+    if fast:
+        cmd += ["-m", "not slow"]
+    cmd += list(extra)
+    return cmd
+
+
+def run(args, progress):
+    bootstrap.ensure_for("test", progress)
+    cmd = pytest_command(args.keyword, args.fast, args.pytest_args)
+    progress.phase("$ " + " ".join(cmd))
+    progress.finish()
+    return subprocess.run(cmd, cwd=paths.REPO_ROOT, check=False).returncode

@@ -1,0 +1,79 @@
+"""Shared set-up of coremod's own tests.
+
+Builds are slow on a 2-core machine, so each build directory is made once per session and shared:
+the main one is build/coremod, the very directory `coremod certify` uses (override the root with
+COREMOD_TEST_BUILD_ROOT or `coremod test --build-root DIR`).
+"""
+import os
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(TESTS_DIR)
+for _path in (os.path.join(REPO_ROOT, "reports"), os.path.join(REPO_ROOT, "scripts")):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+from coremodlib import build  # noqa: E402
+from coremodlib.progress import Progress  # noqa: E402
+
+COREMOD = os.path.join(REPO_ROOT, "scripts", "coremod")
+# The API document lives in shared/ beside the repository (also in CI); never copied into it.
+SPEC_DOC = os.path.normpath(os.path.join(REPO_ROOT, "..", "shared", "spec",
+                                         "core-module-system-api.md"))
+BROKEN_MANIFEST = os.path.join(REPO_ROOT, "fixtures", "broken-impls", "manifest.toml")
+
+ASAN_OPTIONS = {"b_sanitize": "address,undefined", "b_lundef": "false"}
+TSAN_OPTIONS = {"b_sanitize": "thread", "b_lundef": "false"}
+# Make every sanitizer finding fatal, so a finding fails the case or the run instead of scrolling
+# past in a log.
+SANITIZER_ENV = {
+    "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:halt_on_error=1",
+    "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+    "TSAN_OPTIONS": "halt_on_error=1:second_deadlock_stack=1",
+}
+
+
+def build_root():
+    return os.environ.get("COREMOD_TEST_BUILD_ROOT") or os.path.join(REPO_ROOT, "build")
+
+
+def make_build(name, options=None):
+    """Configures and compiles build_root()/name (incremental when it exists)."""
+    progress = Progress(stream=sys.stderr, tty=False)
+    return build.ensure_built(os.path.join(build_root(), name), progress, options=options)
+
+
+def run_coremod(*args, timeout=3600, env=None, cwd=None):
+    """Runs scripts/coremod as a user would; returns the CompletedProcess (text output)."""
+    return subprocess.run([COREMOD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, text=True, timeout=timeout, env=env,
+                          cwd=cwd or REPO_ROOT, check=False)
+
+
+def broken_manifest():
+    """[(table name, entry)] of fixtures/broken-impls/manifest.toml ([] when it is absent; a
+    separate test requires it)."""
+    if not os.path.exists(BROKEN_MANIFEST):
+        return []
+    with open(BROKEN_MANIFEST, "rb") as f:
+        data = tomllib.load(f)
+    return sorted((name, entry) for name, entry in data.items() if isinstance(entry, dict))
+
+
+@pytest.fixture(scope="session")
+def main_build():
+    return make_build("coremod")
+
+
+@pytest.fixture(scope="session")
+def asan_build():
+    return make_build("test-asan", ASAN_OPTIONS)
+
+
+@pytest.fixture(scope="session")
+def tsan_build():
+    return make_build("test-tsan", TSAN_OPTIONS)

@@ -1,0 +1,47 @@
+"""Memory and thread checkers: the suite under ASan+UBSan, impl's coremod-exercise driver under
+TSan and valgrind memcheck. Marked slow (`coremod test --fast` skips them): each sanitizer needs a
+build of its own."""
+import os
+import subprocess
+
+import pytest
+
+from conftest import SANITIZER_ENV, run_coremod
+from coremodlib import paths
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+
+def test_suite_passes_against_asan_ubsan_reference(asan_build, tmp_path):
+    """Everything built with -fsanitize=address,undefined (suite included, so no LD_PRELOAD);
+    any sanitizer finding in a case makes that case fail or crash."""
+    env = dict(os.environ, **SANITIZER_ENV)
+    result = run_coremod("certify", "--build-dir", asan_build, "--no-gates", "--out",
+                         str(tmp_path), env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with open(os.path.join(tmp_path, "conformance.log"), encoding="utf-8",
+              errors="replace") as f:
+        log = f.read()
+    for marker in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
+        assert marker not in log
+
+
+def run_exercise(build_dir, prefix=(), env=None, timeout=900):
+    exe = paths.exercise_executable(build_dir)
+    assert os.path.exists(exe), f"{exe} not built"
+    return subprocess.run([*prefix, exe, paths.fixtures_dir(build_dir)], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL, env=env, check=False)
+
+
+def test_exercise_is_clean_under_tsan(tsan_build):
+    result = run_exercise(tsan_build, env=dict(os.environ, **SANITIZER_ENV))
+    assert result.returncode == 0, result.stdout[-5000:]
+    assert "WARNING: ThreadSanitizer" not in result.stdout
+
+
+def test_exercise_is_clean_under_valgrind(main_build):
+    result = run_exercise(main_build, prefix=(
+        "valgrind", "--quiet", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
+        "--error-exitcode=1"))
+    assert result.returncode == 0, result.stdout[-5000:]
