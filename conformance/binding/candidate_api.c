@@ -39,10 +39,20 @@ bool candidate_bind(candidate_api_t* api, const char* path, char* err, size_t er
         memcpy(&api->name, &sym, sizeof(api->name));             \
     }
     CANDIDATE_CORE_FUNCTIONS(CANDIDATE_RESOLVE)
+    CANDIDATE_OPTIMIZATION_FUNCTIONS(CANDIDATE_RESOLVE)
 #undef CANDIDATE_RESOLVE
     err[0] = '\0';
     return true;
 }
+
+#define CANDIDATE_CHECK(ret, name, params)                                        \
+    if (api->name == NULL) {                                                      \
+        if (out != NULL && out_size > 0) {                                        \
+            size_t used = strlen(out);                                            \
+            snprintf(out + used, out_size - used, "%s%s", missing ? "," : "", #name); \
+        }                                                                         \
+        missing++;                                                                \
+    }
 
 size_t candidate_missing_functions(const candidate_api_t* api, char* out, size_t out_size)
 {
@@ -53,18 +63,25 @@ size_t candidate_missing_functions(const candidate_api_t* api, char* out, size_t
     if (api == NULL) {
         return 0;
     }
-#define CANDIDATE_CHECK(ret, name, params)                                        \
-    if (api->name == NULL) {                                                      \
-        if (out != NULL && out_size > 0) {                                        \
-            size_t used = strlen(out);                                            \
-            snprintf(out + used, out_size - used, "%s%s", missing ? "," : "", #name); \
-        }                                                                         \
-        missing++;                                                                \
-    }
     CANDIDATE_CORE_FUNCTIONS(CANDIDATE_CHECK)
-#undef CANDIDATE_CHECK
     return missing;
 }
+
+size_t candidate_missing_optimization_functions(const candidate_api_t* api, char* out,
+                                                size_t out_size)
+{
+    size_t missing = 0;
+    if (out != NULL && out_size > 0) {
+        out[0] = '\0';
+    }
+    if (api == NULL) {
+        return 0;
+    }
+    CANDIDATE_OPTIMIZATION_FUNCTIONS(CANDIDATE_CHECK)
+    return missing;
+}
+
+#undef CANDIDATE_CHECK
 
 void candidate_unbind(candidate_api_t* api)
 {

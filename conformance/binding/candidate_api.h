@@ -12,7 +12,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cache_optimization.h"
+#include "jit_optimization.h"
 #include "module_interface.h"
+#include "numa_optimization.h"
 
 /* X-macro list of every function of the core API: (return type, name, parameter list). */
 #define CANDIDATE_CORE_FUNCTIONS(X)                                                            \
@@ -28,9 +31,40 @@
     X(const char*, module_get_error_string, (module_error_t error))                           \
     X(void, module_set_error_callback, (module_error_callback_t callback))
 
+/* X-macro list of the JIT, Cache and NUMA APIs (SPEC 10-12), the *_destroy functions and
+ * cache_apply_prefetch_pattern the document's examples call, and coremod's two NUMA additions.
+ * Resolved like the core list, but checked separately: CORE-API-001 keeps meaning "the core API
+ * is complete" (candidate_missing_functions), TOPO-API-001 checks this list. */
+#define CANDIDATE_OPTIMIZATION_FUNCTIONS(X)                                                    \
+    X(jit_optimization_context_t*, jit_optimization_create, (void))                           \
+    X(void, jit_optimization_destroy, (jit_optimization_context_t* ctx))                      \
+    X(bool, jit_get_apple_silicon_info, (jit_optimization_context_t* ctx, apple_silicon_info_t* info)) \
+    X(bool, jit_generate_compilation_hints,                                                   \
+      (jit_optimization_context_t* ctx, const uint8_t* code_buffer, size_t code_size,          \
+       jit_compilation_hints_t* hints))                                                       \
+    X(cache_optimization_context_t*, cache_optimization_create, (void))                       \
+    X(void, cache_optimization_destroy, (cache_optimization_context_t* ctx))                  \
+    X(bool, cache_get_hierarchy_info, (cache_optimization_context_t* ctx, cache_hierarchy_info_t* info)) \
+    X(bool, cache_generate_prefetch_pattern,                                                  \
+      (cache_optimization_context_t* ctx, const void* data_ptr, size_t data_size,              \
+       cache_access_pattern_t pattern, cache_prefetch_pattern_t* prefetch_pattern))           \
+    X(bool, cache_apply_prefetch_pattern,                                                     \
+      (cache_optimization_context_t* ctx, const cache_prefetch_pattern_t* pattern))           \
+    X(numa_optimization_context_t*, numa_optimization_create, (void))                         \
+    X(void, numa_optimization_destroy, (numa_optimization_context_t* ctx))                    \
+    X(bool, numa_get_topology_info, (numa_optimization_context_t* ctx, numa_topology_info_t* topology)) \
+    X(bool, numa_place_module,                                                                \
+      (numa_optimization_context_t* ctx, const module_placement_request_t* request,            \
+       module_placement_result_t* result))                                                    \
+    X(bool, numa_release_placement,                                                           \
+      (numa_optimization_context_t* ctx, const module_placement_result_t* placement))         \
+    X(bool, numa_apply_placement,                                                             \
+      (numa_optimization_context_t* ctx, const module_placement_result_t* placement))
+
 typedef struct {
 #define CANDIDATE_FIELD(ret, name, params) ret(*name) params;
     CANDIDATE_CORE_FUNCTIONS(CANDIDATE_FIELD)
+    CANDIDATE_OPTIMIZATION_FUNCTIONS(CANDIDATE_FIELD)
 #undef CANDIDATE_FIELD
     void* library;   /* dlopen handle of the candidate */
     char path[4096]; /* path it was loaded from */
@@ -44,9 +78,13 @@ typedef struct {
  * missing functions are left NULL (see candidate_missing_functions). */
 bool candidate_bind(candidate_api_t* api, const char* path, char* err, size_t err_size);
 
-/* Writes the comma-separated names of the functions the candidate lacks into `out` ("" if none);
- * returns how many are missing. */
+/* Writes the comma-separated names of the core API functions the candidate lacks into `out`
+ * ("" if none); returns how many are missing. */
 size_t candidate_missing_functions(const candidate_api_t* api, char* out, size_t out_size);
+
+/* The same for CANDIDATE_OPTIMIZATION_FUNCTIONS (the JIT, Cache and NUMA APIs). */
+size_t candidate_missing_optimization_functions(const candidate_api_t* api, char* out,
+                                                size_t out_size);
 
 /* Closes the candidate library and clears `api`. */
 void candidate_unbind(candidate_api_t* api);

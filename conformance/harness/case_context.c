@@ -1,0 +1,101 @@
+/* case_context.c — see case_context.h. */
+#include "case_context.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "case_memory.h"
+#include "case_systems.h"
+#include "case_tmpdir.h"
+#include "case_watchdog.h"
+#include "fixture_log.h"
+#include "guard_string.h"
+
+candidate_api_t conformance_candidate;
+
+static char case_id[128];
+/* Why the case cannot start, reported by conformance_case_enter as a failure of the case: an
+ * assertion in Criterion's init fixture would be reported as a crash during setup instead. */
+static char setup_error[1200];
+
+const char* conformance_case_id(void)
+{
+    return case_id;
+}
+
+void conformance_fail(const char* format, ...)
+{
+    char message[2048];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(message, sizeof(message), format, args);
+    va_end(args);
+    cr_assert_fail("%s", message);
+    __builtin_unreachable(); /* cr_assert_fail ends the test with a longjmp */
+}
+
+void conformance_require_function(bool present, const char* name)
+{
+    if (!present) {
+        conformance_fail("the candidate %s does not export %s, which this case needs",
+                         conformance_candidate.path, name);
+    }
+}
+
+void conformance_require_all_functions(void)
+{
+    char missing[1024];
+    if (candidate_missing_functions(&conformance_candidate, missing, sizeof(missing)) > 0) {
+        conformance_fail("the candidate %s does not export %s, which this case needs",
+                         conformance_candidate.path, missing);
+    }
+}
+
+void conformance_case_setup(const char* test_name, double timeout_s)
+{
+    /* The id is the test name with '_' written back as '-' (C identifiers cannot hold '-'). */
+    snprintf(case_id, sizeof(case_id), "%s", test_name);
+    for (char* c = case_id; *c != '\0'; c++) {
+        if (*c == '_') {
+            *c = '-';
+        }
+    }
+    setup_error[0] = '\0';
+    char err[1024];
+    if (!case_watchdog_arm(case_id, timeout_s, err, sizeof(err))) {
+        snprintf(setup_error, sizeof(setup_error), "harness: cannot arm the case watchdog: %s", err);
+        return;
+    }
+    if (!candidate_bind(&conformance_candidate, NULL, err, sizeof(err))) {
+        snprintf(setup_error, sizeof(setup_error), "harness: %s", err);
+        return;
+    }
+    if (!case_tmpdir_create(case_id, err, sizeof(err)) || !fixture_log_setup(err, sizeof(err))) {
+        snprintf(setup_error, sizeof(setup_error), "harness: %s", err);
+    }
+}
+
+void conformance_case_enter(void)
+{
+    if (setup_error[0] != '\0') {
+        conformance_fail("%s", setup_error);
+    }
+}
+
+void conformance_case_completed(void)
+{
+    /* Only a case that ran to its end cleans up through the candidate: after a failure the
+     * candidate may be in any state, and a crash here must not hide the failure. */
+    case_systems_destroy_all();
+}
+
+void conformance_case_teardown(void)
+{
+    case_watchdog_disarm();
+    guard_strings_release();
+    case_tmpdir_remove();
+    case_memory_release();
+    /* The candidate stays open: modules it loaded may still be mapped, and the process ends
+     * with the case anyway. */
+}

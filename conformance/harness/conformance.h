@@ -1,0 +1,31 @@
+/*
+ * conformance.h — everything a case file needs: the case macro, the candidate, the harness
+ * helpers. Cases include this one header.
+ */
+#ifndef CONFORMANCE_H
+#define CONFORMANCE_H
+
+#include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "candidate_api.h"
+#include "case_context.h"
+#include "case_memory.h"
+#include "case_outcome.h"
+#include "case_systems.h"
+#include "case_tmpdir.h"
+#include "error_capture.h"
+#include "error_expect.h"
+#include "error_names.h"
+#include "fixture_log.h"
+#include "fixture_paths.h"
+#include "guard_string.h"
+#include "coremod_module.h"
+#include "module_interface.h"
+#include "raw_loader.h"
+#include "thread_probe.h"
+
+#endif /* CONFORMANCE_H */
