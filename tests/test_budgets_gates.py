@@ -116,28 +116,59 @@ def test_comparisons(comparison, value, expected):
 
 # ---- gates ---------------------------------------------------------------------------------
 
-def test_p99_gate_passes_when_p99_under_budget():
-    gate = gates.evaluate(LOAD_BUDGET, op(samples=[400_000] * 99 + [1_400_000]))
+def test_p99_gate_passes_when_the_interval_is_under_budget():
+    gate = gates.evaluate(LOAD_BUDGET, op(samples=[400_000] * 990 + [1_400_000] * 10))
     assert gate["status"] == "pass"
     assert gate["unit"] == "ms" and gate["budget"] == pytest.approx(1.5)
     assert gate["p50"] == pytest.approx(0.4)
     assert gate["p99"] < 1.5
+    assert gate["budget_ci"][1] < 1.5 and gate["ci"]["p99"] == gate["budget_ci"]
     assert gate["max"] == pytest.approx(1.4)
-    assert gate["samples"] == 100
+    assert gate["samples"] == 1000 and len(gate["raw_samples"]) == 1000
+    assert "95% CI" in gate["message"] and "upper bound" in gate["verdict_rule"]
 
 
-def test_p99_gate_fails_when_samples_over_budget():
+def test_p99_gate_fails_when_the_interval_is_over_budget():
     gate = gates.evaluate(LOAD_BUDGET, op(samples=[2_000_000] * 50 + [100_000] * 50))
     assert gate["status"] == "fail"
-    assert gate["message"].startswith("p99 2 ms not < budget 1.5 ms")
+    assert gate["message"].startswith("p99 2 ms, 95% CI [2, –] ms: not < budget 1.5 ms")
+
+
+def test_p99_gate_is_inconclusive_when_the_interval_contains_the_budget():
+    # p99 itself (the 990th of 1000 samples, 1.4 ms) is under the budget, but the interval's
+    # upper end (the 997th) is one of the 5 samples over it
+    samples = [400_000] * 985 + [1_400_000] * 10 + [1_600_000] * 5
+    gate = gates.evaluate(LOAD_BUDGET, op(samples=samples))
+    assert gate["status"] == "inconclusive"
+    low, high = gate["budget_ci"]
+    assert low < 1.5 < high
+    assert "inconclusive" in gate["message"]
+
+
+def test_p99_gate_of_too_few_samples_is_inconclusive_not_passed():
+    gate = gates.evaluate(LOAD_BUDGET, op(samples=[400_000] * 100))
+    assert gate["status"] == "inconclusive"
+    assert gate["budget_ci"][1] is None
+    assert "368 needed" in gate["message"]
+
+
+def test_max_gate_needs_every_sample_under_budget():
+    memory = budgets.make("memory_per_module", "max", "<", 153600, "bytes")
+    assert gates.evaluate(memory, op("memory_per_module", [22000] * 5,
+                                     unit="bytes"))["status"] == "pass"
+    gate = gates.evaluate(memory, op("memory_per_module", [22000] * 4 + [160000],
+                                     unit="bytes"))
+    assert gate["status"] == "fail" and "highest sample" in gate["message"]
+    assert gate["budget_ci"] is None and "every sample" in gate["verdict_rule"]
 
 
 def test_strict_budget_fails_at_equality():
-    assert gates.evaluate(LOAD_BUDGET, op(samples=[1_500_000] * 3))["status"] == "fail"
+    assert gates.evaluate(LOAD_BUDGET, op(samples=[1_500_000] * 400))["status"] == "fail"
 
 
 def test_p99_gate_judges_p99_not_the_maximum():
-    # one outlier in 1000 samples lies above p99: the gate passes and the max is still reported
+    # one outlier in 1000 samples lies above p99 and its interval: the gate passes and the max
+    # is still reported
     gate = gates.evaluate(LOAD_BUDGET, op(samples=[500_000] * 999 + [9_000_000]))
     assert gate["status"] == "pass"
     assert gate["max"] == pytest.approx(9.0)
@@ -210,13 +241,14 @@ def test_skipped_gates_and_counts():
     records = gates.skipped([LOAD_BUDGET, CONCURRENT_BUDGET], "not run (--no-gates)")
     assert all(g["status"] == "skipped" and g["p99"] is None for g in records)
     assert records[0]["budget"] == pytest.approx(1.5) and records[0]["unit"] == "ms"
-    assert gates.count_statuses(records) == {"pass": 0, "fail": 0, "skipped": 2, "total": 2}
+    assert gates.count_statuses(records) == {"pass": 0, "fail": 0, "inconclusive": 0,
+                                             "skipped": 2, "total": 2}
 
 
 def test_quick_runs_do_not_judge_scale_gates():
-    memory = budgets.make("memory_per_module", "p99", "<", 153600, "bytes")
+    memory = budgets.make("memory_per_module", "max", "<", 153600, "bytes")
     doc = {"quick": True, "operations": [
-        op(samples=[1000]),
+        op(samples=[1000] * 400),
         op("memory_per_module", [20000], unit="bytes", detail={"modules": 100}),
         op("concurrent_modules", [100], unit="count", detail={"modules": 100, "threads": 4})]}
     records = gates.evaluate_all([LOAD_BUDGET, memory, CONCURRENT_BUDGET], doc)

@@ -69,7 +69,7 @@ def test_every_case_has_a_stable_id_title_and_real_clause(reference_run):
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids))
     for c in cases:
-        assert re.fullmatch(r"CORE-[A-Z]+-\d{3}", c["id"]), c["id"]
+        assert re.fullmatch(r"[A-Z]+-[A-Z]+-\d{3}", c["id"]), c["id"]
         assert c["title"]
         assert c["clause"] in clauses, f"{c['id']} cites unknown SPEC clause {c['clause']}"
 
@@ -79,7 +79,11 @@ def test_reference_gates_are_measured(reference_run):
     cert = load_cert(out)
     assert cert["gates"], "no gates"
     for gate in cert["gates"]:
-        assert gate["status"] == "pass", gate
+        # inconclusive: the reference's p99 interval reached its budget on a loaded machine
+        # (reported, not failed; docs/gates.md)
+        assert gate["status"] in ("pass", "inconclusive"), gate
+        if gate["status"] == "inconclusive":
+            warnings.warn(f"reference gate inconclusive: {gate['message']}")
         assert gate["samples"] >= 1
         for key in ("p50", "p90", "p99", "max", "mad"):
             assert isinstance(gate[key], (int, float)), (gate["operation"], key)
@@ -94,7 +98,7 @@ def test_reference_reports_are_well_formed(reference_run):
     for name in REPORTS:
         assert os.path.getsize(os.path.join(out, name)) > 0, name
     cert = load_cert(out)
-    assert cert["schema"] == "coremod-certification/1"
+    assert cert["schema"] == "coremod-certification/2"
     for key in ("verdict", "candidate", "cases", "gates", "environment", "counts",
                 "started_at", "finished_at", "harness_version"):
         assert key in cert, key

@@ -23,6 +23,7 @@ bool bench_candidate_has(const candidate_api_t* api, const char* name)
         return api->fn != NULL;                 \
     }
     CANDIDATE_CORE_FUNCTIONS(BENCH_CANDIDATE_LOOKUP)
+    CANDIDATE_OPTIMIZATION_FUNCTIONS(BENCH_CANDIDATE_LOOKUP)
 #undef BENCH_CANDIDATE_LOOKUP
     return false;
 }

@@ -59,5 +59,11 @@ void bench_family_unload(const bench_context_t* ctx);      /* module_unload */
 void bench_family_symbol(const bench_context_t* ctx);      /* module_get_symbol(_cold) */
 void bench_family_memory(const bench_context_t* ctx);      /* memory_per_module */
 void bench_family_concurrent(const bench_context_t* ctx);  /* concurrent_modules */
+void bench_family_optimization_cold(const bench_context_t* ctx); /* *_cold of P.7-P.11 */
+void bench_family_jit_create(const bench_context_t* ctx);  /* jit_optimization_create */
+void bench_family_jit_info(const bench_context_t* ctx);    /* jit_get_apple_silicon_info */
+void bench_family_jit_hints(const bench_context_t* ctx);   /* jit_generate_compilation_hints */
+void bench_family_cache_pattern(const bench_context_t* ctx); /* cache_generate_prefetch_pattern */
+void bench_family_numa_place(const bench_context_t* ctx);  /* numa_place_module */
 
 #endif /* COREMOD_BENCH_CONTEXT_H */

@@ -17,6 +17,14 @@ static volatile sig_atomic_t active_created;
 
 static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
+/* bench_copies_use_directory's choice; NULL: a fresh mkdtemp directory. */
+static const char* fixed_directory;
+
+void bench_copies_use_directory(const char* dir)
+{
+    fixed_directory = dir;
+}
+
 static void remove_on_signal(int sig)
 {
     bench_copies_t* copies = active_copies;
@@ -92,6 +100,20 @@ static bool write_copy(const char* path, const unsigned char* data, size_t size)
 
 static bool make_directory(bench_copies_t* copies, char* err, size_t err_size)
 {
+    if (fixed_directory != NULL) {
+        int n = snprintf(copies->dir, sizeof(copies->dir), "%s", fixed_directory);
+        if (n < 0 || (size_t)n >= sizeof(copies->dir)) {
+            errno = ENAMETOOLONG;
+        }
+        if (n < 0 || (size_t)n >= sizeof(copies->dir) || mkdir(copies->dir, 0700) != 0) {
+            int saved = errno;
+            snprintf(err, err_size, "cannot create the copies directory %s: %s%s", fixed_directory,
+                     strerror(saved), saved == EEXIST ? " (left by an interrupted run? remove it)" : "");
+            copies->dir[0] = '\0';
+            return false;
+        }
+        return true;
+    }
     const char* base = getenv("TMPDIR");
     if (base == NULL || base[0] == '\0') {
         base = "/tmp";

@@ -26,6 +26,12 @@ typedef struct {
 bool bench_copies_create(bench_copies_t* copies, const char* source, size_t count, char* err,
                          size_t err_size);
 
+/* Makes the next bench_copies_create use exactly `dir` (created by it, and it must not exist yet)
+ * instead of a fresh mkdtemp name. Instruction counts (bench_instructions.h) must not depend on a
+ * random directory name: path lengths and string comparisons inside the loader see it. NULL goes
+ * back to mkdtemp. The string must outlive the copies. */
+void bench_copies_use_directory(const char* dir);
+
 /* Path of copy `index` (< count). */
 const char* bench_copies_path(const bench_copies_t* copies, size_t index);
 

@@ -1,6 +1,8 @@
 /* bench_report.c — see bench_report.h. */
 #include "bench_report.h"
 
+#include "bench_instructions.h"
+
 static void write_failures(bench_json_t* json, const bench_failures_t* failures)
 {
     bench_json_key(json, "failures");
@@ -45,6 +47,8 @@ static void write_series(bench_json_t* json, const bench_series_t* series)
 
 void bench_report_operation(bench_json_t* json, const bench_operation_t* op)
 {
+    /* Counting instructions: what was collected since the last operation belongs to this one. */
+    bench_instructions_dump(op->name);
     bench_json_begin_object(json);
     bench_json_key(json, "name");
     bench_json_string(json, op->name);

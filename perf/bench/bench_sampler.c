@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_instructions.h"
 #include "bench_timer.h"
 
 bool bench_series_init(bench_series_t* series, size_t capacity)
@@ -50,7 +51,13 @@ static void run_iteration(const bench_case_t* c, size_t iteration, bool keep, be
     }
     double value = 0.0;
     uint64_t start = bench_timer_now_ns();
+    if (keep) {
+        bench_instructions_begin();
+    }
     bool ran = c->run(c->ctx, iteration, c->batch, &value, &failure);
+    if (keep) {
+        bench_instructions_end();
+    }
     uint64_t elapsed = bench_timer_now_ns() - start;
     if (!c->self_measured) {
         value = (double)elapsed / (double)c->batch;
@@ -75,6 +82,10 @@ static void run_iteration(const bench_case_t* c, size_t iteration, bool keep, be
 void bench_sample(const bench_case_t* subject, const bench_case_t* baseline, size_t warmup,
                   size_t samples, bench_series_t* subject_out, bench_series_t* baseline_out)
 {
+    if (bench_instructions_enabled()) {
+        /* Counting instructions: only the candidate is measured (bench_instructions.h). */
+        baseline = NULL;
+    }
     for (size_t i = 0; i < warmup + samples; i++) {
         if (subject_out->aborted || (baseline != NULL && baseline_out->aborted)) {
             break;

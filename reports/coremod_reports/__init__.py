@@ -1,13 +1,15 @@
 """Report writers: one module per format, each reading the same certification record (schema
-coremod-certification/1, built by coremodlib.certification) and nothing else."""
+coremod-certification/2, built by coremodlib.certification; docs/report-schema.md). The HTML
+report also reads the history database and the latest coverage run beside it, when they exist."""
 import os
 
-from . import json_report, junit_report, markdown_report
+from . import html_report, json_report, junit_report, markdown_report
 
 WRITERS = (
     (json_report.FILE_NAME, json_report.render),
     (markdown_report.FILE_NAME, markdown_report.render),
     (junit_report.FILE_NAME, junit_report.render),
+    (html_report.FILE_NAME, html_report.render),
 )
 FILE_NAMES = tuple(name for name, _ in WRITERS)
 

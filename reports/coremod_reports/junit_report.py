@@ -2,7 +2,8 @@
 
 Mapping of statuses: pass -> passed; quality_warning -> passed, with the note in system-out (JUnit
 has no "warning"); not_supported -> skipped; fail -> failure; crash, timeout -> error. Gates:
-pass -> passed; fail -> failure; skipped -> skipped.
+pass -> passed; fail -> failure; a regression against the baseline -> failure; inconclusive ->
+failure under --strict, else skipped (JUnit has no "undecided"); skipped -> skipped.
 """
 import re
 import xml.etree.ElementTree as ET
@@ -44,18 +45,51 @@ def _case_element(suite_el, case):
     return status
 
 
-def _gate_element(suite_el, gate):
+def _gate_element(suite_el, gate, strict):
     clause = f" (SPEC {gate['clause']})" if gate.get("clause") else ""
     el = ET.SubElement(suite_el, "testcase", classname="performance",
                        name=_text(f"{gate['operation']}{clause}"), time="0")
-    if gate["status"] == "fail":
+    comparison = gate.get("baseline_comparison") or {}
+    status = gate["status"]
+    if status == "fail":
         ET.SubElement(el, "failure", message=_text(gate["message"]), type="gate").text = \
             _text(f"{gate['message']}\ndocument: {gate.get('document', '')}")
-    elif gate["status"] == "skipped":
+    elif comparison.get("result") == "regression":
+        ratio = comparison.get("change_ratio")
+        message = (f"regression against {comparison.get('baseline')}: median "
+                   f"{(ratio - 1) * 100:+.1f}%, p_adj {comparison.get('p_adjusted'):.2g}, "
+                   f"minimum effect {comparison.get('min_effect', 0) * 100:g}%")
+        ET.SubElement(el, "failure", message=_text(message), type="regression").text = \
+            _text(message)
+        status = "fail"
+    elif status == "inconclusive":
+        if strict:
+            ET.SubElement(el, "failure", message=_text(gate["message"]),
+                          type="inconclusive").text = _text(gate["message"])
+            status = "fail"
+        else:
+            ET.SubElement(el, "skipped", message=_text("inconclusive: " + gate["message"]))
+            status = "skipped"
+    elif status == "skipped":
         ET.SubElement(el, "skipped", message=_text(gate["message"] or "not measured"))
     else:
         ET.SubElement(el, "system-out").text = _text(gate["message"])
-    return gate["status"]
+    return status
+
+
+def _supplement_properties(cert):
+    """Instruction counts and the whole-process ratio, as properties of the performance suite."""
+    items = []
+    counted = cert.get("instructions") or {}
+    for name, entry in (counted.get("operations") or {}).items():
+        ratio = entry.get("change_ratio")
+        change = "" if ratio is None else f", {(ratio - 1) * 100:+.2f}% vs baseline"
+        items.append((f"instructions.{name}", f"{entry.get('per_op')} per op, "
+                                              f"{entry.get('status')}{change}"))
+    wp = cert.get("whole_process") or {}
+    if wp.get("ratio"):
+        items.append(("whole_process.ratio_of_medians", f"{wp['ratio']['of_medians']:.4f}"))
+    return items
 
 
 def _tally(suite_el, statuses, failure_set, error_set, skipped_set, elapsed):
@@ -83,8 +117,10 @@ def build_tree(cert):
 
     gates_el = ET.SubElement(root, "testsuite", name="performance",
                              timestamp=_text(cert["started_at"]))
-    _properties(gates_el, common + [("gates_note", cert.get("gates_note", ""))])
-    gate_statuses = [_gate_element(gates_el, g) for g in cert["gates"]]
+    _properties(gates_el, common + [("gates_note", cert.get("gates_note", ""))]
+                + _supplement_properties(cert))
+    strict = bool((cert.get("options") or {}).get("strict"))
+    gate_statuses = [_gate_element(gates_el, g, strict) for g in cert["gates"]]
     _tally(gates_el, gate_statuses, {"fail"}, set(), {"skipped"},
            (cert.get("bench") or {}).get("elapsed_s"))
 

@@ -1,9 +1,10 @@
-"""summary.md: the certification for a person: verdict first, then what did not pass, the gates,
-the environment, and every case."""
+"""summary.md: the certification for a person: verdict first, then what did not pass, the gates
+(with their confidence intervals and any comparison with a baseline), what made the run noisy,
+the environment, and every case. A `coremod gate` record (scope "gate") has no cases."""
 
 FILE_NAME = "summary.md"
 
-_STAT_NAMES = {"min": "every sample"}
+_STAT_NAMES = {"min": "every sample", "max": "every sample"}
 _STATUS_ORDER = ("fail", "crash", "timeout", "quality_warning", "not_supported", "pass")
 
 
@@ -35,8 +36,9 @@ def _head(cert):
     if env.get("commit_dirty"):
         commit += " (with uncommitted changes)"
     which = " (the reference implementation)" if cand.get("is_reference") else ""
+    title = "gate run" if cert.get("scope") == "gate" else "certification"
     return [
-        f"# coremod certification: {cert['verdict'].upper()}",
+        f"# coremod {title}: {cert['verdict'].upper()}",
         "",
         f"- **Verdict:** {cert['verdict']} (exit code {cert['exit_code']}): {cert['reason']}",
         f"- **Candidate:** `{cand['path']}`{which}",
@@ -64,32 +66,60 @@ def _cases_section(cert):
     return out
 
 
+def _interval(gate):
+    bounds = gate.get("budget_ci")
+    if not bounds:
+        return None
+    return "[" + ", ".join(_num(v) for v in bounds) + "]"
+
+
+def _compared(gate):
+    comparison = gate.get("baseline_comparison")
+    if not comparison:
+        return None
+    ratio = comparison.get("change_ratio")
+    change = "n/a" if ratio is None else f"{(ratio - 1) * 100:+.1f}%"
+    return (f"{comparison['result'].replace('_', ' ')} ({change}, "
+            f"p_adj {comparison['p_adjusted']:.2g})")
+
+
 def _gates_section(cert):
     out = ["## Performance gates", ""]
     if cert.get("gates_note"):
         out += [cert["gates_note"], ""]
+    compared = any(g.get("baseline_comparison") for g in cert["gates"])
     if cert["gates"]:
+        header = ["operation", "SPEC", "gate", "unit", "p50", "p90", "p99", "max", "MAD",
+                  "95% CI of gate statistic", "samples", "rounds", "raw p50", "ratio to raw",
+                  "status"] + (["vs baseline"] if compared else [])
         out += _table(
-            ["operation", "SPEC", "gate", "unit", "p50", "p90", "p99", "max", "MAD", "samples",
-             "raw p50", "ratio to raw", "status"],
+            header,
             [(g["operation"], g["clause"],
               f"{_STAT_NAMES.get(g['statistic'], g['statistic'])} {g['comparison']} "
               f"{_num(g['budget'])} {g['unit']}", g["unit"],
               _num(g["p50"]), _num(g["p90"]), _num(g["p99"]), _num(g["max"]), _num(g["mad"]),
-              g["samples"],
+              _interval(g), g["samples"], g.get("rounds"),
               f"{_num(g['raw_p50'])} ({g['raw_baseline']})" if g.get("raw_baseline") else None,
               f"{g['raw_ratio']:.2f}×" if g.get("raw_ratio") is not None else None,
-              g["status"]) for g in cert["gates"]])
-        out += ["", "Each gate compares one statistic of the samples with its budget: p99 for "
-                "times and memory; the lowest sample for capacities (every sample must reach "
-                "it). MAD is the median absolute deviation; the ratio to raw is "
-                "p50(candidate) / p50(platform loader on the same files). Where an operation "
-                "is timed in batches, each sample is a batch mean (see perf/README.md).", ""]
-        failed = [g for g in cert["gates"] if g["status"] == "fail"]
-        for g in failed:
-            out.append(f"- **{g['operation']}** failed: {g['message']}")
-        if failed:
+              g["status"]) + ((_compared(g),) if compared else ()) for g in cert["gates"]])
+        out += ["", "Time gates judge p99 by its 95 % distribution-free confidence interval "
+                "(order statistics): pass when the interval lies under the budget, fail when it "
+                "lies over it, otherwise more rounds and then *inconclusive* (which fails only "
+                "with --strict). Every-sample gates (capacities, memory per module) compare the "
+                "lowest or highest sample. MAD is the median absolute deviation; the ratio to "
+                "raw is p50(candidate) / p50(platform loader on the same files). Where an "
+                "operation is timed in batches, each sample is a batch mean (see "
+                "perf/README.md; rules in docs/gates.md).", ""]
+        for g in cert["gates"]:
+            if g["status"] in ("fail", "inconclusive"):
+                out.append(f"- **{g['operation']}** {g['status']}: {g['message']}")
+            if (g.get("baseline_comparison") or {}).get("result") == "regression":
+                out.append(f"- **{g['operation']}** regressed: {_compared(g)}, minimum effect "
+                           f"{g['baseline_comparison']['min_effect'] * 100:g}%")
+        if any(g["status"] in ("fail", "inconclusive") or _compared(g) and
+               g["baseline_comparison"]["result"] == "regression" for g in cert["gates"]):
             out.append("")
+    out += _baseline_lines(cert)
     if cert.get("measurements"):
         out += ["### Other measurements (no budget)", ""]
         out += _table(["operation", "unit", "p50", "p99", "max", "MAD", "samples", "ratio to raw"],
@@ -98,6 +128,40 @@ def _gates_section(cert):
                         f"{m['raw_ratio']:.2f}×" if m.get("raw_ratio") is not None else None)
                        for m in cert["measurements"]])
         out.append("")
+    return out
+
+
+def _baseline_lines(cert):
+    baseline = cert.get("baseline")
+    if not baseline:
+        return []
+    out = ["### Baseline", ""]
+    if baseline.get("name") is None:
+        out += [baseline.get("note") or "No baseline to compare with.", ""]
+        return out
+    out.append(f"Compared with **{baseline['name']}** ({baseline.get('source')}): a regression "
+               f"is a Mann-Whitney U difference significant after Holm's correction AND a "
+               f"change of the median larger than the gate's minimum effect.")
+    out.append("")
+    for warning in baseline.get("environment_warnings") or []:
+        out.append(f"- ⚠ **different machine**: {warning} — timings are not comparable")
+    if baseline.get("environment_warnings"):
+        out.append("")
+    return out
+
+
+def _noise_section(cert):
+    facts = cert.get("noise")
+    if not facts:
+        return []
+    out = ["## Noise", ""]
+    out += [f"- ⚠ {w}" for w in facts.get("warnings") or []] or ["- no noise warnings"]
+    load = facts.get("loadavg")
+    out += ["", f"Governor: {facts.get('governor') or 'not exposed'}; load average before: "
+                f"{' '.join(str(v) for v in load) if load else 'unknown'}; usable cores: "
+                f"{facts.get('cores_usable')}; virtual machine: "
+                f"{facts.get('virtualization') or 'no'}; steal time: "
+                f"{_num(facts.get('steal_percent'))}%.", ""]
     return out
 
 
@@ -121,7 +185,69 @@ def _all_cases_section(cert):
     return out
 
 
+def _count(value):
+    """Instructions per operation: one decimal, never an exponent (15482.0, not 1.548e+04)."""
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _instructions_section(cert):
+    """Instruction counts beside the time verdicts (--metric instructions)."""
+    counted = cert.get("instructions")
+    if not counted:
+        return []
+    out = ["### Instruction counts (valgrind callgrind)", ""]
+    if counted.get("comparable"):
+        out.append(f"Compared with `{counted.get('baseline')}`: a count more than "
+                   f"{counted.get('threshold', 0) * 100:g}% above it is a regression and "
+                   f"fails the gate (the time verdict is kept beside it).")
+    else:
+        out.append(f"**Not judged**: the counts are not comparable with "
+                   f"`{counted.get('baseline')}`: " + "; ".join(counted.get("reasons") or []))
+    out.append("")
+    by_gate = {g["operation"]: g for g in cert["gates"]}
+    rows = []
+    for name, entry in (counted.get("operations") or {}).items():
+        gate = by_gate.get(name, {})
+        ratio = entry.get("change_ratio")
+        rows.append((name, gate.get("time_status", gate.get("status")), _num(gate.get("p99")),
+                     gate.get("unit"), _count(entry.get("per_op")), _count(entry.get("baseline")),
+                     None if ratio is None else f"{(ratio - 1) * 100:+.2f}%",
+                     entry.get("status", "").replace("_", " ")))
+    out += _table(["operation", "time verdict", "p99", "unit", "instructions/op", "baseline",
+                   "change", "count verdict"], rows)
+    out.append("")
+    return out
+
+
+def _whole_process_section(cert):
+    wp = cert.get("whole_process")
+    if not wp:
+        return []
+    out = ["### Whole process (hyperfine)", ""]
+    if wp.get("error"):
+        return out + [f"Not run: {wp['error']}", ""]
+    ratio = wp["ratio"]
+    ci = ratio.get("of_medians_ci")
+    out.append(f"A process that initialises the system and loads {wp['modules']} modules, "
+               f"against raw dlopen of the same files; {wp['runs']} runs each after "
+               f"{wp['warmup']} warm-up ({wp.get('tool')}). {wp.get('note', '')}")
+    out.append("")
+    out += _table(["process", "median ms", "mean ms", "σ ms", "min ms", "max ms"],
+                  [(name, _num(c["median_s"] * 1e3), _num(c["mean_s"] * 1e3),
+                    _num(c["stddev_s"] * 1e3), _num(c["min_s"] * 1e3), _num(c["max_s"] * 1e3))
+                   for name, c in wp["commands"].items()])
+    out += ["", f"coremod / raw: **{ratio['of_medians']:.3f}×** (ratio of medians"
+            + (f", 95% CI {ci[0]:.3f}–{ci[1]:.3f}" if ci else "") + f"); ratio of means "
+            f"{ratio['of_means']:.3f} ± {ratio['of_means_stddev']:.3f}.", ""]
+    return out
+
+
 def render(cert):
-    lines = (_head(cert) + _cases_section(cert) + _gates_section(cert)
-             + _environment_section(cert) + _all_cases_section(cert))
+    supplements = _instructions_section(cert) + _whole_process_section(cert)
+    if cert.get("scope") == "gate":
+        lines = (_head(cert) + _gates_section(cert) + supplements + _noise_section(cert)
+                 + _environment_section(cert))
+    else:
+        lines = (_head(cert) + _cases_section(cert) + _gates_section(cert) + supplements
+                 + _noise_section(cert) + _environment_section(cert) + _all_cases_section(cert))
     return "\n".join(lines)

@@ -54,25 +54,31 @@ def _tail(path, lines=25):
         return ""
 
 
-def command(exe, out_path, samples=None, quick=False):
+def command(exe, out_path, samples=None, quick=False, only=None):
     cmd = [exe, "--out", out_path]
     if samples is not None:
         cmd += ["--samples", str(samples)]
     if quick:
         cmd.append("--quick")
+    if only:
+        cmd += ["--only", ",".join(only)]
     return cmd
 
 
 def run(exe, impl, fixtures_dir, out_path, log_path, progress, samples=None, quick=False,
-        extra_env=None, timeout_s=DEFAULT_TIMEOUT_S):
-    """Runs the benchmarks once; returns (parsed results, elapsed seconds)."""
+        extra_env=None, timeout_s=DEFAULT_TIMEOUT_S, only=None, label="measuring performance"):
+    """Runs the benchmarks once (`only`: these operations); returns (parsed results, elapsed
+    seconds). `label` None: no phase line of its own (the caller announced the work)."""
     if not os.access(exe, os.X_OK):
         raise HarnessError(f"benchmark runner not found or not executable: {exe}")
     for stale in (out_path, log_path):
         if os.path.exists(stale):
             os.remove(stale)
-    cmd = command(exe, out_path, samples=samples, quick=quick)
-    progress.phase("measuring performance: " + " ".join(cmd[1:]))
+    cmd = command(exe, out_path, samples=samples, quick=quick, only=only)
+    if label:
+        progress.phase(f"{label}: " + " ".join(cmd[1:]))
+    else:
+        progress.update(" ".join(cmd[1:]))
     start = time.monotonic()
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, env=candidate_env(impl, fixtures_dir, extra_env), stdout=log,

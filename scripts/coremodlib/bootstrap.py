@@ -23,17 +23,29 @@ BUILD_PACKAGES = (
     "gcc-aarch64-linux-gnu",  # fixtures/bad/foreign_arch.so
 )
 
-# The project's own tests also run pytest, valgrind and the sanitizer runtimes of gcc 12.
-TEST_PACKAGES = BUILD_PACKAGES + (
+# What certify's reports and extra measurements need: the HTML report (jinja2 template,
+# matplotlib plots) and the whole-process benchmark (hyperfine). valgrind (--metric instructions)
+# and gcovr (coremod coverage) are installed by the commands that use them.
+REPORT_PACKAGES = (
+    "python3-jinja2",
+    "python3-matplotlib",
+    "hyperfine",
+)
+
+# The project's own tests also run pytest, valgrind and the sanitizer runtimes of gcc 12, the
+# coverage build (gcovr) and the HTML report in a headless browser (chromium).
+TEST_PACKAGES = BUILD_PACKAGES + REPORT_PACKAGES + (
     "python3-pytest",
     "valgrind",
     "libasan8",
     "libubsan1",
     "libtsan2",
+    "gcovr",
+    "chromium",
 )
 
 PACKAGES_BY_COMMAND = {
-    "certify": BUILD_PACKAGES,
+    "certify": BUILD_PACKAGES + REPORT_PACKAGES,
     "test": TEST_PACKAGES,
     "bootstrap": TEST_PACKAGES,
 }

@@ -16,16 +16,20 @@ from .errors import HarnessError
 STATISTICS = ("p50", "p90", "p99", "max", "min")
 COMPARISONS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
+# A change smaller than this (relative, of the median) is never called a regression or an
+# improvement when two runs are compared (regression.py); a table may set its own min_effect.
+DEFAULT_MIN_EFFECT = 0.05
+
 Budget = collections.namedtuple(
     "Budget", "operation statistic comparison limit unit clause document document_line "
-              "document_quote budget_text")
+              "document_quote budget_text min_effect", defaults=(DEFAULT_MIN_EFFECT,))
 
 
 def make(operation, statistic, comparison, limit, unit, clause="", document="",
-         document_line=None, document_quote="", budget_text=""):
+         document_line=None, document_quote="", budget_text="", min_effect=DEFAULT_MIN_EFFECT):
     """A Budget with the optional fields defaulted (for callers building budgets in code)."""
     return Budget(operation, statistic, comparison, float(limit), unit, clause, document,
-                  document_line, document_quote, budget_text)
+                  document_line, document_quote, budget_text, float(min_effect))
 
 
 def passes(budget, value):
@@ -57,13 +61,18 @@ def parse(data, source="budgets"):
             raise HarnessError(f"{where}: 'budget' must be a number")
         if not isinstance(unit, str) or not units.known(unit):
             raise HarnessError(f"{where}: unknown or missing unit {unit!r}")
+        min_effect = table.get("min_effect", DEFAULT_MIN_EFFECT)
+        if isinstance(min_effect, bool) or not isinstance(min_effect, (int, float)) or \
+                not 0 <= min_effect < 1:
+            raise HarnessError(f"{where}: 'min_effect' must be a number in [0, 1), e.g. 0.05")
         line = table.get("document_line")
         budgets.append(make(operation, statistic, comparison, limit, unit,
                             clause=str(table.get("clause", "")),
                             document=str(table.get("document", "")),
                             document_line=line if isinstance(line, int) else None,
                             document_quote=str(table.get("document_quote", "")),
-                            budget_text=str(table.get("budget_text", ""))))
+                            budget_text=str(table.get("budget_text", "")),
+                            min_effect=min_effect))
     if not budgets:
         raise HarnessError(f"{source}: no budgets")
     return budgets

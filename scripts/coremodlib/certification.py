@@ -1,9 +1,11 @@
 """The verdict and the certification record every report is written from.
 
-The record (schema coremod-certification/1) is plain JSON data; the writers in coremod_reports
-only format it. Exit codes of `coremod certify`: 0 certified; 1 a case failed, crashed or timed
-out; 3 every case is acceptable but a performance gate failed; 2 (raised as HarnessError
-elsewhere) no verdict could be given.
+The record (schema coremod-certification/2) is plain JSON data; the writers in coremod_reports
+only format it. `coremod gate` writes the same record with scope "gate" (no conformance cases;
+verdict passed/failed instead of certified/rejected). Exit codes: 0 certified (passed); 1 a case
+failed, crashed or timed out; 3 every case is acceptable but a performance gate failed, a gate
+regressed against the baseline, or (with --strict) a gate stayed inconclusive; 2 (raised as
+HarnessError elsewhere) no verdict could be given.
 """
 import datetime
 import hashlib
@@ -11,7 +13,8 @@ import os
 
 from . import case_results, gates as gates_mod
 
-SCHEMA = "coremod-certification/1"
+SCHEMA = "coremod-certification/2"
+VERDICT_WORDS = {"certification": ("certified", "rejected"), "gate": ("passed", "failed")}
 
 EXIT_CERTIFIED = 0
 EXIT_CASE_FAILED = 1
@@ -31,27 +34,64 @@ def now_utc():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def decide(cases, gates):
+def _gate_problems(gates, strict):
+    """Reasons the gates reject the candidate (empty when they do not)."""
+    problems = []
+    failed = [g["operation"] for g in gates if g["status"] == "fail"]
+    if failed:
+        problems.append(f"{len(failed)} performance gate(s) failed: {', '.join(failed)}")
+    regressed = [g for g in gates
+                 if (g.get("baseline_comparison") or {}).get("result") == "regression"]
+    if regressed:
+        baseline = regressed[0]["baseline_comparison"].get("baseline")
+        problems.append(f"{len(regressed)} gate(s) regressed against baseline {baseline}: "
+                        + ", ".join(f"{g['operation']} (median "
+                                    f"{(g['baseline_comparison']['change_ratio'] - 1) * 100:+.1f}%)"
+                                    for g in regressed))
+    inconclusive = [g["operation"] for g in gates if g["status"] == "inconclusive"]
+    if strict and inconclusive:
+        problems.append(f"{len(inconclusive)} gate(s) inconclusive (--strict): "
+                        f"{', '.join(inconclusive)}")
+    return problems
+
+
+def _gate_text(gates, strict):
+    passed = sum(1 for g in gates if g["status"] == "pass")
+    inconclusive = sum(1 for g in gates if g["status"] == "inconclusive")
+    not_judged = len(gates) - passed - inconclusive
+    if not passed and not inconclusive:
+        text = "performance gates were not run"
+    elif not not_judged and not inconclusive:
+        text = f"all {passed} performance gates passed"
+    else:
+        text = f"{passed} performance gate(s) passed"
+        if inconclusive:
+            text += f", {inconclusive} inconclusive" + ("" if strict else
+                                                       " (fails only with --strict)")
+        if not_judged:
+            text += f", {not_judged} not judged"
+    improved = [g["operation"] for g in gates
+                if (g.get("baseline_comparison") or {}).get("result") == "improvement"]
+    if improved:
+        text += f"; improved: {', '.join(improved)}"
+    return text
+
+
+def decide(cases, gates, strict=False, scope="certification"):
     """(verdict, exit code, reason) from case and gate records."""
+    good, bad = VERDICT_WORDS[scope]
     rejecting = [c for c in cases if c["status"] in case_results.REJECTING]
     if rejecting:
         ids = ", ".join(f"{c['id']} ({c['status']})" for c in rejecting[:10])
         more = f" and {len(rejecting) - 10} more" if len(rejecting) > 10 else ""
-        return "rejected", EXIT_CASE_FAILED, f"{len(rejecting)} case(s) did not pass: {ids}{more}"
-    failed_gates = [g for g in gates if g["status"] == "fail"]
-    if failed_gates:
-        ops = ", ".join(g["operation"] for g in failed_gates)
-        return ("rejected", EXIT_GATE_FAILED,
-                f"{len(failed_gates)} performance gate(s) failed: {ops}")
-    passed = sum(1 for g in gates if g["status"] == "pass")
-    not_judged = len(gates) - passed
-    if not passed:
-        gate_text = "performance gates were not run"
-    elif not not_judged:
-        gate_text = f"all {passed} performance gates passed"
-    else:
-        gate_text = f"{passed} performance gate(s) passed, {not_judged} not judged"
-    return "certified", EXIT_CERTIFIED, f"every case passed or is not supported; {gate_text}"
+        return bad, EXIT_CASE_FAILED, f"{len(rejecting)} case(s) did not pass: {ids}{more}"
+    problems = _gate_problems(gates, strict)
+    if problems:
+        return bad, EXIT_GATE_FAILED, "; ".join(problems)
+    gate_text = _gate_text(gates, strict)
+    if scope == "gate":
+        return good, EXIT_CERTIFIED, gate_text
+    return good, EXIT_CERTIFIED, f"every case passed or is not supported; {gate_text}"
 
 
 def candidate_record(path, is_reference):
@@ -64,11 +104,15 @@ def candidate_record(path, is_reference):
 
 
 def assemble(*, candidate, cases, gates, measurements, gates_note, environment, suite, bench,
-             started_at, finished_at, harness_version, options, artifacts):
+             started_at, finished_at, harness_version, options, artifacts, noise=None,
+             baseline=None, strict=False, scope="certification"):
+    """The record. `noise`: noise.Recorder facts of the measurement (None: no gates were run);
+    `baseline`: None or {"name", "source", "environment_warnings"} of the run compared with."""
     cases = sorted(cases, key=lambda c: c["id"])  # stable order, whatever order cases ended in
-    verdict, exit_code, reason = decide(cases, gates)
+    verdict, exit_code, reason = decide(cases, gates, strict=strict, scope=scope)
     return {
         "schema": SCHEMA,
+        "scope": scope,
         "harness_version": harness_version,
         "verdict": verdict,
         "exit_code": exit_code,
@@ -85,6 +129,8 @@ def assemble(*, candidate, cases, gates, measurements, gates_note, environment, 
         "gate_counts": gates_mod.count_statuses(gates),
         "gates": gates,
         "measurements": measurements,
+        "noise": noise,
+        "baseline": baseline,
         "bench": bench,
         "artifacts": artifacts,
     }

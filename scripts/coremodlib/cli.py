@@ -4,9 +4,16 @@ import argparse
 import os
 import sys
 
-from . import bootstrap, certify, paths, selftest
+from . import bootstrap, calibrate, certify, gatecmd, gaterun, nightly, paths, selftest
+from . import coverage, instructions_cmd, report, supplements, topology_cmd
 from .errors import HarnessError
 from .progress import Progress
+
+# Performance commands, one module each (parser: add_parser(sub); command: run(args, progress)).
+STATS_COMMANDS = {"gate": gatecmd, "calibrate": calibrate, "nightly": nightly}
+REPORT_COMMANDS = {"report": report, "coverage": coverage, "instructions": instructions_cmd}
+# Platform detection (issue 3).
+PLATFORM_COMMANDS = {"topology": topology_cmd}
 
 EXIT_CODES_HELP = """exit codes:
   0  certified: every case passed (or is not supported) and every gate passed
@@ -70,6 +77,18 @@ def build_parser():
     cert.add_argument("--budgets", metavar="FILE",
                       help="budgets table to judge the gates by "
                            f"(default: {_rel(paths.BUDGETS_FILE)})")
+    gaterun.add_rounds_options(cert)
+
+    for module in STATS_COMMANDS.values():
+        module.add_parser(sub)
+    for module in REPORT_COMMANDS.values():
+        module.add_parser(sub)
+    for module in PLATFORM_COMMANDS.values():
+        module.add_parser(sub)
+    # --metric time|instructions: certify and gate (supplements.py).
+    for name in ("certify", "gate"):
+        if name in sub.choices:
+            supplements.add_metric_option(sub.choices[name])
 
     test = sub.add_parser(
         "test", help="run coremod's own tests (pytest on tests/)",
@@ -103,6 +122,12 @@ def main(argv=None):
     try:
         if args.command == "certify":
             return certify.run(args, progress)
+        if args.command in STATS_COMMANDS:
+            return STATS_COMMANDS[args.command].run(args, progress)
+        if args.command in REPORT_COMMANDS:
+            return REPORT_COMMANDS[args.command].run(args, progress)
+        if args.command in PLATFORM_COMMANDS:
+            return PLATFORM_COMMANDS[args.command].run(args, progress)
         if args.command == "test":
             if args.build_root:
                 os.environ["COREMOD_TEST_BUILD_ROOT"] = os.path.abspath(args.build_root)

@@ -1,16 +1,27 @@
-"""Performance gates: each budget (budgets.py) judged against the raw samples coremod-bench wrote.
+"""Performance gates: each budget (budgets.py) judged against the raw samples coremod-bench wrote
+(possibly over several rounds, rounds.py). docs/gates.md states the rules.
 
-A gate compares one statistic of the samples with the budget (p99 < budget for times and memory;
-the lowest sample >= budget, i.e. every sample, for capacities). A gate also
-fails when the candidate failed calls during its measurement (the runner drops those samples, so a
-fast-failing candidate must not look fast) or when nothing could be measured. Where the runner
-measured the raw platform loader on the same files, the overhead is reported as the ratio of
+Two kinds of gate:
+- percentile gates (statistic p50, p90 or p99): the verdict rests on the statistic's 95 %
+  distribution-free confidence interval (stats.quantile_ci). With a "<" budget the gate passes when
+  the interval's upper bound is under the budget and fails when its lower bound is not; otherwise
+  the samples cannot tell, the gate is `inconclusive` and rounds.py measures more rounds (after the
+  last one it stays inconclusive, which fails only under --strict). ">" budgets mirror this.
+- every-sample gates (statistic min or max): capacities and per-run figures that are not
+  latencies (modules live at once, bytes per module averaged over 1000 modules), a handful of runs
+  each: every sample must satisfy the budget, i.e. the lowest (min) or the highest (max) sample is
+  compared. No interval: the rule is already the worst case of what was measured.
+A gate also fails when the candidate failed calls during its measurement (the runner drops those
+samples, so a fast-failing candidate must not look fast) or when nothing could be measured. Where the
+runner measured the raw platform loader on the same files, the overhead is reported as the ratio of
 medians p50(candidate) / p50(raw).
 """
 from . import budgets as budgets_mod, stats, units
 from .errors import HarnessError
 
-STATUSES = ("pass", "fail", "skipped")
+STATUSES = ("pass", "fail", "inconclusive", "skipped")
+EVERY_SAMPLE = ("min", "max")   # statistics judged on every sample, without an interval
+METRIC = "time"                 # what coremod-bench measured (REPORT's deterministic mode: instructions)
 
 
 def _converted(samples, from_unit, to_unit, where):
@@ -33,6 +44,24 @@ def _fmt(value):
     return f"{value:.4g}"
 
 
+def verdict_rule(budget):
+    """The rule a gate is judged by, in words (recorded in every gate record)."""
+    if budget.statistic in EVERY_SAMPLE:
+        which = "lowest" if budget.statistic == "min" else "highest"
+        return (f"every sample {budget.comparison} budget (the {which} sample is compared); "
+                f"no interval")
+    pct = int(stats.CONFIDENCE * 100)
+    worst, best = ("upper", "lower") if lower_is_better(budget) else ("lower", "upper")
+    return (f"pass when the {worst} bound of the {pct}% confidence interval of "
+            f"{budget.statistic} is {budget.comparison} budget, fail when its {best} bound is "
+            f"not; otherwise more rounds, then inconclusive (fails only with --strict)")
+
+
+def lower_is_better(budget):
+    """Whether smaller values are better (a "<" budget: times, memory) or larger ("1000+")."""
+    return budget.comparison in ("<", "<=")
+
+
 def skeleton(budget):
     """The gate record of a budget before (or without) a measurement."""
     return {
@@ -40,22 +69,82 @@ def skeleton(budget):
         "document_line": budget.document_line, "document_quote": budget.document_quote,
         "statistic": budget.statistic, "comparison": budget.comparison,
         "budget": budget.limit, "budget_text": budget.budget_text, "unit": budget.unit,
-        "samples": 0, "p50": None, "p90": None, "p99": None, "min": None, "max": None,
-        "mad": None, "failures": 0, "raw_baseline": None, "raw_p50": None, "raw_p99": None,
-        "raw_ratio": None, "batch": None, "warmup": None, "status": "skipped", "message": "",
+        "metric": METRIC, "rounds": 0, "samples": 0, "p50": None, "p90": None, "p99": None,
+        "min": None, "max": None, "mad": None, "confidence": stats.CONFIDENCE,
+        "ci": {name: [None, None] for name, _ in stats.PERCENTILES}, "budget_ci": None,
+        "verdict_rule": verdict_rule(budget), "failures": 0, "raw_baseline": None,
+        "raw_p50": None, "raw_p99": None, "raw_ratio": None, "batch": None, "warmup": None,
+        "status": "skipped", "message": "", "baseline_comparison": None, "raw_samples": [],
     }
+
+
+def _shown(value, from_unit, to_unit):
+    return None if value is None else units.convert(value, from_unit, to_unit)
 
 
 def _display(gate, unit, from_unit):
     """Expresses the gate's numbers in `unit` (the report's unit) instead of `from_unit`."""
     for key in ("budget", "p50", "p90", "p99", "min", "max", "mad", "raw_p50", "raw_p99"):
-        if gate[key] is not None:
-            gate[key] = units.convert(gate[key], from_unit, unit)
+        gate[key] = _shown(gate[key], from_unit, unit)
+    gate["ci"] = {name: [_shown(v, from_unit, unit) for v in bounds]
+                  for name, bounds in gate["ci"].items()}
+    if gate["budget_ci"] is not None:
+        gate["budget_ci"] = [_shown(v, from_unit, unit) for v in gate["budget_ci"]]
+    # Six significant digits: the record stays readable and nothing measured is lost (the
+    # runner's own resolution is 1 ns, or 1 ns / batch).
+    gate["raw_samples"] = [float(f"{units.convert(v, from_unit, unit):.6g}")
+                           for v in gate["raw_samples"]]
     gate["unit"] = unit
 
 
+def _interval_text(bounds, unit):
+    low, high = (("–" if v is None else _fmt(v)) for v in bounds)
+    return f"{int(stats.CONFIDENCE * 100)}% CI [{low}, {high}] {unit}"
+
+
+def _judge_interval(budget, bounds):
+    """pass / fail / inconclusive of a percentile gate from its interval (budget's unit)."""
+    low, high = bounds
+    worst, best = (high, low) if lower_is_better(budget) else (low, high)
+    if worst is not None and budgets_mod.passes(budget, worst):
+        return "pass"
+    if best is not None and not budgets_mod.passes(budget, best):
+        return "fail"
+    return "inconclusive"
+
+
+def _budget_verdict(budget, summary, samples, shown):
+    """(status, note, interval or None) of the measured samples against the budget."""
+    value = summary[budget.statistic]
+    limit_text = f"budget {_fmt(units.convert(budget.limit, budget.unit, shown))} {shown}"
+    value_text = f"{_fmt(units.convert(value, budget.unit, shown))} {shown}"
+    if budget.statistic in EVERY_SAMPLE:
+        ok = budgets_mod.passes(budget, value)
+        label = "lowest sample" if budget.statistic == "min" else "highest sample"
+        relation = budget.comparison if ok else f"not {budget.comparison}"
+        return ("pass" if ok else "fail"), f"{label} {value_text} {relation} {limit_text}", None
+    q = dict(stats.PERCENTILES)[budget.statistic]
+    bounds = stats.quantile_ci(samples, q)
+    status = _judge_interval(budget, bounds)
+    shown_bounds = [_shown(v, budget.unit, shown) for v in bounds]
+    interval = _interval_text(shown_bounds, shown)
+    if status == "pass":
+        note = f"{budget.statistic} {value_text}, {interval}: {budget.comparison} {limit_text}"
+    elif status == "fail":
+        note = (f"{budget.statistic} {value_text}, {interval}: not {budget.comparison} "
+                f"{limit_text}")
+    else:
+        needed = stats.min_samples_for_upper_bound(q)
+        why = (f"; {len(samples)} samples cannot bound {budget.statistic} (at least {needed} "
+               f"needed)" if None in bounds else "")
+        note = (f"{budget.statistic} {value_text}, {interval} contains {limit_text}: "
+                f"inconclusive{why}")
+    return status, note, list(bounds)
+
+
 def evaluate(budget, operation):
-    """The gate record of `budget` judged on `operation` (one entry of the bench results).
+    """The gate record of `budget` judged on `operation` (one entry of the bench results, its
+    samples possibly gathered over several rounds: rounds.merge).
 
     The verdict is computed in the budget's own unit (no rounding at the boundary); the record's
     numbers are then expressed in a readable unit (ns -> us or ms, bytes -> KiB)."""
@@ -64,6 +153,7 @@ def evaluate(budget, operation):
                            f"perf/budgets.toml budgets (runner and budgets table disagree)")
     gate = skeleton(budget)
     shown = units.display_unit(budget.unit, budget.limit)
+    gate["rounds"] = int(operation.get("rounds", 1))
     if "error" in operation:
         gate.update(status="fail", message=f"not measured: {operation['error']}")
         _display(gate, shown, budget.unit)
@@ -80,7 +170,8 @@ def evaluate(budget, operation):
         return gate
     summary = stats.summarize(samples)
     gate.update(samples=summary["count"], p50=summary["p50"], p90=summary["p90"],
-                p99=summary["p99"], min=summary["min"], max=summary["max"], mad=summary["mad"])
+                p99=summary["p99"], min=summary["min"], max=summary["max"], mad=summary["mad"],
+                ci=stats.intervals(samples), raw_samples=samples)
 
     raw = operation.get("raw_baseline")
     if isinstance(raw, dict) and raw.get("samples"):
@@ -91,20 +182,19 @@ def evaluate(budget, operation):
                     raw_p99=raw_summary["p99"], raw_ratio=stats.ratio(summary["p50"],
                                                                        raw_summary["p50"]))
 
-    value = summary[budget.statistic]
-    ok = budgets_mod.passes(budget, value)
-    label = "lowest sample" if budget.statistic == "min" else budget.statistic
-    relation = budget.comparison if ok else f"not {budget.comparison}"
-    notes = [f"{label} {_fmt(units.convert(value, budget.unit, shown))} {shown} {relation} "
-             f"budget {_fmt(units.convert(budget.limit, budget.unit, shown))} {shown}"]
+    status, note, bounds = _budget_verdict(budget, summary, samples, shown)
+    gate["budget_ci"] = bounds
+    notes = [note]
     if failures:
-        ok = False
+        status = "fail"
         notes.append(f"{failures} call(s) failed during the measurement "
                      f"(first: {_first_error(operation) or 'not recorded'})")
     if operation.get("aborted"):
-        ok = False
+        status = "fail"
         notes.append(f"measurement aborted: {operation['aborted']}")
-    gate.update(status="pass" if ok else "fail", message="; ".join(notes))
+    if gate["rounds"] > 1:
+        notes.append(f"{gate['rounds']} rounds")
+    gate.update(status=status, message="; ".join(notes))
     _display(gate, shown, budget.unit)
     return gate
 

@@ -36,6 +36,11 @@ def broken_impls_dir(build_dir):
     return os.path.join(build_dir, "fixtures", "broken-impls")
 
 
+def slow_impls_dir(build_dir):
+    """The reference with one operation made 20 % slower (fixtures/slow-impls/)."""
+    return os.path.join(build_dir, "fixtures", "slow-impls")
+
+
 def exercise_executable(build_dir):
     """impl's coremod-exercise driver (argv[1]: fixtures build dir), run under valgrind/TSan."""
     return os.path.join(build_dir, "impl", "coremod-exercise")

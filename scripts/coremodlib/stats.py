@@ -1,20 +1,36 @@
-"""Summary statistics of benchmark samples. Every statistic the harness reports is computed here.
+"""Statistics of benchmark samples, computed with numpy and scipy. Every statistic the harness
+reports is computed here (docs/gates.md explains the choices).
 
-Percentiles use linear interpolation between closest ranks (Hyndman & Fan type 7, the default of
-numpy and R), so p50 of an even-sized set is the mean of the two middle values. The spread is the
-median absolute deviation (MAD, unscaled): robust to the outliers a noisy VM produces, unlike the
-standard deviation.
+- Percentiles interpolate linearly between closest ranks (Hyndman & Fan type 7, numpy's default),
+  so p50 of an even-sized set is the mean of the two middle values.
+- The spread is the median absolute deviation (scipy.stats.median_abs_deviation, unscaled):
+  robust to the outliers a noisy VM produces, unlike the standard deviation.
+- Confidence intervals of percentiles are distribution-free order-statistic intervals: the number
+  of samples below the true q-quantile is Binomial(n, q) whatever the distribution, so two order
+  statistics bracket it with a probability computed exactly from scipy.stats.binom. Chosen over
+  the bootstrap because they need no resampling (the same samples always give the same interval),
+  are exact rather than asymptotic, and stay honest in the tail: a bootstrap interval of p99 can
+  never reach above the largest sample, whereas the order-statistic interval says plainly when
+  there are too few samples to bound p99 at all (the bound is then None).
+- Two sets of samples are compared with the Mann-Whitney U test (scipy.stats.mannwhitneyu,
+  one-sided) and the ratio of their medians; p-values of several gates are Holm-corrected.
 """
 import math
 
+import numpy as np
+from scipy import stats as sps
+
+CONFIDENCE = 0.95
+PERCENTILES = (("p50", 50), ("p90", 90), ("p99", 99))
+
 
 def _checked(samples):
-    values = [float(v) for v in samples]
-    if not values:
+    values = np.asarray([float(v) for v in samples], dtype=float)
+    if values.size == 0:
         raise ValueError("no samples")
-    for v in values:
-        if math.isnan(v) or math.isinf(v):
-            raise ValueError(f"sample is not a finite number: {v}")
+    bad = values[~np.isfinite(values)]
+    if bad.size:
+        raise ValueError(f"sample is not a finite number: {bad[0]}")
     return values
 
 
@@ -22,12 +38,7 @@ def percentile(samples, q):
     """The q-th percentile (0 <= q <= 100) of `samples`, linearly interpolated."""
     if not 0 <= q <= 100:
         raise ValueError(f"percentile out of range: {q}")
-    values = sorted(_checked(samples))
-    position = (len(values) - 1) * q / 100.0
-    low = math.floor(position)
-    high = min(low + 1, len(values) - 1)
-    fraction = position - low
-    return values[low] + (values[high] - values[low]) * fraction
+    return float(np.percentile(_checked(samples), q))
 
 
 def median(samples):
@@ -35,25 +46,59 @@ def median(samples):
 
 
 def mad(samples):
-    """Median absolute deviation from the median."""
-    values = _checked(samples)
-    centre = median(values)
-    return median([abs(v - centre) for v in values])
+    """Median absolute deviation from the median (unscaled)."""
+    return float(sps.median_abs_deviation(_checked(samples), scale=1.0))
+
+
+def quantile_ci(samples, q, confidence=CONFIDENCE):
+    """(low, high): a distribution-free confidence interval for the q-th percentile.
+
+    With B ~ Binomial(n, q/100) the number of samples below the true quantile, the k-th smallest
+    sample lies above the quantile with probability P(B <= k-1); the lower bound is the largest
+    order statistic for which that is at most (1 - confidence)/2, the upper bound symmetrically.
+    Either bound is None when n is too small for it: at 95 % an upper bound of p99 needs at least
+    368 samples (min_samples_for_upper_bound), a lower bound of p50 at least 6."""
+    if not 0 < q < 100:
+        raise ValueError(f"percentile out of range for an interval: {q}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence out of range: {confidence}")
+    values = np.sort(_checked(samples))
+    n = values.size
+    tail = (1.0 - confidence) / 2.0
+    cdf = sps.binom.cdf(np.arange(n + 1), n, q / 100.0)
+    below = np.nonzero(cdf <= tail)[0]          # k with P(B <= k) <= tail
+    low = float(values[below[-1]]) if below.size else None
+    above = np.nonzero(cdf >= 1.0 - tail)[0]    # k with P(B <= k) >= 1 - tail; never empty
+    high = float(values[above[0]]) if above[0] < n else None
+    return low, high
+
+
+def min_samples_for_upper_bound(q, confidence=CONFIDENCE):
+    """The fewest samples whose largest one is an upper confidence bound of the q-th percentile:
+    the smallest n with (q/100)^n <= (1 - confidence)/2."""
+    tail = (1.0 - confidence) / 2.0
+    return math.ceil(math.log(tail) / math.log(q / 100.0))
 
 
 def summarize(samples):
     """{count, min, p50, p90, p99, max, mean, mad} of a non-empty sample set."""
     values = _checked(samples)
+    p50, p90, p99 = (float(v) for v in np.percentile(values, [50, 90, 99]))
     return {
-        "count": len(values),
-        "min": min(values),
-        "p50": percentile(values, 50),
-        "p90": percentile(values, 90),
-        "p99": percentile(values, 99),
-        "max": max(values),
-        "mean": sum(values) / len(values),
-        "mad": mad(values),
+        "count": int(values.size),
+        "min": float(values.min()),
+        "p50": p50,
+        "p90": p90,
+        "p99": p99,
+        "max": float(values.max()),
+        "mean": float(values.mean()),
+        "mad": float(sps.median_abs_deviation(values, scale=1.0)),
     }
+
+
+def intervals(samples, confidence=CONFIDENCE):
+    """{"p50": [low, high], "p90": [...], "p99": [...]} (bounds may be None, see quantile_ci)."""
+    return {name: list(quantile_ci(samples, q, confidence)) for name, q in PERCENTILES}
 
 
 def ratio(numerator, denominator):
@@ -61,3 +106,28 @@ def ratio(numerator, denominator):
     if denominator == 0:
         return None
     return numerator / denominator
+
+
+def mann_whitney_p(first, second, alternative):
+    """One-sided Mann-Whitney U p-value that `first` is stochastically `alternative` ("greater" or
+    "less") than `second`. Sets with no variation at all (e.g. every sample 1000 on both sides)
+    give 1.0: no evidence of any difference."""
+    a, b = _checked(first), _checked(second)
+    if np.all(a == a[0]) and np.all(b == a[0]):
+        return 1.0
+    p = float(sps.mannwhitneyu(a, b, alternative=alternative).pvalue)
+    return 1.0 if math.isnan(p) else p
+
+
+def holm(p_values):
+    """Holm-Bonferroni adjusted p-values, in the input order: the i-th smallest of m p-values is
+    multiplied by (m - i + 1), then made monotone. Controls the family-wise error rate over the
+    m tests without assuming they are independent (gates of one run are not)."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [0.0] * m
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted

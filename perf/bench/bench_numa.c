@@ -1,0 +1,99 @@
+/*
+ * bench_numa.c — numa_place_module (SPEC P.11: < 35 µs), steady state.
+ *
+ * Each sample times PLACE_BATCH placements on one context (cycling through the module types,
+ * the document's example request first), so the context holds up to PLACE_BATCH live placements
+ * while it decides; the placements are released after the clock read (release is not part of
+ * the operation), newest first.
+ */
+#include "bench_candidate.h"
+#include "bench_context.h"
+#include "bench_optimization.h"
+#include "bench_report.h"
+#include "bench_sampler.h"
+
+#define PLACE_BATCH 100
+
+module_placement_request_t bench_placement_request(size_t index)
+{
+    static const module_placement_request_t requests[BENCH_PLACEMENT_SHAPES] = {
+        {MODULE_TYPE_COMPUTE_INTENSIVE, 80, 512, 75}, /* the document's example */
+        {MODULE_TYPE_MEMORY_INTENSIVE, 60, 65536, 40},
+        {MODULE_TYPE_IO_INTENSIVE, 30, 256, 10},
+        {MODULE_TYPE_BACKGROUND, 10, 128, 5},
+    };
+    return requests[index % BENCH_PLACEMENT_SHAPES];
+}
+
+typedef struct {
+    const candidate_api_t* api;
+    numa_optimization_context_t* ctx;
+    module_placement_result_t placed[PLACE_BATCH];
+    size_t count;
+} place_bench_t;
+
+static bool run_places(void* opaque, size_t iteration, size_t batch, double* value,
+                       bench_failure_t* failure)
+{
+    (void)iteration;
+    (void)value;
+    place_bench_t* bench = opaque;
+    for (size_t i = 0; i < batch; i++) {
+        module_placement_request_t request = bench_placement_request(i);
+        if (!bench->api->numa_place_module(bench->ctx, &request, &bench->placed[bench->count])) {
+            bench_failure_from_candidate(failure, bench->api, "numa_place_module");
+            return false;
+        }
+        bench->count++;
+    }
+    return true;
+}
+
+static bool release_places(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+{
+    (void)iteration;
+    (void)batch;
+    place_bench_t* bench = opaque;
+    bool ok = true;
+    while (bench->count > 0) {
+        if (!bench->api->numa_release_placement(bench->ctx, &bench->placed[--bench->count]) && ok) {
+            bench_failure_from_candidate(failure, bench->api, "numa_release_placement");
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+void bench_family_numa_place(const bench_context_t* ctx)
+{
+    static const char* const needed[] = {"numa_optimization_create", "numa_optimization_destroy",
+                                         "numa_place_module", "numa_release_placement"};
+    static const char name[] = "numa_place_module";
+    char why[256];
+    if (!bench_candidate_require(ctx->api, needed, 4, why, sizeof(why))) {
+        bench_report_unavailable(ctx->json, name, why);
+        return;
+    }
+    static place_bench_t bench;
+    bench = (place_bench_t){.api = ctx->api, .ctx = ctx->api->numa_optimization_create()};
+    if (bench.ctx == NULL) {
+        bench_failure_t failure;
+        bench_failure_from_candidate(&failure, ctx->api, "numa_optimization_create");
+        bench_report_failed(ctx->json, &(bench_operation_t){.name = name, .unit = "ns", .batch = PLACE_BATCH},
+                            &failure);
+        return;
+    }
+    bench_series_t series;
+    if (bench_series_init(&series, ctx->samples)) {
+        bench_case_t c = {.ctx = &bench, .batch = PLACE_BATCH, .run = run_places, .finish = release_places};
+        bench_sample(&c, NULL, ctx->warmup, ctx->samples, &series, NULL);
+        bench_report_operation(ctx->json, &(bench_operation_t){.name = name, .unit = "ns",
+                                                               .batch = PLACE_BATCH,
+                                                               .warmup = ctx->warmup,
+                                                               .series = &series});
+        bench_series_free(&series);
+    } else {
+        bench_report_unavailable(ctx->json, name, "runner out of memory");
+    }
+    ctx->api->numa_optimization_destroy(bench.ctx);
+}

@@ -1,0 +1,98 @@
+"""Baselines: the raw samples of a gate run, kept to compare later runs with (regression.py).
+
+A baseline file (perf/baselines/NAME.json, or any path) holds, per gate, every sample in the
+budget's own unit, with the environment and the noise facts of the run that produced it:
+
+    {"schema": "coremod-baseline/1", "name": "main", "created_at": "...", "metric": "time",
+     "harness_version": "0.1.0", "candidate": {"path", "sha256", ...},
+     "environment": {...}, "noise": {...}, "options": {"samples", "rounds"...},
+     "gates": {"module_load": {"unit": "ns", "statistic": "p99", "rounds": 3,
+                               "round_sizes": [1000, 1000, 1000], "samples": [...]}, ...}}
+
+The history database (history.py) holds the same samples for every run, which is where `coremod
+nightly` takes its baseline from (the last good run).
+"""
+import json
+import os
+import re
+
+from . import paths, units
+from .errors import HarnessError
+
+SCHEMA = "coremod-baseline/1"
+BASELINES_DIR = os.path.join(paths.REPO_ROOT, "perf", "baselines")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def measured_samples(budgets, bench_doc):
+    """{operation: {"unit", "statistic", "rounds", "round_sizes", "samples"}} of every budgeted
+    operation with samples in `bench_doc` (rounds.merge output), in the budget's unit."""
+    by_name = {op["name"]: op for op in bench_doc.get("operations", [])}
+    out = {}
+    for budget in budgets:
+        op = by_name.get(budget.operation)
+        if not op or "error" in op or not op.get("samples"):
+            continue
+        out[budget.operation] = {
+            "unit": budget.unit, "statistic": budget.statistic,
+            "rounds": int(op.get("rounds", 1)),
+            "round_sizes": list(op.get("round_sizes") or [len(op["samples"])]),
+            "samples": [units.convert(float(v), op["unit"], budget.unit) for v in op["samples"]],
+        }
+    return out
+
+
+def path_for(name_or_file):
+    """The file a --baseline / --save-baseline argument names: a path when it contains a '/' or
+    ends in .json, else perf/baselines/NAME.json (NAME: letters, digits, '.', '_', '-')."""
+    if "/" in name_or_file or name_or_file.endswith(".json"):
+        return os.path.abspath(name_or_file)
+    if not _NAME.fullmatch(name_or_file):
+        raise HarnessError(f"baseline name {name_or_file!r}: use letters, digits, '.', '_', '-' "
+                           f"(or give a path to a .json file)")
+    return os.path.join(BASELINES_DIR, name_or_file + ".json")
+
+
+def display_name(name_or_file):
+    base = os.path.basename(name_or_file)
+    return base[:-5] if base.endswith(".json") else base
+
+
+def save(path, *, name, created_at, candidate, environment, noise, harness_version, options,
+         gates):
+    doc = {"schema": SCHEMA, "name": name, "created_at": created_at, "metric": "time",
+           "harness_version": harness_version, "candidate": candidate,
+           "environment": environment, "noise": noise, "options": options, "gates": gates}
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(doc, f, separators=(",", ":"))
+        f.write("\n")
+    os.replace(tmp, path)
+    return doc
+
+
+def load(path):
+    """The parsed baseline, checked (HarnessError when it is missing or malformed)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except FileNotFoundError:
+        raise HarnessError(f"baseline not found: {path}") from None
+    except (OSError, ValueError) as exc:
+        raise HarnessError(f"cannot read baseline {path}: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        raise HarnessError(f"{path}: not a baseline (schema is not {SCHEMA!r})")
+    gates = doc.get("gates")
+    if not isinstance(gates, dict):
+        raise HarnessError(f"{path}: 'gates' is not an object")
+    for operation, entry in gates.items():
+        samples = entry.get("samples") if isinstance(entry, dict) else None
+        if not isinstance(samples, list) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in samples):
+            raise HarnessError(f"{path}: gate {operation}: 'samples' is not a list of numbers")
+        if not units.known(entry.get("unit", "")):
+            raise HarnessError(f"{path}: gate {operation}: unknown unit {entry.get('unit')!r}")
+    if doc.get("metric", "time") != "time":
+        raise HarnessError(f"{path}: a baseline of metric {doc.get('metric')!r}, not time")
+    return doc

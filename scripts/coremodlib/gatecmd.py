@@ -1,0 +1,101 @@
+"""`coremod gate`: the performance gates alone (no conformance suite), judged against the budgets
+and, with --baseline, compared with an earlier run; every run is appended to the history.
+
+Exit codes as certify's: 0 every measured gate passed and nothing regressed; 3 a gate failed, a
+gate regressed against the baseline (named), or with --strict a gate stayed inconclusive; 2 the
+harness could not run (bad arguments, a missing baseline, a build failure).
+"""
+import argparse
+import os
+
+import coremod_reports
+
+from . import (baseline as baseline_mod, certification, certify, environment, gaterun, gates,
+               history, paths, supplements)
+
+DEFAULT_OUT_DIR = os.path.join(paths.REPO_ROOT, "reports", "gate")
+
+EXIT_CODES_HELP = """exit codes:
+  0  every measured gate passed (inconclusive ones too, unless --strict), no regression
+  3  a gate failed, a gate regressed against the baseline (the gates are named), or
+     with --strict a gate stayed inconclusive
+  2  the harness could not run (bad --impl or --baseline, build failure, ...)"""
+
+
+def add_parser(sub):
+    parser = sub.add_parser(
+        "gate", help="run only the performance gates, optionally against a baseline",
+        description="Measure the performance gates of a candidate in rounds, judge each "
+                    "against its budget with a 95%% confidence interval, optionally compare "
+                    "with a baseline (Mann-Whitney U, Holm-corrected, minimum effect), append "
+                    "the run to the history and write the reports. docs/gates.md has the "
+                    "rules.",
+        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    gaterun.add_candidate_options(parser, DEFAULT_OUT_DIR)
+    gaterun.add_rounds_options(parser)
+    parser.add_argument("--save-baseline", metavar="NAME",
+                        help="save this run's samples as a baseline: perf/baselines/NAME.json, "
+                             "or the given path when NAME contains '/' or ends in .json")
+    parser.add_argument("--baseline", metavar="NAME|FILE",
+                        help="compare with this baseline (a name in perf/baselines/ or a file)")
+    parser.add_argument("--history", metavar="PATH", default=history.DEFAULT_PATH,
+                        help="history database the run is appended to (default: "
+                             f"{os.path.relpath(history.DEFAULT_PATH, paths.REPO_ROOT)})")
+    return parser
+
+
+def _load_baseline(args):
+    if not args.baseline:
+        return None, None
+    path = baseline_mod.path_for(args.baseline)
+    return path, baseline_mod.load(path)
+
+
+def run(args, progress):
+    started_at = certification.now_utc()
+    baseline_path, baseline_doc = _load_baseline(args)   # a missing baseline: exit 2 at once
+    save_path = baseline_mod.path_for(args.save_baseline) if args.save_baseline else None
+    prepared = gaterun.prepare(args, progress, need_suite=False)
+    coremod_reports.remove_stale(prepared.out_dir)
+    measured = gaterun.measure(prepared, args, progress)
+    # --metric instructions and the whole-process benchmark (supplements.py).
+    supplement = supplements.measure(args, prepared.build_dir, prepared.impl, prepared.out_dir,
+                                     measured.records, progress)
+    env = environment.collect(prepared.build_dir)
+    baseline_entry = None
+    if baseline_doc is not None:
+        baseline_entry = gaterun.compare(
+            prepared, measured, baseline_doc["gates"],
+            baseline_doc.get("name") or baseline_mod.display_name(baseline_path),
+            baseline_doc.get("environment"), env, progress, source=baseline_path)
+
+    progress.phase("writing reports")
+    cert = certification.assemble(
+        candidate=prepared.candidate, cases=[], gates=measured.records,
+        measurements=gates.unbudgeted(prepared.budgets, measured.merged),
+        gates_note=("Quick run (--quick): fewer samples; the scale gates are not judged."
+                    if args.quick else ""),
+        environment=env, suite=None, bench=measured.bench_summary, started_at=started_at,
+        finished_at=certification.now_utc(), harness_version=paths.harness_version(),
+        options={"build_dir": prepared.build_dir, "budgets": prepared.budgets_path,
+                 "quick": args.quick, "samples": args.samples, "buildtype": args.buildtype,
+                 "rounds": args.rounds, "max_rounds": gaterun.max_rounds(args),
+                 "strict": args.strict, "baseline": baseline_path, "history": args.history},
+        artifacts={"bench_results": measured.bench_summary["results"]},
+        noise=measured.noise, baseline=baseline_entry, strict=args.strict, scope="gate")
+    cert.update(supplement)
+    written = coremod_reports.write_all(cert, prepared.out_dir)
+    run_id = gaterun.append_history(os.path.abspath(args.history), cert, prepared, measured)
+    if save_path:
+        baseline_mod.save(
+            save_path, name=baseline_mod.display_name(save_path), created_at=started_at,
+            candidate=prepared.candidate, environment=env, noise=measured.noise,
+            harness_version=paths.harness_version(),
+            options={"samples": args.samples, "quick": args.quick, "rounds": args.rounds},
+            gates=measured.samples)
+    progress.finish()
+    print(certify.summary_text(cert, written, command="gate"))
+    print(f"  history:   run {run_id} in {os.path.abspath(args.history)}")
+    if save_path:
+        print(f"  baseline:  saved {save_path}")
+    return cert["exit_code"]

@@ -1,0 +1,205 @@
+"""What certify, gate, nightly and calibrate share: preparing a candidate (packages, build,
+outputs), measuring the performance gates in rounds with the noise facts, comparing the samples
+with a baseline, and appending a run to the history.
+"""
+import argparse
+import collections
+import os
+
+from . import (baseline as baseline_mod, bench, bootstrap, budgets as budgets_mod, build,
+               certification, gates, history, noise, paths, regression, rounds)
+from .errors import HarnessError
+
+Prepared = collections.namedtuple(
+    "Prepared", "build_dir impl impl_given fixtures budgets budgets_path out_dir candidate")
+Measured = collections.namedtuple(
+    "Measured", "records merged noise samples rounds bench_summary")
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def add_rounds_options(parser):
+    """--rounds, --max-rounds and --strict (certify, gate, nightly)."""
+    parser.add_argument("--rounds", metavar="N", type=positive_int,
+                        default=rounds.DEFAULT_MIN_ROUNDS,
+                        help="benchmark rounds (coremod-bench runs) measured before any verdict; "
+                             f"default {rounds.DEFAULT_MIN_ROUNDS}")
+    parser.add_argument("--max-rounds", metavar="N", type=positive_int,
+                        help="rounds at most: gates whose confidence interval still contains "
+                             "the budget get more rounds up to this many, then are inconclusive "
+                             f"(default: the larger of --rounds and {rounds.DEFAULT_MAX_ROUNDS})")
+    parser.add_argument("--strict", action="store_true",
+                        help="an inconclusive gate fails (exit 3) instead of being reported")
+
+
+def add_candidate_options(parser, default_out):
+    """The options of every command that measures a candidate (gate, nightly, calibrate)."""
+    parser.add_argument("--impl", metavar="PATH",
+                        help="the candidate shared library (default: the reference build's "
+                             "impl/libcoremod.so)")
+    parser.add_argument("--out", metavar="DIR", default=default_out,
+                        help="directory for the reports and raw results (default: "
+                             f"{os.path.relpath(default_out, paths.REPO_ROOT)})")
+    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
+                        help="meson build directory, set up if missing (default: "
+                             f"{os.path.relpath(paths.DEFAULT_BUILD_DIR, paths.REPO_ROOT)})")
+    parser.add_argument("--buildtype", metavar="TYPE",
+                        choices=("plain", "debug", "debugoptimized", "release", "minsize"),
+                        help="meson buildtype of the build directory (default: keep the "
+                             "directory's)")
+    parser.add_argument("--samples", metavar="N", type=positive_int,
+                        help="samples per timed operation and round, passed to coremod-bench "
+                             "(default: coremod-bench's own, 1000)")
+    parser.add_argument("--quick", action="store_true",
+                        help="coremod-bench --quick: fewer samples, scale gates not judged; for "
+                             "trying things out")
+    parser.add_argument("--budgets", metavar="FILE",
+                        help="budgets table (default: perf/budgets.toml)")
+
+
+def validate_impl(path):
+    """The absolute path of a usable --impl argument, or HarnessError (exit 2)."""
+    full = os.path.abspath(path)
+    if not os.path.exists(full):
+        raise HarnessError(f"--impl {path}: no such file")
+    if not os.path.isfile(full):
+        raise HarnessError(f"--impl {path}: not a regular file")
+    if not os.access(full, os.R_OK):
+        raise HarnessError(f"--impl {path}: not readable")
+    return full
+
+
+def max_rounds(args):
+    wanted = getattr(args, "max_rounds", None)
+    first = getattr(args, "rounds", rounds.DEFAULT_MIN_ROUNDS)
+    if wanted is None:
+        return max(first, rounds.DEFAULT_MAX_ROUNDS)
+    if wanted < first:
+        raise HarnessError(f"--max-rounds {wanted} is less than --rounds {first}")
+    return wanted
+
+
+def prepare(args, progress, need_suite, need_gates=True):
+    """Validates the arguments, installs packages, builds; HarnessError (exit 2) on any problem."""
+    impl_given = args.impl is not None
+    impl = validate_impl(args.impl) if impl_given else None
+    budgets_path = os.path.abspath(args.budgets) if args.budgets else paths.BUDGETS_FILE
+    try:
+        budgets = budgets_mod.load(budgets_path)
+    except HarnessError:
+        if need_gates:
+            raise
+        budgets = []
+    max_rounds(args)  # reject --max-rounds < --rounds before building
+    out_dir = os.path.abspath(args.out)
+    os.makedirs(out_dir, exist_ok=True)  # fail before the build if it cannot be made
+
+    bootstrap.ensure_for("certify", progress)
+    build_dir = build.ensure_built(args.build_dir, progress, buildtype=args.buildtype)
+    if not impl_given:
+        impl = paths.reference_impl(build_dir)
+    needed = [paths.fixtures_dir(build_dir), impl]
+    if need_suite:
+        needed.append(paths.suite_executable(build_dir))
+    if need_gates:
+        needed.append(paths.bench_executable(build_dir))
+    build.require_outputs(build_dir, needed)
+    candidate = certification.candidate_record(impl, is_reference=not impl_given)
+    return Prepared(build_dir, impl, impl_given, paths.fixtures_dir(build_dir), budgets,
+                    budgets_path, out_dir, candidate)
+
+
+def measure(prepared, args, progress, out_dir=None):
+    """Runs the gates in rounds; returns Measured. Prints the noise warnings."""
+    out_dir = out_dir or prepared.out_dir
+    exe = paths.bench_executable(prepared.build_dir)
+    recorder = noise.Recorder().start()
+    merged, records, summary = rounds.measure(
+        exe, prepared.impl, prepared.fixtures, prepared.budgets, out_dir, progress,
+        samples=args.samples, quick=args.quick, min_rounds=args.rounds,
+        max_rounds=max_rounds(args))
+    facts = recorder.finish()
+    for warning in facts["warnings"]:
+        progress.note(f"noise warning: {warning}")
+    results = os.path.join(out_dir, rounds.MERGED_NAME)
+    bench_summary = {
+        "executable": exe, "command": bench.command(exe, results, args.samples, args.quick)[1:],
+        "rounds": summary, "elapsed_s": merged.get("elapsed_s"),
+        "results": results, "quick": merged.get("quick"),
+        "timer": merged.get("timer")}
+    return Measured(records, merged, facts,
+                    baseline_mod.measured_samples(prepared.budgets, merged), summary,
+                    bench_summary)
+
+
+def compare(prepared, measured, baseline_gates, baseline_name, baseline_env, current_env,
+            progress, source):
+    """Attaches each gate's comparison with the baseline to its record; returns the record's
+    "baseline" entry. Different machines are warned about loudly (console and reports)."""
+    comparisons = regression.compare(prepared.budgets, measured.samples, baseline_gates,
+                                     baseline_name)
+    for gate in measured.records:
+        gate["baseline_comparison"] = comparisons.get(gate["operation"])
+    warnings = regression.machine_differences(baseline_env, current_env)
+    if warnings:
+        progress.note("!" * 72)
+        progress.note(f"WARNING: baseline {baseline_name} was measured on a different machine; "
+                      f"timings are not comparable:")
+        for w in warnings:
+            progress.note(f"WARNING:   {w}")
+        progress.note("!" * 72)
+    missing = [b.operation for b in prepared.budgets
+               if b.operation in measured.samples and b.operation not in baseline_gates]
+    for gate in measured.records:
+        comparison = gate["baseline_comparison"]
+        if comparison:
+            progress.note("compared: " + regression.describe(gate["operation"], comparison))
+    return {"name": baseline_name, "source": source, "environment_warnings": warnings,
+            "not_in_baseline": missing}
+
+
+def append_history(path, cert, prepared, measured):
+    """Appends the run to the history; returns its id."""
+    by_operation = {b.operation: b for b in prepared.budgets}
+    rows = []
+    for gate in cert["gates"]:
+        budget = by_operation.get(gate["operation"])
+        if budget is None:
+            continue
+        samples = (measured.samples.get(gate["operation"]) or {}).get("samples", [])
+        rows.append(history.gate_row(gate, budget.unit, samples))
+    environment = dict(cert["environment"], noise=cert.get("noise"))
+    return history.append(
+        path, started_at=cert["started_at"], commit_id=cert["environment"].get("commit"),
+        candidate=cert["candidate"]["path"], candidate_sha256=cert["candidate"]["sha256"],
+        metric=gates.METRIC, verdict=cert["verdict"], environment=environment,
+        good=history.is_good(cert["exit_code"], cert["gates"]), rows=rows)
+
+
+def gate_lines(cert):
+    """Console lines for each judged gate and its comparison."""
+    lines = []
+    for g in cert["gates"]:
+        if g["status"] == "skipped":
+            continue
+        ratio = f", {g['raw_ratio']:.2f}x raw {g['raw_baseline']}" if g["raw_ratio"] else ""
+        lines.append(f"  gate {g['operation']}: {g['status']}: {g['message']}"
+                     + (f" (p50 {g['p50']:.4g} {g['unit']}{ratio})" if g["p50"] is not None
+                        else ""))
+        if g.get("baseline_comparison"):
+            lines.append("       vs baseline: "
+                         + regression.describe(g["operation"], g["baseline_comparison"]))
+    noise_facts = cert.get("noise") or {}
+    for warning in noise_facts.get("warnings", []):
+        lines.append(f"  noise:     {warning}")
+    for warning in (cert.get("baseline") or {}).get("environment_warnings", []):
+        lines.append(f"  WARNING:   different machine: {warning}")
+    return lines

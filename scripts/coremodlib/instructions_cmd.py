@@ -1,0 +1,86 @@
+"""`coremod instructions`: the deterministic mode on its own — count instructions per operation
+under callgrind, compare them with the committed baseline, or record that baseline.
+
+Exit codes: 0 no operation is more than 1 % above the baseline (or the baseline is not
+comparable, or there is none: said on the console); 3 an operation regressed (named); 2 the
+harness could not run.
+"""
+import argparse
+import json
+import os
+
+from . import bootstrap, build, environment, gaterun, instructions, paths
+
+DEFAULT_OUT_DIR = os.path.join(paths.REPO_ROOT, "reports", "instructions")
+EXIT_REGRESSION = 3
+
+EXIT_CODES_HELP = """exit codes:
+  0  no operation is more than 1% above the baseline (or the baseline is not
+     comparable with this toolchain, or there is none: both are said)
+  3  an operation's count is more than 1% above the baseline (named)
+  2  the harness could not run (no valgrind, build failure, ...)"""
+
+
+def add_parser(sub):
+    parser = sub.add_parser(
+        "instructions", help="count instructions per operation under callgrind (deterministic)",
+        description="Count the instructions each timed operation executes, under valgrind's "
+                    "callgrind with collection switched on only around the measured operation "
+                    "(identical from run to run), and compare them with the committed baseline "
+                    "perf/baselines/instructions-<machine>.json (1%% threshold).",
+        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--impl", metavar="PATH",
+                        help="the candidate shared library (default: the reference build's "
+                             "impl/libcoremod.so)")
+    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
+                        help="meson build directory, set up if missing (default: "
+                             f"{os.path.relpath(paths.DEFAULT_BUILD_DIR, paths.REPO_ROOT)})")
+    parser.add_argument("--out", metavar="DIR", default=DEFAULT_OUT_DIR,
+                        help="directory for callgrind's files and instructions.json (default: "
+                             f"{os.path.relpath(DEFAULT_OUT_DIR, paths.REPO_ROOT)})")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="baseline to compare with (default: "
+                             f"{os.path.relpath(instructions.baseline_path(), paths.REPO_ROOT)})")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="write this measurement as the baseline (only for the reference; "
+                             "commit the file)")
+    return parser
+
+
+def run(args, progress):
+    impl = gaterun.validate_impl(args.impl) if args.impl else None
+    bootstrap.ensure_for("certify", progress)
+    bootstrap.ensure_packages(["valgrind"], progress)
+    build_dir = build.ensure_built(args.build_dir, progress)
+    impl = impl or paths.reference_impl(build_dir)
+    build.require_outputs(build_dir, [impl, paths.bench_executable(build_dir),
+                                      paths.fixtures_dir(build_dir)])
+    out_dir = os.path.abspath(args.out)
+    record = instructions.measurement(build_dir, impl, out_dir, progress)
+    baseline_file = os.path.abspath(args.baseline) if args.baseline \
+        else instructions.baseline_path()
+    if args.update_baseline:
+        if args.impl and os.path.abspath(args.impl) != paths.reference_impl(build_dir):
+            progress.note("note: recording a baseline of a candidate other than the reference")
+        commit, _ = environment.git_commit()
+        instructions.save_baseline(record, baseline_file, commit=commit)
+    comparison = instructions.compare(record, instructions.load_baseline(baseline_file),
+                                      baseline_name=os.path.relpath(baseline_file,
+                                                                    paths.REPO_ROOT))
+    with open(os.path.join(out_dir, "instructions.json"), "w", encoding="utf-8") as f:
+        json.dump({"measurement": record, "comparison": comparison}, f, indent=2)
+        f.write("\n")
+    progress.finish()
+    print(summary_text(comparison, baseline_file, args.update_baseline))
+    regressed = [n for n, e in comparison["operations"].items() if e["status"] == "fail"]
+    return EXIT_REGRESSION if regressed else 0
+
+
+def summary_text(comparison, baseline_file, updated):
+    lines = [f"coremod instructions: baseline {baseline_file}"
+             + (" (just written)" if updated else "")]
+    if not comparison["comparable"]:
+        lines.append("  NOT COMPARABLE, not judged: " + "; ".join(comparison["reasons"]))
+    for name, e in comparison["operations"].items():
+        lines.append(f"  {name}: {e['status']}: {e['message']}")
+    return "\n".join(lines)

@@ -1,0 +1,80 @@
+"""What a gate run measures beyond the timed gates, for certify and gate: instruction counts under
+callgrind (--metric instructions, instructions.py) and the whole-process benchmark (hyperfine,
+whole_process.py). Both add sections to the certification record (schema
+coremod-certification/2, docs/report-schema.md): "instructions" and "whole_process".
+
+--metric time (the default) judges the timed gates by their budgets. --metric instructions also
+counts each timed operation's instructions and compares them with the committed baseline
+(perf/baselines/instructions-<machine>.json): where the baseline is comparable (same compiler,
+C library, valgrind, CPU features as valgrind shows them, build options), the count decides the
+gate (more than 1 % above the baseline fails) and the time verdict is kept beside it; where it is
+not comparable the gate keeps its time verdict and the report says why the count was not judged.
+"""
+import os
+
+from . import bootstrap, instructions, paths, whole_process
+from .errors import HarnessError
+
+METRICS = ("time", "instructions")
+INSTRUCTIONS_DIR = "instructions"
+
+
+def add_metric_option(parser):
+    parser.add_argument(
+        "--metric", choices=METRICS, default="time",
+        help="what decides the timed gates: 'time' (default) judges them by their budgets; "
+             "'instructions' also counts instructions per operation under valgrind's callgrind "
+             "(identical from run to run) and fails a gate more than 1%% above the committed "
+             "baseline perf/baselines/instructions-<machine>.json (reported as not comparable "
+             "on another compiler, C library or valgrind); the time verdict is shown beside it")
+    parser.add_argument(
+        "--instructions-baseline", metavar="FILE",
+        help="with --metric instructions: the baseline to compare with (default: "
+             f"{os.path.relpath(instructions.baseline_path(), paths.REPO_ROOT)})")
+
+
+def measure_instructions(build_dir, impl, out_dir, gate_records, progress, baseline_file=None):
+    """Counts, compares and applies the counts to `gate_records`; returns the record's
+    "instructions" section."""
+    bootstrap.ensure_packages(["valgrind"], progress)
+    record = instructions.measurement(build_dir, impl, os.path.join(out_dir, INSTRUCTIONS_DIR),
+                                      progress)
+    path = os.path.abspath(baseline_file) if baseline_file else instructions.baseline_path()
+    comparison = instructions.compare(record, instructions.load_baseline(path),
+                                      baseline_name=os.path.relpath(path, paths.REPO_ROOT))
+    instructions.apply_to_gates(gate_records, comparison, decide=True)
+    if not comparison["comparable"]:
+        progress.note("instruction counts not judged: " + "; ".join(comparison["reasons"]))
+    return {
+        "metric": "instructions",
+        "baseline": comparison["baseline"],
+        "threshold": comparison["threshold"],
+        "comparable": comparison["comparable"],
+        "reasons": comparison["reasons"],
+        "toolchain": record["toolchain"],
+        "settings": record["settings"],
+        "operations": comparison["operations"],
+        "counts": record["operations"],
+    }
+
+
+def measure_whole_process(build_dir, impl, out_dir, progress, quick=False):
+    """The "whole_process" section; {"error": ...} when it could not run (it judges nothing, so
+    its failure does not stop a certification)."""
+    try:
+        bootstrap.ensure_packages(["hyperfine"], progress)
+        return whole_process.run(build_dir, impl, out_dir, progress, quick=quick)
+    except HarnessError as exc:
+        progress.note(f"whole-process benchmark not run: {exc}")
+        return {"error": str(exc), "budget": None, "note": whole_process.NOTE}
+
+
+def measure(args, build_dir, impl, out_dir, gate_records, progress):
+    """The sections to add to the record of a run whose gates were measured."""
+    extra = {"whole_process": measure_whole_process(build_dir, impl, out_dir, progress,
+                                                    quick=getattr(args, "quick", False))}
+    if getattr(args, "metric", "time") == "instructions":
+        extra["instructions"] = measure_instructions(
+            build_dir, impl, out_dir, gate_records, progress,
+            getattr(args, "instructions_baseline", None))
+    return extra

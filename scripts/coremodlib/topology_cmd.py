@@ -1,0 +1,71 @@
+"""`coremod topology`: what the reference's detection layer sees on this machine, or on a recorded
+one. A thin front over impl/platform's `coremod-topology` tool, so the command and the conformance
+cases read one detection code path (docs: fixtures/topology/README.md)."""
+import os
+import subprocess
+
+from . import bootstrap, build, paths
+from .errors import HarnessError
+
+TOPOLOGY_FIXTURES = os.path.join(paths.REPO_ROOT, "fixtures", "topology")
+
+
+def tool_path(build_dir):
+    return os.path.join(build_dir, "impl", "platform", "coremod-topology")
+
+
+def add_parser(sub):
+    parser = sub.add_parser(
+        "topology", help="print the detected CPU kinds, caches and NUMA nodes",
+        description="Build the reference if needed and print what its detection layer finds: "
+                    "the fields of apple_silicon_info_t, cache_hierarchy_info_t and "
+                    "numa_topology_info_t, plus each CPU's kind, cluster and NUMA node. "
+                    "With --machine, replay a recorded machine from fixtures/topology/ instead "
+                    "of reading this one (COREMOD_SYSFS_ROOT / COREMOD_SYSCTL_FILE set in the "
+                    "environment are honoured too).")
+    parser.add_argument("--json", action="store_true",
+                        help="print JSON (schema coremod-topology/1) instead of text")
+    parser.add_argument("--machine", metavar="NAME",
+                        help="a recorded machine: a directory name under fixtures/topology/ "
+                             "(e.g. macos-m4-max-sequoia), or a path to such a directory")
+    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
+                        help="meson build directory, set up if missing (default: build/coremod)")
+    return parser
+
+
+def recorded_machines():
+    """Names of the recorded machines under fixtures/topology/."""
+    return sorted(name for name in os.listdir(TOPOLOGY_FIXTURES)
+                  if os.path.isfile(os.path.join(TOPOLOGY_FIXTURES, name, "expected.json")))
+
+
+def replay_environment(machine):
+    """The environment variables that make detection replay `machine` (a name or a directory)."""
+    directory = machine if os.sep in machine else os.path.join(TOPOLOGY_FIXTURES, machine)
+    directory = os.path.abspath(directory)
+    sysctl_file = os.path.join(directory, "sysctl.txt")
+    sysfs_root = os.path.join(directory, "root")
+    if os.path.isfile(sysctl_file):
+        return {"COREMOD_SYSCTL_FILE": sysctl_file}
+    if os.path.isdir(sysfs_root):
+        return {"COREMOD_SYSFS_ROOT": sysfs_root}
+    known = ", ".join(recorded_machines())
+    raise HarnessError(f"no recorded machine at {directory} (it needs sysctl.txt or root/); "
+                       f"recorded machines: {known}")
+
+
+def run(args, progress):
+    env = dict(os.environ)
+    if args.machine:
+        env.pop("COREMOD_SYSCTL_FILE", None)
+        env.pop("COREMOD_SYSFS_ROOT", None)
+        env.update(replay_environment(args.machine))
+    bootstrap.ensure_for("certify", progress)
+    build_dir = build.ensure_built(args.build_dir, progress)
+    tool = tool_path(build_dir)
+    build.require_outputs(build_dir, [tool])
+    progress.finish()
+    result = subprocess.run([tool] + (["--json"] if args.json else []), env=env, check=False)
+    if result.returncode != 0:
+        raise HarnessError(f"{tool} failed with exit status {result.returncode}")
+    return 0

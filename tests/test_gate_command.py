@@ -1,0 +1,110 @@
+"""`coremod gate` and `coremod calibrate` end to end, on a two-gate budgets table (module_unload,
+module_get_symbol) so that a round takes about a second: saving a baseline, comparing with it,
+the exit codes, the history, and a tiny calibration with its recorded samples."""
+import json
+import os
+import shutil
+
+import pytest
+
+from conftest import REPO_ROOT, run_coremod
+from coremodlib import baseline, history, paths
+
+pytestmark = pytest.mark.e2e
+
+TWO_GATES = ("module_unload", "module_get_symbol")
+
+
+@pytest.fixture()
+def small_budgets(tmp_path):
+    """The project's tables of the two gates, copied verbatim into a file of their own."""
+    with open(os.path.join(REPO_ROOT, "perf", "budgets.toml"), encoding="utf-8") as f:
+        text = f.read()
+    tables = [chunk for chunk in text.split("\n[")[1:] if chunk.split("]")[0] in TWO_GATES]
+    assert len(tables) == 2
+    path = tmp_path / "two-gates.toml"
+    path.write_text("".join("[" + t.rstrip("\n") + "\n\n" for t in tables), encoding="utf-8")
+    return str(path)
+
+
+def gate(build, out, budgets_file, *extra):
+    return run_coremod("gate", "--build-dir", build, "--out", str(out), "--budgets",
+                       budgets_file, "--rounds", "3", *extra)
+
+
+def test_save_compare_and_regress(main_build, tmp_path, small_budgets):
+    slow = paths.slow_impls_dir(main_build)
+    hist = tmp_path / "h.sqlite"
+    base_file = tmp_path / "base.json"
+    saved = gate(main_build, tmp_path / "a", small_budgets, "--impl",
+                 os.path.join(slow, "libslow_none.so"), "--save-baseline", str(base_file),
+                 "--history", str(hist))
+    assert saved.returncode == 0, saved.stdout + saved.stderr
+    doc = baseline.load(str(base_file))
+    assert set(doc["gates"]) == set(TWO_GATES)
+    assert all(len(g["samples"]) >= 3 * 1000 for g in doc["gates"].values())
+    assert doc["environment"]["cpu_model"] and doc["noise"]["cores"] >= 1
+
+    slowed = gate(main_build, tmp_path / "b", small_budgets, "--impl",
+                  os.path.join(slow, "libslow_module_unload.so"), "--baseline", str(base_file),
+                  "--history", str(hist))
+    assert slowed.returncode == 3, slowed.stdout + slowed.stderr
+    assert "module_unload" in slowed.stdout.splitlines()[0]
+    with open(tmp_path / "b" / "certification.json", encoding="utf-8") as f:
+        cert = json.load(f)
+    assert cert["scope"] == "gate" and cert["verdict"] == "failed" and cert["cases"] == []
+    by_op = {g["operation"]: g for g in cert["gates"]}
+    assert by_op["module_unload"]["baseline_comparison"]["result"] == "regression"
+    assert by_op["module_unload"]["baseline_comparison"]["baseline"] == "base"
+    assert cert["noise"]["warnings"] is not None and "virtualized" in cert["noise"]
+
+    runs = history.runs(str(hist))
+    assert [r["good"] for r in runs] == [True, False]
+    points = history.trend(str(hist), "module_unload")
+    assert [p["regression"] for p in points] == [None, "regression"]
+
+
+def test_a_baseline_from_another_machine_is_warned_about(main_build, tmp_path, small_budgets):
+    base_file = tmp_path / "base.json"
+    made = gate(main_build, tmp_path / "a", small_budgets, "--rounds", "1", "--save-baseline",
+                str(base_file), "--history", str(tmp_path / "h.sqlite"))
+    assert made.returncode == 0, made.stdout + made.stderr
+    doc = json.loads(base_file.read_text(encoding="utf-8"))
+    doc["environment"]["cpu_model"] = "Imaginary CPU 9000"
+    base_file.write_text(json.dumps(doc), encoding="utf-8")
+    result = gate(main_build, tmp_path / "b", small_budgets, "--rounds", "1", "--baseline",
+                  str(base_file), "--history", str(tmp_path / "h.sqlite"))
+    assert "different machine" in result.stderr and "Imaginary CPU 9000" in result.stderr
+    assert "different machine" in (tmp_path / "b" / "summary.md").read_text(encoding="utf-8")
+
+
+def test_harness_errors_are_exit_2(main_build, tmp_path, small_budgets):
+    missing = gate(main_build, tmp_path / "a", small_budgets, "--baseline",
+                   str(tmp_path / "absent.json"), "--history", str(tmp_path / "h.sqlite"))
+    assert missing.returncode == 2 and "baseline not found" in missing.stderr
+    rounds = gate(main_build, tmp_path / "a", small_budgets, "--max-rounds", "1")
+    assert rounds.returncode == 2 and "--max-rounds" in rounds.stderr
+    assert not (tmp_path / "h.sqlite").exists()
+
+
+def test_calibrate_records_runs_and_rates(main_build, tmp_path, small_budgets):
+    record = tmp_path / "runs.json"
+    result = run_coremod("calibrate", "--build-dir", main_build, "--out", str(tmp_path / "c"),
+                         "--budgets", small_budgets, "--runs", "3", "--rounds", "1",
+                         "--samples", "400", "--record", str(record), "--record-samples", "50")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with open(tmp_path / "c" / "calibration.json", encoding="utf-8") as f:
+        figures = json.load(f)
+    assert figures["runs"] == 3 and figures["pairs"] == 6
+    for operation in TWO_GATES:
+        gate_figures = figures["gates"][operation]
+        assert gate_figures["comparisons"] == 6
+        assert 0 <= gate_figures["false_positive_rate"] <= 1
+        assert gate_figures["noise_floor"] >= 0
+    doc = json.loads(record.read_text(encoding="utf-8"))
+    assert doc["schema"] == "coremod-perf-samples/1" and len(doc["runs"]) == 3
+    for run in doc["runs"]:
+        assert set(run["gates"]) == set(TWO_GATES)
+        assert all(len(g["samples"]) == 50 for g in run["gates"].values())
+    assert "false +" in result.stdout
+    shutil.rmtree(tmp_path / "c")
