@@ -310,7 +310,7 @@ def test_history_schema_matches_the_contract(tmp_path):
     gate_cols = [r[1] for r in conn.execute("PRAGMA table_info(gate_results)")]
     assert gate_cols == ["run_id", "operation", "unit", "budget", "statistic", "p50", "p90",
                          "p99", "max", "mad", "ci_low", "ci_high", "status", "regression",
-                         "change_ratio", "p_value", "samples_json"]
+                         "change_ratio", "p_value", "samples_json", "platform_p50"]
     row = conn.execute("SELECT unit, budget, p50, ci_low, ci_high, samples_json "
                        "FROM gate_results").fetchone()
     assert row[0] == "ns" and row[1] == 1_500_000   # the budget's unit, not the display unit
@@ -338,6 +338,17 @@ def test_what_counts_as_a_good_run():
     assert not history.is_good(3, [record_for("pass")])
     assert not history.is_good(0, [record_for("inconclusive")])
     assert not history.is_good(0, [record_for("pass", {"result": "regression"})])
+
+
+def test_a_history_without_the_platform_column_gains_it(tmp_path):
+    path = str(tmp_path / "old.sqlite")
+    conn = sqlite3.connect(path)
+    conn.executescript(history._TABLES.replace(", platform_p50 REAL", ""))
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.commit()
+    conn.close()
+    append_run(path, "pass", True, "2024-01-01")
+    assert history.last_good(path)["gates"]["module_load"]["platform_p50"] is None
 
 
 def test_a_foreign_database_is_refused(tmp_path):
@@ -381,3 +392,23 @@ def test_noise_recorder_reads_this_machine():
     for key in ("governor", "loadavg", "cores", "cores_usable", "virtualized", "warnings"):
         assert key in facts
     assert facts["cores"] >= 1 and isinstance(facts["warnings"], list)
+
+
+def test_loader_gates_are_compared_relative_to_the_platform():
+    """The machine 8 % slower in the second run: candidate and platform loader alike. Relative to
+    the platform nothing changed; a candidate 20 % slower while the platform is not, regressed."""
+    base = {"module_unload": dict(series(samples(7_000, seed=1)), platform_p50=6_800.0)}
+    drift = {"module_unload": dict(series(samples(7_000 * 1.08, seed=2)),
+                                   platform_p50=6_800.0 * 1.08)}
+    got = regression.compare([UNLOAD], drift, base, "b")["module_unload"]
+    assert got["result"] == "no_change" and got["change_ratio"] == pytest.approx(1.0, abs=0.01)
+    assert got["platform_ratio"] == pytest.approx(1.08)
+    assert "relative to the platform" in got["statistic"]
+    slower = {"module_unload": dict(series(samples(7_000 * 1.2, seed=3)), platform_p50=6_800.0)}
+    got = regression.compare([UNLOAD], slower, base, "b")["module_unload"]
+    assert got["result"] == "regression" and "platform loader" in \
+        regression.describe("module_unload", got)
+    # without the platform on one side the raw samples are compared
+    plain = {"module_unload": series(samples(7_000 * 1.08, seed=2))}
+    assert regression.compare([UNLOAD], plain, base, "b")["module_unload"]["result"] == \
+        "regression"

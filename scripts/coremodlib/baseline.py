@@ -6,8 +6,9 @@ budget's own unit, with the environment and the noise facts of the run that prod
     {"schema": "coremod-baseline/1", "name": "main", "created_at": "...", "metric": "time",
      "harness_version": "0.1.0", "candidate": {"path", "sha256", ...},
      "environment": {...}, "noise": {...}, "options": {"samples", "rounds"...},
-     "gates": {"module_load": {"unit": "ns", "statistic": "p99", "rounds": 3,
-                               "round_sizes": [1000, 1000, 1000], "samples": [...]}, ...}}
+     "gates": {"module_load": {"unit": "ns", "statistic": "p99", "rounds": 10,
+                               "round_sizes": [1000, ...], "samples": [...],
+                               "platform": "dlopen", "platform_p50": 27380.0}, ...}}
 
 The history database (history.py) holds the same samples for every run, which is where `coremod
 nightly` takes its baseline from (the last good run).
@@ -16,7 +17,7 @@ import json
 import os
 import re
 
-from . import paths, units
+from . import paths, stats, units
 from .errors import HarnessError
 
 SCHEMA = "coremod-baseline/1"
@@ -25,8 +26,11 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def measured_samples(budgets, bench_doc):
-    """{operation: {"unit", "statistic", "rounds", "round_sizes", "samples"}} of every budgeted
-    operation with samples in `bench_doc` (rounds.merge output), in the budget's unit."""
+    """{operation: {"unit", "statistic", "rounds", "round_sizes", "samples"[, "platform",
+    "platform_p50"]}} of every budgeted operation with samples in `bench_doc` (rounds.merge
+    output), in the budget's unit. platform_p50 is the median of the platform loader's samples
+    measured in the same processes (the raw baseline), where the runner measured one: the
+    regression rule compares such gates relative to it (regression.py)."""
     by_name = {op["name"]: op for op in bench_doc.get("operations", [])}
     out = {}
     for budget in budgets:
@@ -39,6 +43,11 @@ def measured_samples(budgets, bench_doc):
             "round_sizes": list(op.get("round_sizes") or [len(op["samples"])]),
             "samples": [units.convert(float(v), op["unit"], budget.unit) for v in op["samples"]],
         }
+        raw = op.get("raw_baseline")
+        if isinstance(raw, dict) and raw.get("samples"):
+            out[budget.operation]["platform"] = raw.get("name")
+            out[budget.operation]["platform_p50"] = units.convert(
+                stats.median(raw["samples"]), raw.get("unit", op["unit"]), budget.unit)
     return out
 
 

@@ -47,6 +47,8 @@ def analyse(budgets, runs, slowdown=INJECTED_SLOWDOWN):
     # every run's samples in the budgets' units, once
     converted = [{b.operation: regression.in_unit(run[b.operation], b.unit) for b in compared}
                  for run in runs]
+    platform = [{b.operation: regression.platform_in_unit(run[b.operation], b.unit)
+                 for b in compared} for run in runs]
     pairs = list(itertools.permutations(range(len(runs)), 2))
     per_gate = {b.operation: {"comparisons": 0, "false_regressions": 0, "false_improvements": 0,
                               "detections": 0, "ratios": [], "min_effect": b.min_effect}
@@ -55,7 +57,9 @@ def analyse(budgets, runs, slowdown=INJECTED_SLOWDOWN):
     for a, b in pairs:
         name = f"run {a + 1}"
         rows = [regression.measure_change(budget, converted[b][budget.operation],
-                                          converted[a][budget.operation])
+                                          converted[a][budget.operation],
+                                          platform[b][budget.operation],
+                                          platform[a][budget.operation])
                 for budget in compared]
         result = regression.judge(rows, name)
         flagged = False
@@ -72,9 +76,11 @@ def analyse(budgets, runs, slowdown=INJECTED_SLOWDOWN):
         # the same comparison with one gate made worse; the other gates' rows are unchanged
         for index, budget in enumerate(compared):
             slowed_rows = list(rows)
+            # the candidate is slower; the platform loader timed beside it is not
             slowed_rows[index] = regression.measure_change(
                 budget, _slowed(budget, converted[b][budget.operation], slowdown),
-                converted[a][budget.operation])
+                converted[a][budget.operation], platform[b][budget.operation],
+                platform[a][budget.operation])
             slowed = regression.judge(slowed_rows, name)
             per_gate[budget.operation]["detections"] += \
                 slowed[budget.operation]["result"] == "regression"

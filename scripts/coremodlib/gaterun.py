@@ -174,8 +174,9 @@ def append_history(path, cert, prepared, measured):
         budget = by_operation.get(gate["operation"])
         if budget is None:
             continue
-        samples = (measured.samples.get(gate["operation"]) or {}).get("samples", [])
-        rows.append(history.gate_row(gate, budget.unit, samples))
+        entry = measured.samples.get(gate["operation"]) or {}
+        rows.append(history.gate_row(gate, budget.unit, entry.get("samples", []),
+                                     entry.get("platform_p50")))
     environment = dict(cert["environment"], noise=cert.get("noise"))
     return history.append(
         path, started_at=cert["started_at"], commit_id=cert["environment"].get("commit"),

@@ -9,7 +9,12 @@ reports draw trends from it. Schema version 1 (the contract in docs/gates.md, "H
     runs(id, started_at, commit_id, candidate, candidate_sha256, metric, verdict,
          environment_json, good)
     gate_results(run_id, operation, unit, budget, statistic, p50, p90, p99, max, mad, ci_low,
-                 ci_high, status, regression, change_ratio, p_value, samples_json)
+                 ci_high, status, regression, change_ratio, p_value, samples_json,
+                 platform_p50)
+
+platform_p50 (the median of the platform loader timed beside the gate, for the comparison
+relative to it: regression.py) was added after the first release of version 1: an additional
+column, which readers of the original columns do not see; opened() adds it to older files.
 
 Every number of a gate_results row, samples included, is in the row's `unit`: the budget's own
 unit (ns, bytes, count), so rows of different runs compare directly. ci_low/ci_high bound the
@@ -34,7 +39,7 @@ CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started_at TEXT, commit_
 CREATE TABLE IF NOT EXISTS gate_results(run_id INTEGER REFERENCES runs(id), operation TEXT,
     unit TEXT, budget REAL, statistic TEXT, p50 REAL, p90 REAL, p99 REAL, max REAL, mad REAL,
     ci_low REAL, ci_high REAL, status TEXT, regression TEXT, change_ratio REAL, p_value REAL,
-    samples_json TEXT);
+    samples_json TEXT, platform_p50 REAL);
 CREATE INDEX IF NOT EXISTS gate_results_run ON gate_results(run_id);
 """
 
@@ -75,13 +80,17 @@ def _check_schema(conn, path, create):
     if not row or row[0] != SCHEMA_VERSION:
         raise HarnessError(f"{path}: history schema version {row[0] if row else 'missing'}, "
                            f"this coremod reads version {SCHEMA_VERSION}")
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(gate_results)")}
+    if "platform_p50" not in columns and create:
+        with conn:
+            conn.execute("ALTER TABLE gate_results ADD COLUMN platform_p50 REAL")
 
 
 def _in_unit(value, from_unit, to_unit):
     return None if value is None else units.convert(value, from_unit, to_unit)
 
 
-def gate_row(gate, budget_unit, samples):
+def gate_row(gate, budget_unit, samples, platform_p50=None):
     """The gate_results values of one gate record (numbers converted to the budget's unit)."""
     shown = gate["unit"]
     conv = lambda key: _in_unit(gate.get(key), shown, budget_unit)  # noqa: E731
@@ -96,6 +105,7 @@ def gate_row(gate, budget_unit, samples):
         "regression": comparison.get("result"), "change_ratio": comparison.get("change_ratio"),
         "p_value": comparison.get("p_adjusted"),
         "samples_json": json.dumps(samples or [], separators=(",", ":")),
+        "platform_p50": platform_p50,
     }
 
 
@@ -126,9 +136,10 @@ def append(path, *, started_at, commit_id, candidate, candidate_sha256, metric, 
             conn.execute(
                 "INSERT INTO gate_results(run_id, operation, unit, budget, statistic, p50, p90, "
                 "p99, max, mad, ci_low, ci_high, status, regression, change_ratio, p_value, "
-                "samples_json) VALUES (:run_id, :operation, :unit, :budget, :statistic, :p50, "
-                ":p90, :p99, :max, :mad, :ci_low, :ci_high, :status, :regression, "
-                ":change_ratio, :p_value, :samples_json)", dict(row, run_id=run_id))
+                "samples_json, platform_p50) VALUES (:run_id, :operation, :unit, :budget, "
+                ":statistic, :p50, :p90, :p99, :max, :mad, :ci_low, :ci_high, :status, "
+                ":regression, :change_ratio, :p_value, :samples_json, :platform_p50)",
+                dict({"platform_p50": None}, **row, run_id=run_id))
         return run_id
 
 

@@ -42,7 +42,8 @@ def add_parser(sub):
 
 def baseline_from_history(run):
     """The history run's gates in the shape regression.compare takes."""
-    return {op: {"unit": g["unit"], "samples": g["samples"]}
+    return {op: {"unit": g["unit"], "samples": g["samples"],
+                 "platform_p50": g.get("platform_p50")}
             for op, g in run["gates"].items() if g.get("samples")}
 
 

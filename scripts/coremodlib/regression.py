@@ -8,7 +8,16 @@ A gate has *regressed* when both hold:
    the ratio of medians current/baseline is above 1 + min_effect (below 1 - min_effect for gates
    where more is better, such as a capacity).
 An *improvement* is the mirror image (its own one-sided test, its own Holm family); anything else
-is *no change*. The test alone would not do: samples of one run are not independent draws (they
+is *no change*.
+
+Gates for which the runner also timed the platform loader doing the same job on the same files,
+interleaved in the same processes (module_load with dlopen, module_unload with dlclose,
+module_get_symbol with dlsym: the "raw baseline"), are compared *relative to the platform*: each
+run's samples are divided by that run's platform median before the test and the ratio. The
+machine's own drift between two runs (another VM on the host, the page cache, the kernel) slows
+the platform loader as much as the candidate and cancels out; a slower candidate does not slow
+the platform. On the 2-core VM this cut the run-to-run spread of module_unload from 1.1-1.5 % to
+0.3 % (docs/gates.md). The platform's own change is reported beside (`platform_ratio`). The test alone would not do: samples of one run are not independent draws (they
 share the process, the machine's state, the memory layout), so between two runs of the same build
 it finds "significant" differences of 1-3 % most of the time. The minimum effect is the noise
 floor the test cannot see; `coremod calibrate` measures it (docs/gates.md has the figures).
@@ -46,21 +55,34 @@ def _direction(budget, ratio, min_effect):
     return "worse" if worse else "better" if better else None
 
 
+def platform_in_unit(series, unit):
+    """A series' platform median in `unit`, or None."""
+    value = series.get("platform_p50")
+    return None if not value else units.convert(float(value), series["unit"], unit)
+
+
 def in_unit(series, unit):
     """A series' samples ({"unit", "samples"}) as floats in `unit`."""
     factor = units.convert(1.0, series["unit"], unit)
     return [float(v) * factor for v in series["samples"]]
 
 
-def measure_change(budget, new_samples, old_samples):
+def measure_change(budget, new_samples, old_samples, new_platform=None, old_platform=None):
     """The statistics of one gate's change (samples in the budget's unit): {"budget", "ratio"
-    (median new / median old), "p_worse", "p_better" (one-sided Mann-Whitney U)}."""
+    (median new / median old), "p_worse", "p_better" (one-sided Mann-Whitney U),
+    "platform_ratio"}. With both runs' platform medians, the samples are first divided by them
+    (the comparison is relative to the platform loader) and platform_ratio is new / old."""
+    relative = bool(new_platform) and bool(old_platform)
+    if relative:
+        new_samples = [v / new_platform for v in new_samples]
+        old_samples = [v / old_platform for v in old_samples]
     worse_alt, better_alt = ("greater", "less") if lower_is_better(budget) else ("less", "greater")
     return {
         "budget": budget,
         "ratio": stats.ratio(stats.median(new_samples), stats.median(old_samples)),
         "p_worse": stats.mann_whitney_p(new_samples, old_samples, worse_alt),
         "p_better": stats.mann_whitney_p(new_samples, old_samples, better_alt),
+        "platform_ratio": new_platform / old_platform if relative else None,
     }
 
 
@@ -84,7 +106,10 @@ def judge(rows, baseline_name, alpha=ALPHA):
             "baseline": baseline_name, "change_ratio": row["ratio"], "p_value": p,
             "p_adjusted": p_adj, "p_worse": row["p_worse"], "p_better": row["p_better"],
             "min_effect": min_effect, "alpha": alpha, "result": result,
-            "statistic": "median", "every_sample_gate": budget.statistic in EVERY_SAMPLE,
+            "statistic": ("median relative to the platform loader"
+                          if row.get("platform_ratio") is not None else "median"),
+            "platform_ratio": row.get("platform_ratio"),
+            "every_sample_gate": budget.statistic in EVERY_SAMPLE,
         }
     return out
 
@@ -92,17 +117,19 @@ def judge(rows, baseline_name, alpha=ALPHA):
 def compare(budgets, current, baseline, baseline_name, alpha=ALPHA):
     """{operation: comparison} for every budget measured in both runs.
 
-    `current`, `baseline`: {operation: {"unit": u, "samples": [...]}}. A comparison is
-    {"baseline", "change_ratio", "p_value", "p_adjusted", "p_worse", "p_better", "min_effect",
-    "alpha", "result"}; p_value/p_adjusted are those of the direction reported (the worse one
-    unless the result is an improvement). Gates without samples on either side are left out."""
+    `current`, `baseline`: {operation: {"unit": u, "samples": [...], optional "platform_p50"}}.
+    A comparison is {"baseline", "change_ratio", "p_value", "p_adjusted", "p_worse", "p_better",
+    "min_effect", "alpha", "result", "statistic", "platform_ratio"}; p_value/p_adjusted are
+    those of the direction reported (the worse one unless the result is an improvement). Gates
+    without samples on either side are left out."""
     rows = []
     for budget in budgets:
         new, old = current.get(budget.operation), baseline.get(budget.operation)
         if not new or not old or not new.get("samples") or not old.get("samples"):
             continue
-        rows.append(measure_change(budget, in_unit(new, budget.unit),
-                                   in_unit(old, budget.unit)))
+        rows.append(measure_change(budget, in_unit(new, budget.unit), in_unit(old, budget.unit),
+                                   platform_in_unit(new, budget.unit),
+                                   platform_in_unit(old, budget.unit)))
     return judge(rows, baseline_name, alpha)
 
 
@@ -116,7 +143,10 @@ def describe(operation, comparison):
     """One line: 'module_load: regression, median +21.3% (p_adj <1e-16, min effect 5%)'."""
     ratio = comparison["change_ratio"]
     change = "n/a" if ratio is None else f"{(ratio - 1) * 100:+.1f}%"
-    return (f"{operation}: {comparison['result'].replace('_', ' ')}, median {change} "
+    platform = comparison.get("platform_ratio")
+    relative = ("" if platform is None else
+                f", relative to the platform loader, which changed {(platform - 1) * 100:+.1f}%")
+    return (f"{operation}: {comparison['result'].replace('_', ' ')}, median {change}{relative} "
             f"(p_adj {p_text(comparison['p_adjusted'])}, min effect "
             f"{comparison['min_effect'] * 100:g}%)")
 
