@@ -49,12 +49,10 @@ def test_the_record_holds_independent_runs_of_every_gate(record, table):
     assert len(runs) * (len(runs) - 1) >= MIN_COMPARISONS
     starts = [run["started_at"] for run in runs]
     assert len(set(starts)) == len(starts), "runs must be separate measurements"
-    # A/A: one build, candidate and runner alike, in every run of every session. `calibrate
-    # --record` writes both hashes; the record committed first predates them (its runs were made
-    # from one build by the same session's helper), so the check holds for every hash present and
-    # the record is to be re-made with RECORD_COMMAND to carry them.
-    assert len({run.get("candidate_sha256") for run in runs}) == 1
-    assert len({run.get("runner_sha256") for run in runs}) == 1
+    # A/A: one build, candidate and runner alike, in every run of every session (`calibrate
+    # --record` writes both hashes into every run)
+    assert len({run["candidate_sha256"] for run in runs}) == 1
+    assert len({run["runner_sha256"] for run in runs}) == 1
     missing = [b.operation for b in table if not all(b.operation in run["gates"] for run in runs)]
     assert not missing, (f"no recorded A/A samples for {missing}: re-record with "
                          f"{RECORD_COMMAND}")

@@ -36,9 +36,19 @@ def test_readme_points_to_the_other_documents():
         assert doc in readme, doc
 
 
+def _readme_command(verb):
+    """The README's first-lines command for `verb` (certify or test), without its comment."""
+    for line in read("README.md").splitlines()[:6]:
+        if line.startswith(f"./scripts/coremod {verb}"):
+            return line.split("#")[0].strip()
+    raise AssertionError(f"no ./scripts/coremod {verb} command in the README's first lines")
+
+
 def test_ci_runs_the_readme_test_command():
     ci = read(".ci/run")
     assert ci.startswith("#!/usr/bin/env bash")
     assert "set -euo pipefail" in ci
-    assert "./scripts/coremod test" in ci
+    command = _readme_command("test")
+    assert "--arch all" in command, "the test command covers AArch64 too (issue 3)"
+    assert re.search(rf"^{re.escape(command)}(\s|$)", ci, re.M), command
     assert os.access(os.path.join(REPO_ROOT, ".ci", "run"), os.X_OK)

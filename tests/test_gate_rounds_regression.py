@@ -8,7 +8,7 @@ import sqlite3
 import numpy as np
 import pytest
 
-from coremodlib import (baseline, bench, budgets, certification, gates, history, noise,
+from coremodlib import (baseline, bench, budgets, certification, gaterun, gates, history, noise,
                         regression, rounds)
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
@@ -412,3 +412,24 @@ def test_loader_gates_are_compared_relative_to_the_platform():
     plain = {"module_unload": series(samples(7_000 * 1.08, seed=2))}
     assert regression.compare([UNLOAD], plain, base, "b")["module_unload"]["result"] == \
         "regression"
+
+
+def test_baselines_keep_an_evenly_spaced_share_of_every_round(tmp_path):
+    entry = {"unit": "ns", "samples": [float(i) for i in range(10_000)],
+             "round_sizes": [1000] * 10, "platform_p50": 5.0}
+    thinned = baseline.subsample(entry, baseline.KEEP_SAMPLES)
+    assert len(thinned["samples"]) == baseline.KEEP_SAMPLES
+    assert thinned["round_sizes"] == [200] * 10 and thinned["subsampled_from"] == 10_000
+    assert thinned["samples"][0] == 0 and thinned["samples"][-1] == 9999
+    assert all(isinstance(v, int) for v in thinned["samples"])   # whole numbers stay compact
+    assert thinned["platform_p50"] == 5.0
+    path = str(tmp_path / "b.json")
+    baseline.save(path, name="b", created_at="t", candidate={}, environment={}, noise={},
+                  harness_version="0", options={}, gates={"module_load": entry})
+    assert len(baseline.load(path)["gates"]["module_load"]["samples"]) == baseline.KEEP_SAMPLES
+
+
+def test_the_history_records_the_metric_that_decided_the_gates():
+    assert gaterun.deciding_metric({}) == "time"
+    assert gaterun.deciding_metric({"instructions": {"comparable": False}}) == "time"
+    assert gaterun.deciding_metric({"instructions": {"comparable": True}}) == "instructions"

@@ -89,3 +89,12 @@ def test_nightly_names_the_gate_of_a_slowed_operation(main_build, tmp_path):
     summary = (tmp_path / "slowed" / "summary.md").read_text(encoding="utf-8")
     assert f"**{SLOWED}** regressed" in summary
     assert not history.runs(str(history_path))[-1]["good"]
+    # The HTML report's trend of that gate ends with tonight's run, marked as a regression (the
+    # run is in the history before the report is written, and the report reads --history).
+    assert cert["options"]["history"] == str(history_path)
+    nights = len(history.runs(str(history_path)))
+    html = (tmp_path / "slowed" / "report.html").read_text(encoding="utf-8")
+    start = html.index(f'data-check="gate:{SLOWED}"')
+    section = html[start:html.index("</section>", start)]
+    assert f"{nights} run(s) in the history" in section
+    assert "1 regression(s)" in section

@@ -426,5 +426,9 @@ int main(int argc, char** argv)
 {
     options_t options;
     int status = parse_options(argc, argv, &options);
-    return status == GO_ON ? run(&options) : status;
+    if (status != GO_ON) {
+        return status;
+    }
+    bench_timer_init();   /* the TSC's calibration (20 ms) happens before anything is timed */
+    return run(&options);
 }

@@ -23,10 +23,13 @@ BUILD_PACKAGES = (
     "gcc-aarch64-linux-gnu",  # fixtures/bad/foreign_arch.so
 )
 
-# What certify's reports and extra measurements need: the HTML report (jinja2 template,
-# matplotlib plots) and the whole-process benchmark (hyperfine). valgrind (--metric instructions)
-# and gcovr (coremod coverage) are installed by the commands that use them.
+# What certify's verdicts, reports and extra measurements need: the gate statistics (numpy,
+# scipy), the HTML report (jinja2 template, matplotlib plots) and the whole-process benchmark
+# (hyperfine). valgrind (--metric instructions) and gcovr (coremod coverage) are installed by the
+# commands that use them.
 REPORT_PACKAGES = (
+    "python3-numpy",      # the gate statistics (stats.py)
+    "python3-scipy",      # confidence intervals, Mann-Whitney U (stats.py)
     "python3-jinja2",
     "python3-matplotlib",
     "hyperfine",

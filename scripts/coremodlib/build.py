@@ -4,6 +4,7 @@ requested options differ from its current ones, then compile.
 On a terminal ninja's own progress line is shown; otherwise the output goes to a log file in the
 build directory and its tail is quoted if the build fails.
 """
+import configparser
 import json
 import os
 import subprocess
@@ -66,6 +67,14 @@ def option_text(value):
     return str(value)
 
 
+def _is_cross(build_dir):
+    """True when `build_dir` was set up with a cross file. Meson 1.0 (Debian 12) has no
+    `introspect --machines`; the set-up command line it keeps names the cross files."""
+    parser = configparser.ConfigParser()
+    parser.read(os.path.join(build_dir, "meson-private", "cmd_line.txt"), encoding="utf-8")
+    return bool(parser.get("properties", "cross_file", fallback="").strip("[] '\""))
+
+
 def changed_options(wanted, current):
     """The subset of `wanted` whose value differs from `current`."""
     return {k: v for k, v in wanted.items() if current.get(k) != option_text(v)}
@@ -75,8 +84,11 @@ def _defines(options):
     return [f"-D{k}={option_text(v)}" for k, v in sorted(options.items())]
 
 
-def ensure_built(build_dir, progress, buildtype=None, options=None, source_dir=paths.REPO_ROOT):
-    """Configures (or reconfigures) and compiles `build_dir`. `options`: extra -D options."""
+def ensure_built(build_dir, progress, buildtype=None, options=None, source_dir=paths.REPO_ROOT,
+                 cross_file=None):
+    """Configures (or reconfigures) and compiles `build_dir`. `options`: extra -D options;
+    `cross_file`: a meson cross file, used when the directory is set up (a directory already set
+    up for another machine is not converted: meson cannot, so it is set up again)."""
     wanted = dict(options or {})
     if buildtype:
         wanted["buildtype"] = buildtype
@@ -85,10 +97,17 @@ def ensure_built(build_dir, progress, buildtype=None, options=None, source_dir=p
     log_path = os.path.join(build_dir, BUILD_LOG_NAME)
     open(log_path, "w", encoding="utf-8").close()  # this run's output only
 
+    if is_configured(build_dir) and cross_file is not None and not _is_cross(build_dir):
+        progress.phase(f"{build_dir} was set up natively; setting it up again with {cross_file}")
+        if _run(["meson", "setup", "--wipe", build_dir, source_dir, "--cross-file",
+                 os.path.abspath(cross_file), *_defines(wanted)], progress, log_path) != 0:
+            _fail("meson setup --wipe", log_path, progress)
     if not is_configured(build_dir):
         progress.phase(f"configuring {build_dir}")
         # A directory left by a failed setup (no coredata yet) is set up again in place.
         cmd = ["meson", "setup", build_dir, source_dir, *_defines(wanted)]
+        if cross_file is not None:
+            cmd += ["--cross-file", os.path.abspath(cross_file)]
         if _run(cmd, progress, log_path) != 0:
             _fail("meson setup", log_path, progress)
     else:

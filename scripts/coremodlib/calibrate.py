@@ -11,7 +11,7 @@ import argparse
 import json
 import os
 
-from . import calibration, certification, environment, gaterun, paths, rounds
+from . import baseline, calibration, certification, environment, gaterun, paths, rounds
 from .errors import HarnessError
 
 DEFAULT_OUT_DIR = os.path.join(paths.REPO_ROOT, "reports", "calibrate")
@@ -25,7 +25,7 @@ def add_parser(sub):
         description="Measure the gates N times on the same build and compare every pair of "
                     "runs with the regression rule: per gate the empirical false-positive rate, "
                     "the noise floor (95th percentile of |median ratio - 1|) and the rate at "
-                    "which an injected 10%% slowdown is caught.",
+                    "which an injected 10% slowdown is caught.",
         epilog="exit codes: 0 measured and written (whatever the rates); 2 the harness could "
                "not run", formatter_class=argparse.RawDescriptionHelpFormatter)
     gaterun.add_candidate_options(parser, DEFAULT_OUT_DIR)
@@ -87,7 +87,7 @@ def write_record(path, runs, run_meta, budgets, keep, env, earlier=()):
         "budgets": {b.operation: {"unit": b.unit, "statistic": b.statistic,
                                   "comparison": b.comparison, "min_effect": b.min_effect}
                     for b in budgets},
-        "runs": list(earlier) + [dict(meta, gates={op: calibration.subsample(entry, keep)
+        "runs": list(earlier) + [dict(meta, gates={op: baseline.subsample(entry, keep)
                                                    for op, entry in run.items()})
                                  for run, meta in zip(runs, run_meta)],
     }

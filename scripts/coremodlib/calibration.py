@@ -104,25 +104,3 @@ def analyse(budgets, runs, slowdown=INJECTED_SLOWDOWN):
 def _spread(ratios):
     values = [r for r in ratios if r is not None]
     return [float(np.min(values)), float(np.max(values))] if values else None
-
-
-def subsample(entry, keep):
-    """At most `keep` samples of a gate, evenly spaced over the run (so every round keeps its
-    share and the order in time is preserved); round_sizes are scaled accordingly."""
-    samples = entry["samples"]
-    if len(samples) <= keep:
-        return dict(entry)
-    picks = np.unique(np.linspace(0, len(samples) - 1, keep).round().astype(int))
-    sizes, start, kept_sizes = entry.get("round_sizes") or [len(samples)], 0, []
-    for size in sizes:
-        kept_sizes.append(int(np.count_nonzero((picks >= start) & (picks < start + size))))
-        start += size
-    return dict(entry, samples=[_compact(samples[i]) for i in picks],
-                round_sizes=kept_sizes, subsampled_from=len(samples))
-
-
-def _compact(value):
-    """Six significant digits (the runner's resolution is 1 ns, or 1 ns / batch), and whole
-    numbers without ".0": the recording stays small."""
-    rounded = float(f"{value:.6g}")
-    return int(rounded) if rounded.is_integer() else rounded

@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import os
 
-from . import case_results, gates as gates_mod
+from . import case_results, elfmachine, gates as gates_mod
 
 SCHEMA = "coremod-certification/2"
 VERDICT_WORDS = {"certification": ("certified", "rejected"), "gate": ("passed", "failed")}
@@ -95,11 +95,16 @@ def decide(cases, gates, strict=False, scope="certification"):
 
 
 def candidate_record(path, is_reference):
+    machine = elfmachine.of_file(path)
     return {
         "path": os.path.abspath(path),
         "sha256": sha256_file(path),
         "size_bytes": os.path.getsize(path),
         "is_reference": is_reference,
+        # The candidate's architecture (from its ELF header) and whether it ran under an
+        # emulator (qemu-user through binfmt_misc) because it is not this machine's.
+        "machine": machine,
+        "emulated": machine is not None and machine != elfmachine.host(),
     }
 
 

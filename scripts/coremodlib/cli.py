@@ -5,7 +5,7 @@ import os
 import sys
 
 from . import bootstrap, calibrate, certify, gatecmd, gaterun, nightly, paths, selftest
-from . import coverage, instructions_cmd, report, supplements, topology_cmd
+from . import coverage, cross, instructions_cmd, report, supplements, topology_cmd
 from .errors import HarnessError
 from .progress import Progress
 
@@ -18,7 +18,8 @@ PLATFORM_COMMANDS = {"topology": topology_cmd}
 EXIT_CODES_HELP = """exit codes:
   0  certified: every case passed (or is not supported) and every gate passed
   1  rejected: a conformance case failed, crashed or timed out
-  3  rejected: every case is acceptable but a performance gate failed
+  3  rejected: every case is acceptable but a performance gate failed (or, with
+     --strict, stayed inconclusive)
   2  the harness itself could not run (bad --impl path, build failure, missing
      tools, a runner that died for reasons that are not the candidate's)"""
 
@@ -103,6 +104,11 @@ def build_parser():
     test.add_argument("--fast", action="store_true",
                       help="skip the slow tests: the ASan+UBSan and TSan builds and the "
                            "valgrind run")
+    test.add_argument("--arch", choices=cross.ARCHES, default=cross.DEFAULT_ARCH,
+                      help="native: the tests on this machine (default); aarch64: build the "
+                           "library, fixtures and suite for AArch64 (cross/aarch64-linux-gnu.ini) "
+                           "and run them under qemu-user-static, preparing the machine first "
+                           "(cross/setup-aarch64.sh); all: both")
     test.add_argument("--build-root", metavar="DIR",
                       help="directory for the tests' build directories (default: build/; the "
                            "main one, build/coremod, is shared with certify)")

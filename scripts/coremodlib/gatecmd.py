@@ -26,7 +26,7 @@ def add_parser(sub):
     parser = sub.add_parser(
         "gate", help="run only the performance gates, optionally against a baseline",
         description="Measure the performance gates of a candidate in rounds, judge each "
-                    "against its budget with a 95%% confidence interval, optionally compare "
+                    "against its budget with a 95% confidence interval, optionally compare "
                     "with a baseline (Mann-Whitney U, Holm-corrected, minimum effect), append "
                     "the run to the history and write the reports. docs/gates.md has the "
                     "rules.",
@@ -80,12 +80,14 @@ def run(args, progress):
         options={"build_dir": prepared.build_dir, "budgets": prepared.budgets_path,
                  "quick": args.quick, "samples": args.samples, "buildtype": args.buildtype,
                  "rounds": args.rounds, "max_rounds": gaterun.max_rounds(args),
-                 "strict": args.strict, "baseline": baseline_path, "history": args.history},
+                 "strict": args.strict, "baseline": baseline_path,
+                 "history": os.path.abspath(args.history)},
         artifacts={"bench_results": measured.bench_summary["results"]},
         noise=measured.noise, baseline=baseline_entry, strict=args.strict, scope="gate")
     cert.update(supplement)
-    written = coremod_reports.write_all(cert, prepared.out_dir)
+    # The run goes into the history first, so that the HTML report's trends end with it.
     run_id = gaterun.append_history(os.path.abspath(args.history), cert, prepared, measured)
+    written = coremod_reports.write_all(cert, prepared.out_dir)
     if save_path:
         baseline_mod.save(
             save_path, name=baseline_mod.display_name(save_path), created_at=started_at,

@@ -7,7 +7,7 @@ import collections
 import os
 
 from . import (baseline as baseline_mod, bench, bootstrap, budgets as budgets_mod, build,
-               certification, gates, history, noise, paths, regression, rounds)
+               certification, elfmachine, gates, history, noise, paths, regression, rounds)
 from .errors import HarnessError
 
 Prepared = collections.namedtuple(
@@ -113,6 +113,13 @@ def prepare(args, progress, need_suite, need_gates=True):
         needed.append(paths.bench_executable(build_dir))
     build.require_outputs(build_dir, needed)
     candidate = certification.candidate_record(impl, is_reference=not impl_given)
+    if need_gates and candidate["emulated"]:
+        # Under qemu-user every timing is the emulator's: no budget can be judged by it.
+        raise HarnessError(
+            f"the candidate {impl} is built for {candidate['machine']} and this machine is "
+            f"{elfmachine.host()}: it runs only under an emulator (qemu-user), whose timings "
+            f"say nothing about the budgets. Certify its conformance with --no-gates, and "
+            f"measure the gates on a {candidate['machine']} machine.")
     return Prepared(build_dir, impl, impl_given, paths.fixtures_dir(build_dir), budgets,
                     budgets_path, out_dir, candidate)
 
@@ -166,6 +173,14 @@ def compare(prepared, measured, baseline_gates, baseline_name, baseline_env, cur
             "not_in_baseline": missing}
 
 
+def deciding_metric(cert):
+    """The metric that decided the run's timed gates: "instructions" when the counts were judged
+    against a comparable baseline (--metric instructions), else "time". The history keeps the two
+    apart, so a night judged by time never takes a run judged by counts as its last good run."""
+    counts = cert.get("instructions") or {}
+    return "instructions" if counts.get("comparable") else gates.METRIC
+
+
 def append_history(path, cert, prepared, measured):
     """Appends the run to the history; returns its id."""
     by_operation = {b.operation: b for b in prepared.budgets}
@@ -174,14 +189,15 @@ def append_history(path, cert, prepared, measured):
         budget = by_operation.get(gate["operation"])
         if budget is None:
             continue
-        entry = measured.samples.get(gate["operation"]) or {}
-        rows.append(history.gate_row(gate, budget.unit, entry.get("samples", []),
+        entry = baseline_mod.subsample(measured.samples.get(gate["operation"]) or
+                                       {"samples": []}, baseline_mod.KEEP_SAMPLES)
+        rows.append(history.gate_row(gate, budget.unit, entry["samples"],
                                      entry.get("platform_p50")))
     environment = dict(cert["environment"], noise=cert.get("noise"))
     return history.append(
         path, started_at=cert["started_at"], commit_id=cert["environment"].get("commit"),
         candidate=cert["candidate"]["path"], candidate_sha256=cert["candidate"]["sha256"],
-        metric=gates.METRIC, verdict=cert["verdict"], environment=environment,
+        metric=deciding_metric(cert), verdict=cert["verdict"], environment=environment,
         good=history.is_good(cert["exit_code"], cert["gates"]), rows=rows)
 
 

@@ -22,6 +22,7 @@ from .errors import HarnessError
 STATUSES = ("pass", "fail", "inconclusive", "skipped")
 EVERY_SAMPLE = ("min", "max")   # statistics judged on every sample, without an interval
 METRIC = "time"                 # what coremod-bench measured (REPORT's deterministic mode: instructions)
+RAW_SAMPLES_KEPT = 2000         # samples a gate record carries for plots (evenly spaced)
 
 
 def _converted(samples, from_unit, to_unit, where):
@@ -90,10 +91,12 @@ def _display(gate, unit, from_unit):
                   for name, bounds in gate["ci"].items()}
     if gate["budget_ci"] is not None:
         gate["budget_ci"] = [_shown(v, from_unit, unit) for v in gate["budget_ci"]]
-    # Six significant digits: the record stays readable and nothing measured is lost (the
-    # runner's own resolution is 1 ns, or 1 ns / batch).
-    gate["raw_samples"] = [float(f"{units.convert(v, from_unit, unit):.6g}")
-                           for v in gate["raw_samples"]]
+    # Six significant digits (the runner's own resolution is 1 ns, or 1 ns / batch), at most
+    # RAW_SAMPLES_KEPT of them, evenly spaced: enough to draw the distribution, and the record
+    # stays readable (a gate has up to 15 000 samples; the statistics use them all).
+    samples = gate["raw_samples"]
+    gate["raw_samples"] = [float(f"{units.convert(samples[i], from_unit, unit):.6g}")
+                           for i in stats.evenly_spaced_indices(len(samples), RAW_SAMPLES_KEPT)]
     gate["unit"] = unit
 
 

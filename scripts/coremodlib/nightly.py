@@ -66,9 +66,12 @@ def run(args, progress):
         return entry
 
     cert, prepared, measured = certify.execute(args, progress, compare_with=compare_with)
-    written = write_reports(cert, prepared.out_dir)
+    # The HTML report reads its trends from this history; tonight's run goes in first, so the
+    # trends end with it (and mark its regressions).
+    cert["options"]["history"] = history_path
     run_id = gaterun.append_history(history_path, cert, prepared, measured) if measured else \
         _append_without_gates(history_path, cert)
+    written = write_reports(cert, prepared.out_dir)
     progress.finish()
     print(certify.summary_text(cert, written, command="nightly"))
     if last is None:

@@ -1,32 +1,37 @@
 """`coremod test`: the project's own tests (pytest on tests/, under Debian's python3).
 
---fast deselects the tests marked `slow` (the sanitizer builds and the valgrind run).
+--fast deselects the tests marked `slow` (the sanitizer builds and the valgrind run). --arch
+chooses the architecture: `native` (default) the tests on this machine, `aarch64` the AArch64
+build run under qemu-user (tests marked `aarch64`, cross.py), `all` both.
 """
 import os
 import subprocess
 import sys
 
-from . import bootstrap, paths
+from . import bootstrap, cross, paths
 
 PYTHON = "/usr/bin/python3"
 
 
-def pytest_command(keyword=None, fast=False, extra=()):
+def pytest_command(keyword=None, fast=False, extra=(), arch=cross.DEFAULT_ARCH):
     # -I: the interpreter's own environment only (no PYTHONPATH, no user site); tests/conftest.py
     # puts the harness packages on sys.path.
     cmd = [PYTHON if os.path.exists(PYTHON) else sys.executable, "-I", "-m", "pytest",
            paths.TESTS_DIR, "-ra"]
     if keyword:
         cmd += ["-k", keyword]
-    if fast:
-        cmd += ["-m", "not slow"]
+    markers = cross.marker_expression(arch, fast)
+    if markers:
+        cmd += ["-m", markers]
     cmd += list(extra)
     return cmd
 
 
 def run(args, progress):
     bootstrap.ensure_for("test", progress)
-    cmd = pytest_command(args.keyword, args.fast, args.pytest_args)
+    if args.arch in ("aarch64", "all"):
+        cross.prepare(progress)
+    cmd = pytest_command(args.keyword, args.fast, args.pytest_args, args.arch)
     progress.phase("$ " + " ".join(cmd))
     progress.finish()
     return subprocess.run(cmd, cwd=paths.REPO_ROOT, check=False).returncode

@@ -101,6 +101,14 @@ def intervals(samples, confidence=CONFIDENCE):
     return {name: list(quantile_ci(samples, q, confidence)) for name, q in PERCENTILES}
 
 
+def evenly_spaced_indices(count, keep):
+    """Indices of at most `keep` of `count` items, evenly spaced from the first to the last (a
+    thinned sample keeps every part of a run, in order)."""
+    if count <= keep:
+        return list(range(count))
+    return [int(i) for i in np.unique(np.linspace(0, count - 1, keep).round().astype(int))]
+
+
 def ratio(numerator, denominator):
     """numerator / denominator, or None when the denominator is zero (no meaningful ratio)."""
     if denominator == 0:
