@@ -124,6 +124,10 @@ def test_reference_is_certified_by_the_aarch64_suite_under_qemu(aarch64_build, t
     assert result.returncode == 0, result.stdout + result.stderr
     assert cert["candidate"]["machine"] == "aarch64"
     assert cert["candidate"]["emulated"] is cross.emulated()
+    if cross.emulated():
+        assert "(aarch64, run under qemu-user: conformance only)" in result.stdout
+        summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+        assert "built for aarch64, run under qemu-user" in summary
     assert cert["suite"]["listed_cases"] == len(cert["cases"]) >= 180
     unexpected = {}
     for case in cert["cases"]:

@@ -36,6 +36,8 @@ def _head(cert):
     if env.get("commit_dirty"):
         commit += " (with uncommitted changes)"
     which = " (the reference implementation)" if cand.get("is_reference") else ""
+    if cand.get("emulated"):
+        which += f" — built for {cand.get('machine')}, run under qemu-user (conformance only)"
     title = "gate run" if cert.get("scope") == "gate" else "certification"
     return [
         f"# coremod {title}: {cert['verdict'].upper()}",

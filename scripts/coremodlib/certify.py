@@ -84,13 +84,19 @@ def run(args, progress):
     return cert["exit_code"]
 
 
+def _emulation_note(candidate):
+    if not candidate.get("emulated"):
+        return ""
+    return f" ({candidate.get('machine')}, run under qemu-user: conformance only)"
+
+
 def summary_text(cert, written, command="certify"):
     counts = cert["counts"]
     parts = [f"{counts[s]} {s}" for s in case_results.STATUSES if counts.get(s)]
     lines = [
         f"coremod {command}: {cert['verdict'].upper()} (exit {cert['exit_code']}): "
         f"{cert['reason']}",
-        f"  candidate: {cert['candidate']['path']}",
+        f"  candidate: {cert['candidate']['path']}" + _emulation_note(cert["candidate"]),
     ]
     if cert.get("scope", "certification") == "certification":
         lines.append(f"  cases:     {counts['total']} ({', '.join(parts) or 'none'})")
