@@ -88,6 +88,16 @@ def test_reference_gates_are_measured(reference_run):
         for key in ("p50", "p90", "p99", "max", "mad"):
             assert isinstance(gate[key], (int, float)), (gate["operation"], key)
         assert gate["p50"] <= gate["p90"] <= gate["p99"] <= gate["max"]
+    # the first (cold) call beside the steady state for the JIT, Cache and NUMA gates (issue 3)
+    cold = {g["operation"]: g.get("cold") for g in cert["gates"]}
+    for operation in ("jit_optimization_create", "jit_get_apple_silicon_info",
+                      "jit_generate_compilation_hints", "cache_generate_prefetch_pattern",
+                      "numa_place_module"):
+        assert cold[operation] and cold[operation]["samples"] >= 10, operation
+        assert cold[operation]["p50"] > 0 and cold[operation]["unit"] == \
+            next(g["unit"] for g in cert["gates"] if g["operation"] == operation)
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "first call p50 / p99" in summary
     with_baseline = [g for g in cert["gates"] if g["raw_baseline"]]
     assert with_baseline, "no gate reports a ratio to the raw loader"
     assert all(g["raw_ratio"] > 0 for g in with_baseline)

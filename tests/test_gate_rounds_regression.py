@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from coremodlib import (baseline, bench, budgets, certification, gaterun, gates, history, noise,
-                        regression, rounds)
+                        regression, rounds, units)
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
 
@@ -97,6 +97,29 @@ def test_decided_gates_stop_after_the_first_rounds(monkeypatch, tmp_path):
                                    min_rounds=3, max_rounds=8)
     assert calls == [["module_load"]] * 3 and records[0]["status"] == "pass"
     assert records[0]["rounds"] == 3
+
+
+def test_first_calls_are_measured_once_and_shown_beside_their_gate(monkeypatch, tmp_path):
+    numa = budgets.make("numa_place_module", "p99", "<", 35_000, "ns", clause="P.11")
+    calls = fake_runner(monkeypatch, {"numa_place_module": [30.0] * 1000,
+                                      "numa_place_module_cold": [2000.0] * 49 + [9000.0],
+                                      "module_load": [400_000] * 1000})
+    merged, records, summary = rounds.measure("exe", "impl", "fx", [numa, LOAD], str(tmp_path),
+                                              Silent(), min_rounds=3, max_rounds=3)
+    # one process of first calls, in the first round only; never for gates without them
+    assert calls == [["numa_place_module", "module_load"], ["numa_place_module_cold"],
+                     ["numa_place_module", "module_load"], ["numa_place_module", "module_load"]]
+    assert "numa_place_module_cold" in summary[0]["operations"]
+    by_op = {g["operation"]: g for g in records}
+    cold = by_op["numa_place_module"]["cold"]
+    assert cold["operation"] == "numa_place_module_cold" and cold["samples"] == 50
+    gate_unit = by_op["numa_place_module"]["unit"]     # the report's unit (µs here)
+    assert cold["unit"] == gate_unit
+    assert cold["p50"] == pytest.approx(units.convert(2000.0, "ns", gate_unit))
+    assert cold["max"] == pytest.approx(units.convert(9000.0, "ns", gate_unit))
+    assert "cold" not in by_op["module_load"]
+    assert by_op["numa_place_module"]["status"] == "pass"    # the cold figures judge nothing
+    assert rounds.cold_operations([LOAD]) == []
 
 
 def test_every_sample_gates_run_apart_and_fewer_times(monkeypatch, tmp_path):

@@ -208,6 +208,8 @@ def gate_lines(cert):
         if g["status"] == "skipped":
             continue
         ratio = f", {g['raw_ratio']:.2f}x raw {g['raw_baseline']}" if g["raw_ratio"] else ""
+        if g.get("cold"):
+            ratio += f", first call p50 {g['cold']['p50']:.4g} {g['unit']}"
         lines.append(f"  gate {g['operation']}: {g['status']}: {g['message']}"
                      + (f" (p50 {g['p50']:.4g} {g['unit']}{ratio})" if g["p50"] is not None
                         else ""))

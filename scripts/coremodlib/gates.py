@@ -23,6 +23,7 @@ STATUSES = ("pass", "fail", "inconclusive", "skipped")
 EVERY_SAMPLE = ("min", "max")   # statistics judged on every sample, without an interval
 METRIC = "time"                 # what coremod-bench measured (REPORT's deterministic mode: instructions)
 RAW_SAMPLES_KEPT = 2000         # samples a gate record carries for plots (evenly spaced)
+COLD_SUFFIX = "_cold"           # the runner's name for an operation's cold figures
 
 
 def _converted(samples, from_unit, to_unit, where):
@@ -225,7 +226,28 @@ def evaluate_all(budgets, bench_doc):
         else:
             records.extend(skipped([budget], f"not judged: measured with --quick on {modules} "
                                               f"modules only"))
+    attach_cold(records, bench_doc)
     return records
+
+
+def attach_cold(records, bench_doc):
+    """Puts each gate's cold figures beside it: the operation `<operation>_cold` of the runner
+    (the first call in a fresh process for the JIT, Cache and NUMA functions, SPEC P.7-P.11; the
+    first lookup of a symbol for module_get_symbol), as "cold": {operation, unit, samples, p50,
+    p99, max} in the gate's unit. Reported, never judged: the document's budgets are steady-state
+    figures."""
+    by_name = {op["name"]: op for op in bench_doc["operations"]}
+    for gate in records:
+        cold = by_name.get(gate["operation"] + COLD_SUFFIX)
+        if gate["status"] == "skipped" or not cold or "error" in cold or not cold.get("samples"):
+            continue
+        if not (units.known(cold.get("unit")) and units.known(gate["unit"])):
+            continue
+        summary = stats.summarize(units.convert(v, cold["unit"], gate["unit"])
+                                  for v in cold["samples"])
+        gate["cold"] = {"operation": cold["name"], "unit": gate["unit"],
+                        "samples": summary["count"], "p50": summary["p50"],
+                        "p99": summary["p99"], "max": summary["max"]}
 
 
 def unbudgeted(budgets, bench_doc):

@@ -132,6 +132,21 @@ def process_groups(budgets):
     return [(ops, kind) for ops, kind in ((timed, False), (every, True)) if ops]
 
 
+# Gates whose first call in a fresh process the runner measures as `<operation>_cold`, in a
+# family of its own (forked children, 50 samples, well under a second): run once, in the first
+# round, and reported beside the gate (gates.attach_cold). module_get_symbol_cold is not here:
+# the runner measures it together with module_get_symbol.
+COLD_FAMILY = ("jit_optimization_create", "jit_get_apple_silicon_info",
+               "jit_generate_compilation_hints", "cache_generate_prefetch_pattern",
+               "numa_place_module")
+
+
+def cold_operations(budgets):
+    """The `<operation>_cold` names to measure once for the gates of `budgets`."""
+    gated = {b.operation for b in budgets}
+    return [op + gates.COLD_SUFFIX for op in COLD_FAMILY if op in gated]
+
+
 def measure(exe, impl, fixtures_dir, budgets, out_dir, progress, samples=None, quick=False,
             min_rounds=DEFAULT_MIN_ROUNDS, max_rounds=DEFAULT_MAX_ROUNDS, extra_env=None):
     """Runs the rounds; returns (merged document, gate records, summary of the rounds). The
@@ -165,7 +180,17 @@ def measure(exe, impl, fixtures_dir, budgets, out_dir, progress, samples=None, q
             docs.append(doc)
             done[i] += 1
             elapsed_total += elapsed
-        summary.append({"round": number, "operations": [op for i in todo for op in groups[i][0]],
+        operations_run = [op for i in todo for op in groups[i][0]]
+        cold = cold_operations(budgets) if number == 1 else []
+        if cold:
+            out_path, log_path = round_paths(out_dir, number, "cold")
+            doc, elapsed = bench.run(exe, impl, fixtures_dir, out_path, log_path, progress,
+                                     samples=samples, quick=quick, extra_env=extra_env,
+                                     only=cold, label=None)
+            docs.append(doc)
+            elapsed_total += elapsed
+            operations_run += cold
+        summary.append({"round": number, "operations": operations_run,
                         "elapsed_s": round(elapsed_total, 3)})
         if any(done[i] < wanted[i] for i in range(len(groups))):
             continue
