@@ -24,20 +24,6 @@ EXIT_CODES_HELP = """exit codes:
      tools, a runner that died for reasons that are not the candidate's)"""
 
 
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
-    return value
-
-
-def _rel(path):
-    return os.path.relpath(path, paths.REPO_ROOT)
-
-
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="coremod",
@@ -53,31 +39,9 @@ def build_parser():
                     "against a candidate shared library, and write certification.json, "
                     "summary.md and junit.xml.",
         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    cert.add_argument("--impl", metavar="PATH",
-                      help="the candidate: a shared library exporting the functions of "
-                           "module_interface.h (default: the reference build's "
-                           "impl/libcoremod.so)")
-    cert.add_argument("--out", metavar="DIR", default=paths.DEFAULT_OUT_DIR,
-                      help="directory for the reports and the raw results "
-                           f"(default: {_rel(paths.DEFAULT_OUT_DIR)})")
+    gaterun.add_candidate_options(cert, paths.DEFAULT_OUT_DIR)
     cert.add_argument("--no-gates", action="store_true",
                       help="run the conformance suite only, no performance gates")
-    cert.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
-                      help="meson build directory, set up if missing "
-                           f"(default: {_rel(paths.DEFAULT_BUILD_DIR)})")
-    cert.add_argument("--buildtype", metavar="TYPE",
-                      choices=("plain", "debug", "debugoptimized", "release", "minsize"),
-                      help="meson buildtype of the build directory; reconfigures it if it "
-                           "differs (default: keep the directory's, debugoptimized when new)")
-    cert.add_argument("--samples", metavar="N", type=_positive_int,
-                      help="samples per timed operation, passed to coremod-bench "
-                           "(default: coremod-bench's own)")
-    cert.add_argument("--quick", action="store_true",
-                      help="a shorter benchmark run (coremod-bench --quick): fewer samples, "
-                           "for trying things out, not for a certification of record")
-    cert.add_argument("--budgets", metavar="FILE",
-                      help="budgets table to judge the gates by "
-                           f"(default: {_rel(paths.BUDGETS_FILE)})")
     gaterun.add_rounds_options(cert)
 
     for module in STATS_COMMANDS.values():

@@ -41,9 +41,11 @@ def add_rounds_options(parser):
 
 
 def add_candidate_options(parser, default_out):
-    """The options of every command that measures a candidate (gate, nightly, calibrate)."""
+    """The options of every command that measures a candidate (certify, gate, nightly,
+    calibrate)."""
     parser.add_argument("--impl", metavar="PATH",
-                        help="the candidate shared library (default: the reference build's "
+                        help="the candidate: a shared library exporting the functions of "
+                             "module_interface.h (default: the reference build's "
                              "impl/libcoremod.so)")
     parser.add_argument("--out", metavar="DIR", default=default_out,
                         help="directory for the reports and raw results (default: "
@@ -53,16 +55,17 @@ def add_candidate_options(parser, default_out):
                              f"{os.path.relpath(paths.DEFAULT_BUILD_DIR, paths.REPO_ROOT)})")
     parser.add_argument("--buildtype", metavar="TYPE",
                         choices=("plain", "debug", "debugoptimized", "release", "minsize"),
-                        help="meson buildtype of the build directory (default: keep the "
-                             "directory's)")
+                        help="meson buildtype of the build directory; reconfigures it if it "
+                             "differs (default: keep the directory's, debugoptimized when new)")
     parser.add_argument("--samples", metavar="N", type=positive_int,
                         help="samples per timed operation and round, passed to coremod-bench "
                              "(default: coremod-bench's own, 1000)")
     parser.add_argument("--quick", action="store_true",
                         help="coremod-bench --quick: fewer samples, scale gates not judged; for "
-                             "trying things out")
+                             "trying things out, not for a run of record")
     parser.add_argument("--budgets", metavar="FILE",
-                        help="budgets table (default: perf/budgets.toml)")
+                        help="budgets table to judge the gates by (default: "
+                             f"{os.path.relpath(paths.BUDGETS_FILE, paths.REPO_ROOT)})")
 
 
 def validate_impl(path):
