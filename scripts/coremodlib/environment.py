@@ -14,7 +14,8 @@ from . import paths
 UNKNOWN = "unknown"
 
 
-def _read(path):
+def read_text(path):
+    """The text of a small system file (/proc, /sys, /etc), or None when it cannot be read."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             return f.read()
@@ -73,8 +74,8 @@ def virtualization(cpuinfo_text):
                                 check=False)
         if result.stdout.strip():
             return result.stdout.strip()
-    vendor = (_read("/sys/class/dmi/id/sys_vendor") or "").strip()
-    product = (_read("/sys/class/dmi/id/product_name") or "").strip()
+    vendor = (read_text("/sys/class/dmi/id/sys_vendor") or "").strip()
+    product = (read_text("/sys/class/dmi/id/product_name") or "").strip()
     if hypervisor_flag(cpuinfo_text):
         detail = " ".join(x for x in (vendor, product) if x)
         return f"hypervisor ({detail})" if detail else "hypervisor"
@@ -112,7 +113,7 @@ def usable_cores():
 
 
 def collect(build_dir=None):
-    cpuinfo = _read("/proc/cpuinfo")
+    cpuinfo = read_text("/proc/cpuinfo")
     commit, dirty = git_commit()
     uname = platform.uname()
     return {
@@ -121,7 +122,7 @@ def collect(build_dir=None):
         "cores_usable": usable_cores(),
         "machine": uname.machine,
         "kernel": f"{uname.system} {uname.release}",
-        "os": os_name_from_os_release(_read("/etc/os-release")),
+        "os": os_name_from_os_release(read_text("/etc/os-release")),
         "compiler": compiler(build_dir),
         "commit": commit,
         "commit_dirty": dirty,

@@ -22,14 +22,6 @@ STEAL_WARNING_PERCENT = 1.0     # share of CPU time the hypervisor gave to someo
 FEW_CORES = 2
 
 
-def _read(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return None
-
-
 def parse_loadavg(text):
     """[1, 5, 15-minute load averages] from /proc/loadavg text, or None."""
     try:
@@ -71,7 +63,7 @@ def governor_summary(governors):
 
 
 def read_governors():
-    return [_read(path) for path in sorted(glob.glob(CPUFREQ_GLOB))]
+    return [environment.read_text(path) for path in sorted(glob.glob(CPUFREQ_GLOB))]
 
 
 def virtual_machine(cpuinfo_text):
@@ -121,17 +113,17 @@ class Recorder:
         self._load = None
 
     def start(self):
-        self._load = parse_loadavg(_read("/proc/loadavg"))
-        self._before = parse_cpu_times(_read("/proc/stat"))
+        self._load = parse_loadavg(environment.read_text("/proc/loadavg"))
+        self._before = parse_cpu_times(environment.read_text("/proc/stat"))
         return self
 
     def finish(self):
-        after = parse_cpu_times(_read("/proc/stat"))
-        vm = virtual_machine(_read("/proc/cpuinfo"))
+        after = parse_cpu_times(environment.read_text("/proc/stat"))
+        vm = virtual_machine(environment.read_text("/proc/cpuinfo"))
         facts = {
             "governor": governor_summary(read_governors()),
             "loadavg": self._load,
-            "loadavg_after": parse_loadavg(_read("/proc/loadavg")),
+            "loadavg_after": parse_loadavg(environment.read_text("/proc/loadavg")),
             "cores": os.cpu_count() or 0,
             "cores_usable": environment.usable_cores(),
             "virtualized": vm is not None,
