@@ -3,6 +3,8 @@ coremod-certification/2, built by coremodlib.certification; docs/report-schema.m
 report also reads the history database and the latest coverage run beside it, when they exist."""
 import os
 
+from coremodlib import files  # writes every result file the same way
+
 from . import html_report, json_report, junit_report, markdown_report
 
 WRITERS = (
@@ -21,10 +23,7 @@ def write_all(certification, out_dir):
     written = []
     for name, render in WRITERS:
         path = os.path.join(out_dir, name)
-        tmp = path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(render(certification))
-        os.replace(tmp, path)
+        files.write_atomically(path, render(certification))
         written.append(path)
     return written
 

@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from . import paths, stats, units
+from . import files, paths, stats, units
 from .errors import HarnessError
 
 SCHEMA = "coremod-baseline/1"
@@ -81,12 +81,7 @@ def save(path, *, name, created_at, candidate, environment, noise, harness_versi
            "harness_version": harness_version, "candidate": candidate,
            "environment": environment, "noise": noise, "options": options,
            "gates": {op: subsample(entry, KEEP_SAMPLES) for op, entry in gates.items()}}
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(doc, f, separators=(",", ":"))
-        f.write("\n")
-    os.replace(tmp, path)
+    files.write_json(path, doc)
     return doc
 
 

@@ -11,7 +11,7 @@ import argparse
 import json
 import os
 
-from . import baseline, calibration, certification, environment, gaterun, paths, rounds
+from . import baseline, calibration, certification, environment, files, gaterun, paths, rounds
 from .errors import HarnessError
 
 DEFAULT_OUT_DIR = os.path.join(paths.REPO_ROOT, "reports", "calibrate")
@@ -91,10 +91,7 @@ def write_record(path, runs, run_meta, budgets, keep, env, earlier=()):
                                                    for op, entry in run.items()})
                                  for run, meta in zip(runs, run_meta)],
     }
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(doc, f, separators=(",", ":"))
-        f.write("\n")
+    files.write_json(path, doc)
 
 
 def run(args, progress):

@@ -37,7 +37,7 @@ import re
 import shutil
 import subprocess
 
-from . import build, environment, paths
+from . import build, environment, files, paths
 from .errors import HarnessError
 
 BASELINE_SCHEMA = "coremod-instructions-baseline/1"
@@ -326,12 +326,7 @@ def make_baseline(record, commit=None):
 
 def save_baseline(record, path, commit=None):
     data = make_baseline(record, commit)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2, sort_keys=True)
-        f.write("\n")
-    os.replace(tmp, path)
+    files.write_json(path, data, compact=False)
     return data
 
 

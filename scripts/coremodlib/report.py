@@ -10,7 +10,7 @@ import os
 
 from coremod_reports import html_report
 
-from . import history, paths
+from . import files, history, paths
 from .errors import HarnessError
 
 CERT_NAME = "certification.json"
@@ -62,11 +62,7 @@ def run(args, progress):
     progress.phase(f"writing {out}")
     text = html_report.render(cert, history_path=args.history and os.path.abspath(args.history),
                               coverage_dir=os.path.abspath(args.coverage))
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    tmp = out + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, out)
+    files.write_atomically(out, text)
     progress.finish()
     print(f"coremod report: {cert.get('verdict', '?').upper()}: wrote {out}")
     return 0

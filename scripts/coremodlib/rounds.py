@@ -25,11 +25,10 @@ some operations are consistently faster or slower in one process than in the nex
 (jit_optimization_create comes in modes up to 8 % apart). The A/A calibration (docs/gates.md)
 decided the number.
 """
-import json
 import os
 import time
 
-from . import bench, gates, stats
+from . import bench, files, gates, stats
 from .errors import HarnessError
 
 DEFAULT_MIN_ROUNDS = 10
@@ -204,9 +203,5 @@ def measure(exe, impl, fixtures_dir, budgets, out_dir, progress, samples=None, q
     merged = merge(docs)
     records = gates.evaluate_all(budgets, merged)
     merged["elapsed_s"] = round(time.monotonic() - start, 3)
-    path = os.path.join(out_dir, MERGED_NAME)
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(merged, f)
-    os.replace(tmp, path)
+    files.write_json(os.path.join(out_dir, MERGED_NAME), merged)
     return merged, records, summary
