@@ -52,12 +52,17 @@ static int remove_entry(const char* path, const struct stat* st, int type, struc
     return 0; /* keep going: remove as much as possible */
 }
 
+void case_remove_tree(const char* path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 void case_tmpdir_remove(void)
 {
     if (case_directory[0] == '\0') {
         return;
     }
-    nftw(case_directory, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    case_remove_tree(case_directory);
     case_directory[0] = '\0';
 }
 

@@ -21,6 +21,10 @@ bool case_tmpdir_create(const char* id, char* err, size_t err_size);
 /* Removes the directory and everything in it. */
 void case_tmpdir_remove(void);
 
+/* Removes `path` and everything under it, as much as it can (no symbolic link is followed); the
+ * report hook also clears the run directory with it. */
+void case_remove_tree(const char* path);
+
 /* Absolute path of the case directory. */
 const char* case_dir(void);
 

@@ -14,7 +14,6 @@
 #include <criterion/hooks.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "case_outcome.h"
+#include "case_tmpdir.h"
 #include "case_watchdog.h"
 #include "result_json.h"
 #include "result_status.h"
@@ -202,18 +202,6 @@ ReportHook(TEST_CRASH)(struct criterion_test_stats* stats)
     record(stats);
 }
 
-static int remove_entry(const char* path, const struct stat* st, int type, struct FTW* ftw)
-{
-    (void)st;
-    (void)ftw;
-    if (type == FTW_DP) {
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-    return 0;
-}
-
 ReportHook(POST_ALL)(struct criterion_global_stats* all)
 {
     for (struct criterion_suite_stats* suite = all->suites; suite != NULL; suite = suite->next) {
@@ -229,7 +217,7 @@ ReportHook(POST_ALL)(struct criterion_global_stats* all)
     }
     if (run_dir[0] != '\0') {
         /* Also removes what crashed cases could not clean up. */
-        nftw(run_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        case_remove_tree(run_dir);
         unsetenv(CONFORMANCE_RUN_DIR_ENV);
         run_dir[0] = '\0';
     }
