@@ -104,7 +104,7 @@ def candidate_record(path, is_reference):
         # The candidate's architecture (from its ELF header) and whether it ran under an
         # emulator (qemu-user through binfmt_misc) because it is not this machine's.
         "machine": machine,
-        "emulated": machine is not None and machine != elfmachine.host(),
+        "emulated": elfmachine.is_foreign(machine),
     }
 
 

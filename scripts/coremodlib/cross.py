@@ -7,6 +7,7 @@ Criterion is unpacked into a private sysroot rather than installed through apt i
 script's header). On an AArch64 machine the same tests build natively and need no emulator.
 """
 import os
+import shutil
 import subprocess
 
 from . import elfmachine, paths
@@ -23,7 +24,7 @@ MARKER = "aarch64"              # pytest marker of the tests that build and run 
 
 def emulated():
     """True when AArch64 programs need qemu-user here (this machine is not AArch64)."""
-    return elfmachine.host() != "aarch64"
+    return elfmachine.is_foreign("aarch64")
 
 
 def cross_file():
@@ -41,10 +42,8 @@ def missing_setup(sysroot=SYSROOT, binfmt="/proc/sys/fs/binfmt_misc/qemu-aarch64
     pc = os.path.join(sysroot, "usr", "lib", "aarch64-linux-gnu", "pkgconfig", "criterion.pc")
     if not os.path.exists(pc):
         missing.append(f"Criterion for arm64 under {sysroot} ({pc})")
-    for tool in ("aarch64-linux-gnu-gcc", "qemu-aarch64-static"):
-        if not any(os.access(os.path.join(d, tool), os.X_OK)
-                   for d in os.environ.get("PATH", "/usr/bin").split(os.pathsep)):
-            missing.append(f"{tool} on PATH")
+    missing += [f"{tool} on PATH" for tool in ("aarch64-linux-gnu-gcc", "qemu-aarch64-static")
+                if shutil.which(tool) is None]
     return missing
 
 

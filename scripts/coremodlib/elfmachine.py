@@ -32,8 +32,12 @@ def host():
     return _UNAME_ALIASES.get(machine, machine)
 
 
-def is_emulated(path):
-    """True when `path` is an ELF file for an architecture other than this machine's (it can only
-    run under an emulator such as qemu-user)."""
-    machine = of_file(path)
+def is_foreign(machine):
+    """True when `machine` (as of_file spells it; None: not ELF) is not this machine's, so a
+    program built for it runs here only under an emulator such as qemu-user."""
     return machine is not None and machine != host()
+
+
+def is_emulated(path):
+    """True when `path` is an ELF file for an architecture other than this machine's."""
+    return is_foreign(of_file(path))
