@@ -78,7 +78,7 @@ def fresh_update_flag(monkeypatch):
 
 
 def test_nothing_runs_when_everything_is_installed():
-    fake = FakeSystem(installed=bootstrap.TEST_PACKAGES)
+    fake = FakeSystem(installed=bootstrap.packages_for("test"))
     assert bootstrap.ensure_for("test", Silent(), run=fake.run, which=fake.which, euid=0) == []
     assert [c[0] for c in fake.commands] == ["dpkg-query"]
 
@@ -117,9 +117,39 @@ def test_failed_install_is_a_harness_error():
 
 
 def test_commands_declare_what_they_need():
-    assert "libcriterion-dev" in bootstrap.PACKAGES_BY_COMMAND["certify"]
-    assert "gcc-aarch64-linux-gnu" in bootstrap.PACKAGES_BY_COMMAND["certify"]
-    assert {"python3-pytest", "valgrind"} <= set(bootstrap.PACKAGES_BY_COMMAND["test"])
+    certify = set(bootstrap.packages_for("certify"))
+    assert {"libcriterion-dev", "gcc-aarch64-linux-gnu", "python3-numpy", "python3-scipy",
+            "python3-jinja2", "python3-matplotlib"} <= certify
+    assert {"python3-pytest", "valgrind", "gcovr", "chromium"} <= set(bootstrap.packages_for("test"))
+    assert bootstrap.packages_for("fresh-machine") == ("mmdebstrap",)
+
+
+def test_every_command_has_a_row_in_the_table():
+    from coremodlib import commands
+    for module in commands.ALL:
+        if module.NAME != "bootstrap":
+            assert module.NAME in bootstrap.COMMAND_GROUPS, module.NAME
+    assert set(bootstrap.COMMAND_GROUPS) <= set(commands.BY_NAME)
+    for groups in bootstrap.COMMAND_GROUPS.values():
+        assert set(groups) <= set(bootstrap.GROUPS)
+
+
+def test_cross_compiler_comes_with_its_c_library():
+    """--no-install-recommends leaves libc6-dev-arm64-cross out of gcc-aarch64-linux-gnu's
+    install; without it the foreign-architecture fixture cannot include <stdint.h>."""
+    build_group = bootstrap.GROUPS["build"]
+    assert "gcc-aarch64-linux-gnu" in build_group and "libc6-dev-arm64-cross" in build_group
+
+
+def test_plan_names_missing_packages_and_the_commands_without_running_them():
+    fake = FakeSystem(installed=["gcc"])
+    missing, cmds = bootstrap.plan(["gcc", "meson"], run=fake.run, which=fake.which, euid=0)
+    assert missing == ["meson"]
+    assert cmds[-1][-1] == "meson" and "--no-install-recommends" in cmds[-1]
+    assert not any(c[0] == "apt-get" for c in fake.commands)
+    fake = FakeSystem(installed=[], sudo_ok=False)
+    assert bootstrap.plan(["meson"], run=fake.run, which=fake.which, euid=1000) == (["meson"],
+                                                                                     None)
 
 
 def test_real_dpkg_query_sees_an_installed_package():

@@ -1,8 +1,9 @@
 """Installs the Debian packages each command needs, and nothing else.
 
-A fresh Debian 12 machine has gcc but not meson, ninja, Criterion or the AArch64 cross compiler
-(the fixtures build a foreign-architecture ELF with it). Each command declares what it needs; the
-missing ones are found with dpkg-query and installed with apt-get, as root or through `sudo -n`
+A fresh Debian 12 machine need not have even gcc, and has neither meson, ninja, Criterion, the
+AArch64 cross compiler nor the Python packages the judging and report layers import. Each command
+declares what it needs in one table (COMMAND_GROUPS below), and `coremod COMMAND` installs that
+before it imports any module that needs it (commands/__init__.py); the missing ones are found with dpkg-query and installed with apt-get, as root or through `sudo -n`
 (never an interactive password prompt: CI has no stdin). `apt-get update` runs at most once per
 process and only when something has to be installed.
 """
@@ -12,46 +13,64 @@ import subprocess
 
 from .errors import HarnessError
 
-# What building the project needs (impl, fixtures, conformance suite, benchmarks).
-BUILD_PACKAGES = (
-    "gcc",
-    "libc6-dev",
-    "meson",
-    "ninja-build",
-    "pkg-config",
-    "libcriterion-dev",
-    "gcc-aarch64-linux-gnu",  # fixtures/bad/foreign_arch.so
-)
-
-# What certify's verdicts, reports and extra measurements need: the gate statistics (numpy,
-# scipy), the HTML report (jinja2 template, matplotlib plots) and the whole-process benchmark
-# (hyperfine). valgrind (--metric instructions) and gcovr (coremod coverage) are installed by the
-# commands that use them.
-REPORT_PACKAGES = (
-    "python3-numpy",      # the gate statistics (stats.py)
-    "python3-scipy",      # confidence intervals, Mann-Whitney U (stats.py)
-    "python3-jinja2",
-    "python3-matplotlib",
-    "hyperfine",
-)
-
-# The project's own tests also run pytest, valgrind and the sanitizer runtimes of gcc 12, the
-# coverage build (gcovr) and the HTML report in a headless browser (chromium).
-TEST_PACKAGES = BUILD_PACKAGES + REPORT_PACKAGES + (
-    "python3-pytest",
-    "valgrind",
-    "libasan8",
-    "libubsan1",
-    "libtsan2",
-    "gcovr",
-    "chromium",
-)
-
-PACKAGES_BY_COMMAND = {
-    "certify": BUILD_PACKAGES + REPORT_PACKAGES,
-    "test": TEST_PACKAGES,
-    "bootstrap": TEST_PACKAGES,
+# The one table of what each command needs, in groups. Debian's packages are installed with
+# --no-install-recommends, so a group names the -dev and cross libc packages that a Recommends
+# would otherwise have brought (gcc-aarch64-linux-gnu recommends, but does not depend on,
+# libc6-dev-arm64-cross: without it the foreign-architecture fixture cannot include <stdint.h>).
+GROUPS = {
+    # Building the project: impl, fixtures (fixtures/bad/foreign_arch.so is an AArch64 ELF built
+    # with the cross compiler), the conformance suite and the benchmark runner.
+    "build": ("gcc", "libc6-dev", "meson", "ninja-build", "pkg-config", "libcriterion-dev",
+              "gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"),
+    # Judging the gates: the statistics (stats.py: numpy, scipy).
+    "judge": ("python3-numpy", "python3-scipy"),
+    # The report writers: report.html's template and plots.
+    "reports": ("python3-jinja2", "python3-matplotlib"),
+    # certify's whole-process benchmark.
+    "whole-process": ("hyperfine",),
+    # Instruction counts (--metric instructions, coremod instructions).
+    "instructions": ("valgrind",),
+    # coremod coverage.
+    "coverage": ("gcovr",),
+    # The project's own tests, beyond all of the above: pytest, gcc 12's sanitizer runtimes, and
+    # a headless browser for the HTML report's test. The AArch64 half of `test --arch` prepares
+    # its own (qemu-user-static, binfmt-support, the arm64 C library and an arm64 Criterion
+    # sysroot): cross/setup-aarch64.sh, which needs dpkg's foreign architecture first.
+    "tests": ("python3-pytest", "libasan8", "libubsan1", "libtsan2", "chromium"),
+    # coremod fresh-machine: a minimal Debian root to run the README's commands in.
+    "fresh-machine": ("mmdebstrap",),
 }
+
+# Which groups each command needs; `bootstrap` with no --for installs what the README's two
+# commands (certify and test) need.
+COMMAND_GROUPS = {
+    "certify": ("build", "judge", "reports", "whole-process"),
+    "gate": ("build", "judge", "reports", "whole-process"),
+    "nightly": ("build", "judge", "reports", "whole-process"),
+    "calibrate": ("build", "judge"),
+    "report": ("reports",),
+    "coverage": ("build", "reports", "coverage"),
+    "instructions": ("build", "judge", "instructions"),
+    "topology": ("build",),
+    "test": ("build", "judge", "reports", "whole-process", "instructions", "coverage", "tests"),
+    "fresh-machine": ("fresh-machine",),
+}
+DEFAULT_COMMANDS = ("certify", "test")
+
+INSTRUCTION_PACKAGES = GROUPS["instructions"]
+WHOLE_PROCESS_PACKAGES = GROUPS["whole-process"]
+
+
+def packages_for(*commands):
+    """The packages the given commands need, each once, in table order."""
+    names = []
+    for command in commands:
+        for group in COMMAND_GROUPS[command]:
+            for package in GROUPS[group]:
+                if package not in names:
+                    names.append(package)
+    return tuple(names)
+
 
 _updated = False  # apt-get update already ran in this process
 
@@ -132,4 +151,20 @@ def ensure_packages(packages, progress, run=subprocess.run, which=shutil.which, 
 
 
 def ensure_for(command, progress, **kwargs):
-    return ensure_packages(PACKAGES_BY_COMMAND[command], progress, **kwargs)
+    return ensure_packages(packages_for(command), progress, **kwargs)
+
+
+def plan(packages, run=subprocess.run, which=shutil.which, euid=None):
+    """What ensure_packages would do, without doing it: (missing packages, the commands it would
+    run, or None when it could not run them). Runs only dpkg-query."""
+    if not which("dpkg-query"):
+        return None, None
+    missing = missing_packages(packages, run=run)
+    if not missing:
+        return [], []
+    prefix = privilege_prefix(euid=euid, which=which, run=run)
+    if prefix is None:
+        return missing, None
+    return missing, [[*prefix, "apt-get", "update", "-q"],
+                     [*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends",
+                      *missing]]

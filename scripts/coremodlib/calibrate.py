@@ -7,45 +7,14 @@ rule (calibration.py): each gate's empirical false-positive rate and noise floor
 --record FILE, the runs' samples (at most --record-samples per gate and run) as the recorded data
 the calibration test (tests/test_calibration.py) proves the rule on.
 """
-import argparse
 import json
 import os
 
-from . import baseline, calibration, certification, environment, files, gaterun, paths, rounds
+from . import baseline, calibration, certification, environment, files, gaterun, paths, settings
 from .errors import HarnessError
 
-DEFAULT_OUT_DIR = os.path.join(paths.REPO_ROOT, "reports", "calibrate")
-RECORD_SCHEMA = "coremod-perf-samples/1"
+RECORD_SCHEMA = settings.CALIBRATION_RECORD_SCHEMA
 RESULT_NAME = "calibration.json"
-
-
-def add_parser(sub):
-    parser = sub.add_parser(
-        "calibrate", help="A/A runs: the regression rule's false-positive rate and noise floor",
-        description="Measure the gates N times on the same build and compare every pair of "
-                    "runs with the regression rule: per gate the empirical false-positive rate, "
-                    "the noise floor (95th percentile of |median ratio - 1|) and the rate at "
-                    "which an injected 10% slowdown is caught.",
-        epilog="exit codes: 0 measured and written (whatever the rates); 2 the harness could "
-               "not run", formatter_class=argparse.RawDescriptionHelpFormatter)
-    gaterun.add_candidate_options(parser, DEFAULT_OUT_DIR)
-    parser.add_argument("--runs", metavar="N", type=gaterun.positive_int, default=10,
-                        help="independent gate runs (default 10: 90 ordered A/A pairs)")
-    parser.add_argument("--rounds", metavar="N", type=gaterun.positive_int,
-                        default=rounds.DEFAULT_MIN_ROUNDS,
-                        help="rounds per run, as coremod gate (default "
-                             f"{rounds.DEFAULT_MIN_ROUNDS})")
-    parser.add_argument("--record", metavar="FILE",
-                        help="also write the runs' samples to FILE (JSON, schema "
-                             f"{RECORD_SCHEMA}), e.g. tests/data/aa-runs.json")
-    parser.add_argument("--append", action="store_true",
-                        help="with --record: add this session's runs to the runs already in FILE "
-                             "(sessions at different times make the A/A pairs see the machine's "
-                             "slower changes too)")
-    parser.add_argument("--record-samples", metavar="K", type=gaterun.positive_int, default=200,
-                        help="samples kept per gate and run in --record, evenly spaced "
-                             "(default 200)")
-    return parser
 
 
 def _table(result):

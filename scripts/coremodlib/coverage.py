@@ -11,7 +11,6 @@ threshold.
 Counted: every C file under impl/ except the tests' own sources (impl/tests, impl/*/tests) and the
 kernel benchmarks (impl/asm/bench); hand-written assembly has no gcov lines and is not counted.
 """
-import argparse
 import datetime
 import json
 import os
@@ -20,12 +19,9 @@ import subprocess
 
 from coremod_reports import coverage_view
 
-from . import bootstrap, build, case_results, paths, suite
+from . import build, case_results, paths, settings, suite
 from .errors import HarnessError
 
-DEFAULT_BUILD_DIR = os.path.join(paths.REPO_ROOT, "build", "coverage")
-DEFAULT_OUT_DIR = os.path.join(paths.REPO_ROOT, "reports", "coverage")
-DEFAULT_THRESHOLD = 85.0
 BUILD_OPTIONS = {"b_coverage": True, "buildtype": "debug"}
 EXCLUDED = ("impl/tests/", r"impl/.*/tests/", "impl/asm/bench/")
 XML_NAME = "coverage.xml"
@@ -33,44 +29,6 @@ HTML_NAME = "index.html"
 SUMMARY_NAME = "coverage-summary.json"
 EXIT_BELOW_THRESHOLD = 1
 MESON_TEST_TIMEOUT_S = 1800
-
-EXIT_CODES_HELP = """exit codes:
-  0  impl/ line coverage is at or above the threshold
-  1  it is below the threshold (the figure and the threshold are printed)
-  2  the harness could not run (build failure, gcovr missing, ...)"""
-
-
-def _threshold(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"a percentage 0..100: {value}")
-    return value
-
-
-def add_parser(sub):
-    parser = sub.add_parser(
-        "coverage", help="measure line coverage of impl/ and fail under a threshold",
-        description="Build with coverage (-Db_coverage=true) in a separate build directory, run "
-                    "the conformance suite against that build's reference and the meson tests "
-                    "(coremod-exercise, platform and kernel tests), and write gcovr's HTML and "
-                    "Cobertura XML reports. Fails when the share of impl/ lines executed is "
-                    "under the threshold.",
-        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--threshold", metavar="PERCENT", type=_threshold,
-                        default=DEFAULT_THRESHOLD,
-                        help=f"minimum share of impl/ lines executed (default "
-                             f"{DEFAULT_THRESHOLD:g})")
-    parser.add_argument("--build-dir", metavar="DIR", default=DEFAULT_BUILD_DIR,
-                        help="coverage build directory (default: "
-                             f"{os.path.relpath(DEFAULT_BUILD_DIR, paths.REPO_ROOT)})")
-    parser.add_argument("--out", metavar="DIR", default=DEFAULT_OUT_DIR,
-                        help="directory for index.html, coverage.xml and the summary (default: "
-                             f"{os.path.relpath(DEFAULT_OUT_DIR, paths.REPO_ROOT)})")
-    return parser
-
 
 def clear_counters(build_dir):
     """Removes the .gcda files of earlier runs, so the figure is this run's alone."""
@@ -108,7 +66,7 @@ def _run_meson_tests(build_dir, work_dir, progress):
             "log": log_path}
 
 
-def gcovr_command(build_dir, out_dir, threshold=DEFAULT_THRESHOLD):
+def gcovr_command(build_dir, out_dir, threshold=settings.DEFAULT_COVERAGE_THRESHOLD):
     cmd = ["gcovr", "--root", paths.REPO_ROOT, "--filter", os.path.join(paths.REPO_ROOT, "impl/")]
     for pattern in EXCLUDED:
         cmd += ["--exclude", os.path.join(paths.REPO_ROOT, pattern)]
@@ -165,8 +123,6 @@ def summarize(out_dir, threshold, steps, build_dir):
 
 
 def run(args, progress):
-    bootstrap.ensure_for("certify", progress)
-    bootstrap.ensure_packages(["gcovr"], progress)
     out_dir = os.path.abspath(args.out)
     os.makedirs(out_dir, exist_ok=True)
     build_dir = build.ensure_built(args.build_dir, progress, options=BUILD_OPTIONS)

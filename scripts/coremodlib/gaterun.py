@@ -2,11 +2,10 @@
 outputs), measuring the performance gates in rounds with the noise facts, comparing the samples
 with a baseline, and appending a run to the history.
 """
-import argparse
 import collections
 import os
 
-from . import (baseline as baseline_mod, bench, bootstrap, budgets as budgets_mod, build,
+from . import (baseline as baseline_mod, bench, budgets as budgets_mod, build,
                certification, elfmachine, gates, history, noise, paths, regression, rounds)
 from .errors import HarnessError
 
@@ -14,58 +13,6 @@ Prepared = collections.namedtuple(
     "Prepared", "build_dir impl impl_given fixtures budgets budgets_path out_dir candidate")
 Measured = collections.namedtuple(
     "Measured", "records merged noise samples rounds bench_summary")
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
-    return value
-
-
-def add_rounds_options(parser):
-    """--rounds, --max-rounds and --strict (certify, gate, nightly)."""
-    parser.add_argument("--rounds", metavar="N", type=positive_int,
-                        default=rounds.DEFAULT_MIN_ROUNDS,
-                        help="benchmark rounds (coremod-bench runs) measured before any verdict; "
-                             f"default {rounds.DEFAULT_MIN_ROUNDS}")
-    parser.add_argument("--max-rounds", metavar="N", type=positive_int,
-                        help="rounds at most: gates whose confidence interval still contains "
-                             "the budget get more rounds up to this many, then are inconclusive "
-                             f"(default: the larger of --rounds and {rounds.DEFAULT_MAX_ROUNDS})")
-    parser.add_argument("--strict", action="store_true",
-                        help="an inconclusive gate fails (exit 3) instead of being reported")
-
-
-def add_candidate_options(parser, default_out):
-    """The options of every command that measures a candidate (certify, gate, nightly,
-    calibrate)."""
-    parser.add_argument("--impl", metavar="PATH",
-                        help="the candidate: a shared library exporting the functions of "
-                             "module_interface.h (default: the reference build's "
-                             "impl/libcoremod.so)")
-    parser.add_argument("--out", metavar="DIR", default=default_out,
-                        help="directory for the reports and raw results (default: "
-                             f"{os.path.relpath(default_out, paths.REPO_ROOT)})")
-    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
-                        help="meson build directory, set up if missing (default: "
-                             f"{os.path.relpath(paths.DEFAULT_BUILD_DIR, paths.REPO_ROOT)})")
-    parser.add_argument("--buildtype", metavar="TYPE",
-                        choices=("plain", "debug", "debugoptimized", "release", "minsize"),
-                        help="meson buildtype of the build directory; reconfigures it if it "
-                             "differs (default: keep the directory's, debugoptimized when new)")
-    parser.add_argument("--samples", metavar="N", type=positive_int,
-                        help="samples per timed operation and round, passed to coremod-bench "
-                             "(default: coremod-bench's own, 1000)")
-    parser.add_argument("--quick", action="store_true",
-                        help="coremod-bench --quick: fewer samples, scale gates not judged; for "
-                             "trying things out, not for a run of record")
-    parser.add_argument("--budgets", metavar="FILE",
-                        help="budgets table to judge the gates by (default: "
-                             f"{os.path.relpath(paths.BUDGETS_FILE, paths.REPO_ROOT)})")
 
 
 def validate_impl(path):
@@ -105,7 +52,6 @@ def prepare(args, progress, need_suite, need_gates=True):
     out_dir = os.path.abspath(args.out)
     os.makedirs(out_dir, exist_ok=True)  # fail before the build if it cannot be made
 
-    bootstrap.ensure_for("certify", progress)
     build_dir = build.ensure_built(args.build_dir, progress, buildtype=args.buildtype)
     if not impl_given:
         impl = paths.reference_impl(build_dir)

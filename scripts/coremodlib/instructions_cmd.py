@@ -5,52 +5,15 @@ Exit codes: 0 no operation is more than 1 % above the baseline (or the baseline 
 comparable, or there is none: said on the console); 3 an operation regressed (named); 2 the
 harness could not run.
 """
-import argparse
 import json
 import os
 
-from . import bootstrap, build, environment, gaterun, instructions, paths
+from . import build, environment, gaterun, instructions, paths
 
-DEFAULT_OUT_DIR = os.path.join(paths.REPO_ROOT, "reports", "instructions")
 EXIT_REGRESSION = 3
-
-EXIT_CODES_HELP = """exit codes:
-  0  no operation is more than 1% above the baseline (or the baseline is not
-     comparable with this toolchain, or there is none: both are said)
-  3  an operation's count is more than 1% above the baseline (named)
-  2  the harness could not run (no valgrind, build failure, ...)"""
-
-
-def add_parser(sub):
-    parser = sub.add_parser(
-        "instructions", help="count instructions per operation under callgrind (deterministic)",
-        description="Count the instructions each timed operation executes, under valgrind's "
-                    "callgrind with collection switched on only around the measured operation "
-                    "(identical from run to run), and compare them with the committed baseline "
-                    "perf/baselines/instructions-<machine>.json (1%% threshold).",
-        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--impl", metavar="PATH",
-                        help="the candidate shared library (default: the reference build's "
-                             "impl/libcoremod.so)")
-    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
-                        help="meson build directory, set up if missing (default: "
-                             f"{os.path.relpath(paths.DEFAULT_BUILD_DIR, paths.REPO_ROOT)})")
-    parser.add_argument("--out", metavar="DIR", default=DEFAULT_OUT_DIR,
-                        help="directory for callgrind's files and instructions.json (default: "
-                             f"{os.path.relpath(DEFAULT_OUT_DIR, paths.REPO_ROOT)})")
-    parser.add_argument("--baseline", metavar="FILE",
-                        help="baseline to compare with (default: "
-                             f"{os.path.relpath(instructions.baseline_path(), paths.REPO_ROOT)})")
-    parser.add_argument("--update-baseline", action="store_true",
-                        help="write this measurement as the baseline (only for the reference; "
-                             "commit the file)")
-    return parser
-
 
 def run(args, progress):
     impl = gaterun.validate_impl(args.impl) if args.impl else None
-    bootstrap.ensure_for("certify", progress)
-    bootstrap.ensure_packages(["valgrind"], progress)
     build_dir = build.ensure_built(args.build_dir, progress)
     impl = impl or paths.reference_impl(build_dir)
     build.require_outputs(build_dir, [impl, paths.bench_executable(build_dir),

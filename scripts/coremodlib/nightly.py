@@ -7,37 +7,11 @@ night there is no good run yet: nothing is compared, the record says so, and if 
 it becomes the baseline of the next. Exit codes as certify's: 3 names the gates that failed or
 regressed.
 """
-import argparse
 import os
 
 import coremod_reports
 
-from . import certify, gaterun, history, paths
-
-DEFAULT_OUT_DIR = os.path.join(paths.REPO_ROOT, "reports", "nightly")
-
-EXIT_CODES_HELP = """exit codes:
-  0  certified, and no gate regressed against the last good run
-  1  rejected: a conformance case failed, crashed or timed out
-  3  rejected: a gate failed or regressed against the last good run (named), or
-     with --strict a gate stayed inconclusive
-  2  the harness itself could not run"""
-
-
-def add_parser(sub):
-    parser = sub.add_parser(
-        "nightly", help="certify, compare the gates with the last good run, record, report",
-        description="Run certify on a candidate, compare its performance gates with the last "
-                    "good run in the history (regression rule of docs/gates.md), append the run "
-                    "to the history and write the reports.",
-        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    gaterun.add_candidate_options(parser, DEFAULT_OUT_DIR)
-    gaterun.add_rounds_options(parser)
-    parser.add_argument("--history", metavar="PATH", default=history.DEFAULT_PATH,
-                        help="history database: the baseline comes from its last good run and "
-                             "this run is appended (default: "
-                             f"{os.path.relpath(history.DEFAULT_PATH, paths.REPO_ROOT)})")
-    return parser
+from . import certify, gaterun, history
 
 
 def baseline_from_history(run):

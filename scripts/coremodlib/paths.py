@@ -10,7 +10,14 @@ SCRIPTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO_ROOT = os.path.dirname(SCRIPTS_DIR)
 
 DEFAULT_BUILD_DIR = os.path.join(REPO_ROOT, "build", "coremod")
-DEFAULT_OUT_DIR = os.path.join(REPO_ROOT, "reports", "latest")
+# Default output directories, one per command that writes reports (all git-ignored).
+DEFAULT_OUT_DIR = os.path.join(REPO_ROOT, "reports", "latest")  # certify
+GATE_OUT_DIR = os.path.join(REPO_ROOT, "reports", "gate")
+NIGHTLY_OUT_DIR = os.path.join(REPO_ROOT, "reports", "nightly")
+CALIBRATE_OUT_DIR = os.path.join(REPO_ROOT, "reports", "calibrate")
+INSTRUCTIONS_OUT_DIR = os.path.join(REPO_ROOT, "reports", "instructions")
+COVERAGE_OUT_DIR = os.path.join(REPO_ROOT, "reports", "coverage")
+COVERAGE_BUILD_DIR = os.path.join(REPO_ROOT, "build", "coverage")
 BUDGETS_FILE = os.path.join(REPO_ROOT, "perf", "budgets.toml")
 TESTS_DIR = os.path.join(REPO_ROOT, "tests")
 

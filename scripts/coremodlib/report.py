@@ -10,34 +10,10 @@ import os
 
 from coremod_reports import html_report
 
-from . import files, history, paths
+from . import files
 from .errors import HarnessError
 
 CERT_NAME = "certification.json"
-
-
-def add_parser(sub):
-    parser = sub.add_parser(
-        "report", help="write the HTML report of a run (one self-contained file)",
-        description="Render a run's certification.json as one self-contained HTML page: verdict, "
-                    "conformance by area, every gate with its distribution plot, history "
-                    "trends, the whole-process benchmark, the environment and noise warnings, "
-                    "and the coverage summary. Inline CSS and SVG only: no scripts, nothing "
-                    "fetched.")
-    parser.add_argument("--in", dest="in_dir", metavar="DIR", default=paths.DEFAULT_OUT_DIR,
-                        help="directory holding the run's certification.json (default: "
-                             f"{os.path.relpath(paths.DEFAULT_OUT_DIR, paths.REPO_ROOT)})")
-    parser.add_argument("--history", metavar="PATH",
-                        help="history database for the trends, read only (default: the one the "
-                             "run names, else "
-                             f"{os.path.relpath(history.DEFAULT_PATH, paths.REPO_ROOT)})")
-    coverage_dir = os.path.relpath(html_report.DEFAULT_COVERAGE_DIR, paths.REPO_ROOT)
-    parser.add_argument("--coverage", metavar="DIR", default=html_report.DEFAULT_COVERAGE_DIR,
-                        help=f"directory of the latest `coremod coverage` run (default: "
-                             f"{coverage_dir})")
-    parser.add_argument("--out", metavar="FILE",
-                        help="the HTML file to write (default: DIR/report.html)")
-    return parser
 
 
 def load_certification(in_dir):

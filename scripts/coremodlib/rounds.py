@@ -31,8 +31,7 @@ import time
 from . import bench, files, gates, stats
 from .errors import HarnessError
 
-DEFAULT_MIN_ROUNDS = 10
-DEFAULT_MAX_ROUNDS = 15
+from .settings import DEFAULT_MAX_ROUNDS, DEFAULT_MIN_ROUNDS  # noqa: F401  (re-exported)
 EVERY_SAMPLE_ROUNDS = 3
 ROUNDS_DIR = "rounds"
 MERGED_NAME = "bench.json"

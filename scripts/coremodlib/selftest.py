@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from . import bootstrap, cross, paths
+from . import cross, paths
 
 PYTHON = "/usr/bin/python3"
 
@@ -28,7 +28,6 @@ def pytest_command(keyword=None, fast=False, extra=(), arch=cross.DEFAULT_ARCH):
 
 
 def run(args, progress):
-    bootstrap.ensure_for("test", progress)
     if args.arch in ("aarch64", "all"):
         cross.prepare(progress)
     cmd = pytest_command(args.keyword, args.fast, args.pytest_args, args.arch)

@@ -15,28 +15,13 @@ import os
 from . import bootstrap, instructions, paths, whole_process
 from .errors import HarnessError
 
-METRICS = ("time", "instructions")
 INSTRUCTIONS_DIR = "instructions"
-
-
-def add_metric_option(parser):
-    parser.add_argument(
-        "--metric", choices=METRICS, default="time",
-        help="what decides the timed gates: 'time' (default) judges them by their budgets; "
-             "'instructions' also counts instructions per operation under valgrind's callgrind "
-             "(identical from run to run) and fails a gate more than 1%% above the committed "
-             "baseline perf/baselines/instructions-<machine>.json (reported as not comparable "
-             "on another compiler, C library or valgrind); the time verdict is shown beside it")
-    parser.add_argument(
-        "--instructions-baseline", metavar="FILE",
-        help="with --metric instructions: the baseline to compare with (default: "
-             f"{os.path.relpath(instructions.baseline_path(), paths.REPO_ROOT)})")
 
 
 def measure_instructions(build_dir, impl, out_dir, gate_records, progress, baseline_file=None):
     """Counts, compares and applies the counts to `gate_records`; returns the record's
     "instructions" section."""
-    bootstrap.ensure_packages(["valgrind"], progress)
+    bootstrap.ensure_packages(bootstrap.INSTRUCTION_PACKAGES, progress)
     record = instructions.measurement(build_dir, impl, os.path.join(out_dir, INSTRUCTIONS_DIR),
                                       progress)
     path = os.path.abspath(baseline_file) if baseline_file else instructions.baseline_path()
@@ -62,7 +47,7 @@ def measure_whole_process(build_dir, impl, out_dir, progress, quick=False):
     """The "whole_process" section; {"error": ...} when it could not run (it judges nothing, so
     its failure does not stop a certification)."""
     try:
-        bootstrap.ensure_packages(["hyperfine"], progress)
+        bootstrap.ensure_packages(bootstrap.WHOLE_PROCESS_PACKAGES, progress)
         return whole_process.run(build_dir, impl, out_dir, progress, quick=quick)
     except HarnessError as exc:
         progress.note(f"whole-process benchmark not run: {exc}")

@@ -4,7 +4,7 @@ cases read one detection code path (docs: fixtures/topology/README.md)."""
 import os
 import subprocess
 
-from . import bootstrap, build, paths
+from . import build, paths
 from .errors import HarnessError
 
 TOPOLOGY_FIXTURES = os.path.join(paths.REPO_ROOT, "fixtures", "topology")
@@ -12,25 +12,6 @@ TOPOLOGY_FIXTURES = os.path.join(paths.REPO_ROOT, "fixtures", "topology")
 
 def tool_path(build_dir):
     return os.path.join(build_dir, "impl", "platform", "coremod-topology")
-
-
-def add_parser(sub):
-    parser = sub.add_parser(
-        "topology", help="print the detected CPU kinds, caches and NUMA nodes",
-        description="Build the reference if needed and print what its detection layer finds: "
-                    "the fields of apple_silicon_info_t, cache_hierarchy_info_t and "
-                    "numa_topology_info_t, plus each CPU's kind, cluster and NUMA node. "
-                    "With --machine, replay a recorded machine from fixtures/topology/ instead "
-                    "of reading this one (COREMOD_SYSFS_ROOT / COREMOD_SYSCTL_FILE set in the "
-                    "environment are honoured too).")
-    parser.add_argument("--json", action="store_true",
-                        help="print JSON (schema coremod-topology/1) instead of text")
-    parser.add_argument("--machine", metavar="NAME",
-                        help="a recorded machine: a directory name under fixtures/topology/ "
-                             "(e.g. macos-m4-max-sequoia), or a path to such a directory")
-    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
-                        help="meson build directory, set up if missing (default: build/coremod)")
-    return parser
 
 
 def recorded_machines():
@@ -60,7 +41,6 @@ def run(args, progress):
         env.pop("COREMOD_SYSCTL_FILE", None)
         env.pop("COREMOD_SYSFS_ROOT", None)
         env.update(replay_environment(args.machine))
-    bootstrap.ensure_for("certify", progress)
     build_dir = build.ensure_built(args.build_dir, progress)
     tool = tool_path(build_dir)
     build.require_outputs(build_dir, [tool])

@@ -1,0 +1,46 @@
+"""`coremod gate`: the performance gates alone, optionally against a baseline."""
+import argparse
+import os
+
+from .. import bootstrap, history, paths
+from . import options
+
+NAME = "gate"
+
+
+EXIT_CODES_HELP = """exit codes:
+  0  every measured gate passed (inconclusive ones too, unless --strict), no regression
+  3  a gate failed, a gate regressed against the baseline (the gates are named), or
+     with --strict a gate stayed inconclusive
+  2  the harness could not run (bad --impl or --baseline, build failure, ...)"""
+
+
+def add_parser(sub):
+    parser = sub.add_parser(
+        NAME, help="run only the performance gates, optionally against a baseline",
+        description="Measure the performance gates of a candidate in rounds, judge each "
+                    "against its budget with a 95% confidence interval, optionally compare "
+                    "with a baseline (Mann-Whitney U, Holm-corrected, minimum effect), append "
+                    "the run to the history and write the reports. docs/gates.md has the "
+                    "rules.",
+        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    options.add_candidate_options(parser, paths.GATE_OUT_DIR)
+    options.add_rounds_options(parser)
+    parser.add_argument("--save-baseline", metavar="NAME",
+                        help="save this run's samples as a baseline: perf/baselines/NAME.json, "
+                             "or the given path when NAME contains '/' or ends in .json")
+    parser.add_argument("--baseline", metavar="NAME|FILE",
+                        help="compare with this baseline (a name in perf/baselines/ or a file)")
+    parser.add_argument("--history", metavar="PATH", default=history.DEFAULT_PATH,
+                        help="history database the run is appended to (default: "
+                             f"{os.path.relpath(history.DEFAULT_PATH, paths.REPO_ROOT)})")
+    options.add_metric_option(parser)
+    return parser
+
+
+
+
+def run(args, progress):
+    bootstrap.ensure_for(NAME, progress)
+    from .. import gatecmd  # after its packages are ensured (see commands/__init__.py)
+    return gatecmd.run(args, progress)

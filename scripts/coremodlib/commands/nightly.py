@@ -1,0 +1,40 @@
+"""`coremod nightly`: certify, compare the gates with the last good run, record, report."""
+import argparse
+import os
+
+from .. import bootstrap, history, paths
+from . import options
+
+NAME = "nightly"
+
+
+EXIT_CODES_HELP = """exit codes:
+  0  certified, and no gate regressed against the last good run
+  1  rejected: a conformance case failed, crashed or timed out
+  3  rejected: a gate failed or regressed against the last good run (named), or
+     with --strict a gate stayed inconclusive
+  2  the harness itself could not run"""
+
+
+def add_parser(sub):
+    parser = sub.add_parser(
+        NAME, help="certify, compare the gates with the last good run, record, report",
+        description="Run certify on a candidate, compare its performance gates with the last "
+                    "good run in the history (regression rule of docs/gates.md), append the run "
+                    "to the history and write the reports.",
+        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    options.add_candidate_options(parser, paths.NIGHTLY_OUT_DIR)
+    options.add_rounds_options(parser)
+    parser.add_argument("--history", metavar="PATH", default=history.DEFAULT_PATH,
+                        help="history database: the baseline comes from its last good run and "
+                             "this run is appended (default: "
+                             f"{os.path.relpath(history.DEFAULT_PATH, paths.REPO_ROOT)})")
+    return parser
+
+
+
+
+def run(args, progress):
+    bootstrap.ensure_for(NAME, progress)
+    from .. import nightly  # after its packages are ensured (see commands/__init__.py)
+    return nightly.run(args, progress)

@@ -1,0 +1,79 @@
+"""Options shared by several commands, defined once; the standard library and light modules only.
+"""
+import argparse
+import os
+
+from .. import instructions, paths, settings
+
+
+def relative(path):
+    """A default path as the help text shows it: relative to the repository."""
+    return os.path.relpath(path, paths.REPO_ROOT)
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def add_rounds_options(parser):
+    """--rounds, --max-rounds and --strict (certify, gate, nightly)."""
+    parser.add_argument("--rounds", metavar="N", type=positive_int,
+                        default=settings.DEFAULT_MIN_ROUNDS,
+                        help="benchmark rounds (coremod-bench runs) measured before any verdict; "
+                             f"default {settings.DEFAULT_MIN_ROUNDS}")
+    parser.add_argument("--max-rounds", metavar="N", type=positive_int,
+                        help="rounds at most: gates whose confidence interval still contains "
+                             "the budget get more rounds up to this many, then are inconclusive "
+                             f"(default: the larger of --rounds and {settings.DEFAULT_MAX_ROUNDS})")
+    parser.add_argument("--strict", action="store_true",
+                        help="an inconclusive gate fails (exit 3) instead of being reported")
+
+
+def add_candidate_options(parser, default_out):
+    """The options of every command that measures a candidate (certify, gate, nightly,
+    calibrate)."""
+    parser.add_argument("--impl", metavar="PATH",
+                        help="the candidate: a shared library exporting the functions of "
+                             "module_interface.h (default: the reference build's "
+                             "impl/libcoremod.so)")
+    parser.add_argument("--out", metavar="DIR", default=default_out,
+                        help="directory for the reports and raw results (default: "
+                             f"{os.path.relpath(default_out, paths.REPO_ROOT)})")
+    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
+                        help="meson build directory, set up if missing (default: "
+                             f"{os.path.relpath(paths.DEFAULT_BUILD_DIR, paths.REPO_ROOT)})")
+    parser.add_argument("--buildtype", metavar="TYPE",
+                        choices=("plain", "debug", "debugoptimized", "release", "minsize"),
+                        help="meson buildtype of the build directory; reconfigures it if it "
+                             "differs (default: keep the directory's, debugoptimized when new)")
+    parser.add_argument("--samples", metavar="N", type=positive_int,
+                        help="samples per timed operation and round, passed to coremod-bench "
+                             "(default: coremod-bench's own, 1000)")
+    parser.add_argument("--quick", action="store_true",
+                        help="coremod-bench --quick: fewer samples, scale gates not judged; for "
+                             "trying things out, not for a run of record")
+    parser.add_argument("--budgets", metavar="FILE",
+                        help="budgets table to judge the gates by (default: "
+                             f"{os.path.relpath(paths.BUDGETS_FILE, paths.REPO_ROOT)})")
+
+
+def add_metric_option(parser):
+    parser.add_argument(
+        "--metric", choices=settings.METRICS, default="time",
+        help="what decides the timed gates: 'time' (default) judges them by their budgets; "
+             "'instructions' also counts instructions per operation under valgrind's callgrind "
+             "(identical from run to run) and fails a gate more than 1%% above the committed "
+             "baseline perf/baselines/instructions-<machine>.json (reported as not comparable "
+             "on another compiler, C library or valgrind); the time verdict is shown beside it")
+    parser.add_argument(
+        "--instructions-baseline", metavar="FILE",
+        help="with --metric instructions: the baseline to compare with (default: "
+             f"{os.path.relpath(instructions.baseline_path(), paths.REPO_ROOT)})")
+
+

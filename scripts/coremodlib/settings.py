@@ -1,0 +1,22 @@
+"""Defaults that the command line shows and the library applies, spelled once here so that the
+help text, the README (generated from the help) and the behaviour cannot disagree.
+
+Standard library only: the command line imports this before any package is installed.
+"""
+
+# Benchmark rounds (rounds.py, docs/gates.md): rounds measured before any verdict, and the most
+# rounds a gate whose confidence interval still contains its budget may get.
+DEFAULT_MIN_ROUNDS = 10
+DEFAULT_MAX_ROUNDS = 15
+
+# `coremod coverage`: the share of impl/ lines that must be executed, in percent.
+DEFAULT_COVERAGE_THRESHOLD = 85.0
+
+# What decides the timed gates (--metric of certify and gate; supplements.py).
+METRICS = ("time", "instructions")
+
+# `coremod calibrate`: the schema of its --record files (the calibration test's data)
+CALIBRATION_RECORD_SCHEMA = "coremod-perf-samples/1"
+# A/A gate runs, and samples kept per gate and run in --record.
+DEFAULT_CALIBRATION_RUNS = 10
+DEFAULT_RECORD_SAMPLES = 200
