@@ -42,6 +42,9 @@ DEFAULT_MAX_AGE_DAYS = 7
 DEFAULT_TIMEOUT_MIN = 60
 TAIL_LINES = 40
 CHROOT_SRC = "/root/src"  # where the clone (and shared/ beside it) live inside the root
+# Set in the chroot's environment, so that tests can tell they run in a fresh root (and do not
+# make another one inside it).
+MARKER_VARIABLE = "COREMOD_FRESH_ROOT"
 CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # pytest's closing summary line, e.g. "==== 612 passed, 3 skipped in 1033.21s (0:17:13) ====".
 PYTEST_SUMMARY = re.compile(r"^=+ .*\b(passed|failed|error|errors|skipped|deselected)\b.* in "
@@ -110,7 +113,7 @@ def _quote(text):
 
 def chroot_env():
     env = {"PATH": CHROOT_PATH, "HOME": "/root", "LANG": "C.UTF-8", "TERM": "dumb",
-           "DEBIAN_FRONTEND": "noninteractive"}
+           "DEBIAN_FRONTEND": "noninteractive", MARKER_VARIABLE: "1"}
     if os.environ.get("CI"):
         env["CI"] = os.environ["CI"]
     return env
@@ -201,9 +204,13 @@ class FreshRoot:
         self.progress.phase(f"making a fresh Debian 12 root with mmdebstrap ({tarball})")
         started = time.monotonic()
         partial = tarball + ".partial"
-        result = subprocess.run(mmdebstrap_command(partial, self.sources), stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                check=False)
+        try:
+            result = subprocess.run(mmdebstrap_command(partial, self.sources),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, check=False)
+        except BaseException:
+            _remove(partial)
+            raise
         if result.returncode != 0:
             _remove(partial)
             raise HarnessError("mmdebstrap failed (exit %d):\n%s" % (
