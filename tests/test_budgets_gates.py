@@ -1,5 +1,6 @@
 """Budgets table parsing, unit conversion and gate verdicts on synthetic benchmark results."""
 import os
+import re
 
 import pytest
 
@@ -43,6 +44,7 @@ def test_display_unit_reads_naturally():
 # ---- budgets table -------------------------------------------------------------------------
 
 TABLE = '''schema = "ignored scalar"
+document = "Core Module System API"
 [module_load]
 operation = "module_load"
 budget = 1500000
@@ -51,7 +53,7 @@ unit = "ns"
 statistic = "p99"
 comparison = "<"
 clause = "P.2"
-document = "../shared/spec/core-module-system-api.md"
+document_section = "module_load"
 document_line = 191
 document_quote = "**Performance:** <1.5ms load time"
 
@@ -61,6 +63,7 @@ budget = 1000
 unit = "count"
 statistic = "min"
 comparison = ">="
+document = "another document"
 '''
 
 
@@ -72,13 +75,40 @@ def test_budgets_parse_tables_in_order(tmp_path):
     load = parsed[0]
     assert (load.statistic, load.comparison, load.limit, load.unit) == ("p99", "<", 1.5e6, "ns")
     assert load.document_line == 191 and load.budget_text == "1.5 ms" and load.clause == "P.2"
+    # the top-level document is every table's unless it names its own
+    assert (load.document, load.document_section) == ("Core Module System API", "module_load")
     assert parsed[1].statistic == "min" and parsed[1].comparison == ">="
+    assert parsed[1].document == "another document"
 
 
 def test_the_project_budgets_table_parses():
     parsed = budgets.load(os.path.join(REPO_ROOT, "perf", "budgets.toml"))
     assert {b.clause for b in parsed} >= {"P.1", "P.2", "P.3", "P.4", "P.5", "P.6"}
-    assert all(b.document_quote for b in parsed)
+    assert all(b.document and b.document_section and b.document_line and b.document_quote
+               for b in parsed)
+
+
+def _section_of_each_line(document):
+    """[heading text of the section each line of `document` is in] (markdown headings outside
+    code fences, backticks dropped; "" before the first)."""
+    out, heading, fenced = [], "", False
+    for line in document.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"#+ ", line):
+            heading = line.lstrip("#").strip().replace("`", "")
+        out.append(heading)
+    return out
+
+
+def test_the_project_budgets_quote_the_document(api_document):
+    """Each budget's line is the quoted text, in the section it names."""
+    lines = api_document.splitlines()
+    sections = _section_of_each_line(api_document)
+    for b in budgets.load(os.path.join(REPO_ROOT, "perf", "budgets.toml")):
+        assert 1 <= b.document_line <= len(lines), b.operation
+        assert lines[b.document_line - 1] == b.document_quote, b.operation
+        assert sections[b.document_line - 1] == b.document_section, b.operation
 
 
 @pytest.mark.parametrize("change, complaint", [

@@ -9,7 +9,9 @@ import coremod_reports
 from coremod_reports import junit_report, markdown_report
 from coremodlib import budgets, certification, gates
 
-BUDGET = budgets.make("module_load", "p99", "<", 1.5, "ms", clause="P.2")
+BUDGET = budgets.make("module_load", "p99", "<", 1.5, "ms", clause="P.2",
+                      document="Core Module System API", document_section="module_load",
+                      document_line=191, document_quote="**Performance:** <1.5ms load time")
 
 
 def case(case_id, status, message="", suite="core_load", clause="3.1"):
@@ -115,6 +117,9 @@ def test_junit_has_one_testcase_per_case_and_gate_with_mapped_statuses(mixed_cer
     gate_cases = performance.findall("testcase")
     assert len(gate_cases) == 2
     assert gate_cases[0].find("failure") is None and gate_cases[1].find("failure") is not None
+    # the failed gate cites its target by document name, section and line, never by a path
+    assert "target: Core Module System API, section module_load, line 191: **Performance:** " \
+        "<1.5ms load time" in gate_cases[1].find("failure").text
     assert root.get("tests") == "8" and root.get("failures") == "2"
     # the control character was replaced, the markup characters escaped
     assert "expected 1 | got <2> &" in cases["CORE-LOAD-002"].find("failure").get("message")

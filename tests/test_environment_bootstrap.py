@@ -31,6 +31,18 @@ def test_hypervisor_flag():
     assert not environment.hypervisor_flag(ARM_CPUINFO)
 
 
+@pytest.mark.parametrize("vm, container, cpuinfo, dmi, expected", [
+    # a docker container on a KVM guest: both layers, one record
+    ("kvm", "docker", X86_CPUINFO, "QEMU", ("kvm", "docker")),
+    ("none", "none", X86_CPUINFO, "", ("none", "none")),
+    # without systemd-detect-virt: the hypervisor flag, named by DMI; the container is unknown
+    (None, None, X86_CPUINFO, "QEMU Standard PC", ("hypervisor (QEMU Standard PC)", "unknown")),
+    (None, None, ARM_CPUINFO, "", ("none", "unknown")),
+])
+def test_virtualization_from(vm, container, cpuinfo, dmi, expected):
+    assert tuple(environment.virtualization_from(vm, container, cpuinfo, dmi)) == expected
+
+
 def test_os_release():
     text = 'NAME="Debian GNU/Linux"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n'
     assert environment.os_name_from_os_release(text) == "Debian GNU/Linux 12 (bookworm)"
@@ -39,7 +51,8 @@ def test_os_release():
 
 def test_collect_on_this_machine_gives_every_fact():
     facts = environment.collect()
-    for key in ("cpu_model", "cores", "kernel", "compiler", "commit", "os", "virtualization"):
+    for key in ("cpu_model", "cores", "kernel", "compiler", "commit", "os", "virtualization",
+                "container"):
         assert facts[key] not in (None, ""), key
     assert facts["cores"] >= 1
 

@@ -38,14 +38,6 @@ def test_readme_commands_strips_comments_and_needs_a_block():
         freshroot.readme_commands("```sh\n# only a comment\n```\n")
 
 
-def test_ci_runs_the_fresh_machine_test_and_not_the_commands_on_its_own_machine():
-    ci = read(".ci/run")
-    live = [line for line in ci.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    assert any("coremod fresh-machine" in line and "--shared ../shared" in line for line in live)
-    for command in freshroot.readme_commands(read("README.md")):
-        assert not any(command in line for line in live), command
-
-
 def test_sources_are_those_of_a_fresh_debian_12_install():
     lines = freshroot.sources("http://m/debian", "http://m/debian-security")
     assert lines == ["deb http://m/debian bookworm main",

@@ -8,8 +8,8 @@ import sqlite3
 import numpy as np
 import pytest
 
-from coremodlib import (baseline, bench, budgets, certification, gaterun, gates, history, noise,
-                        regression, rounds, units)
+from coremodlib import (baseline, bench, budgets, certification, environment, gaterun, gates,
+                        history, noise, regression, rounds, units)
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
 
@@ -415,6 +415,15 @@ def test_noise_recorder_reads_this_machine():
     for key in ("governor", "loadavg", "cores", "cores_usable", "virtualized", "warnings"):
         assert key in facts
     assert facts["cores"] >= 1 and isinstance(facts["warnings"], list)
+
+
+def test_noise_and_environment_state_the_same_virtual_machine():
+    """One detection (environment.virtualization): a container on a VM is recorded as both, and
+    the noise facts never name another machine than the environment does."""
+    env = environment.collect()
+    facts = noise.Recorder().start().finish()
+    assert facts["virtualization"] == env["virtualization"]
+    assert facts["virtualized"] == (env["virtualization"] != environment.NONE)
 
 
 def test_loader_gates_are_compared_relative_to_the_platform():

@@ -1,10 +1,10 @@
 """The document's Quick Start "Basic Usage" program compiles unmodified against an installed
 coremod (`pkg-config --cflags --libs coremod`) and prints "Result: 84".
 
-The program is extracted from the document at test time (shared/spec/ beside the repository),
-never copied into the repository. The library is installed into a staging directory
-(`meson install --destdir`), and pkg-config is pointed at it with PKG_CONFIG_PATH and
-PKG_CONFIG_SYSROOT_DIR, exactly as a packager would.
+The program is extracted from the document at test time (the `api_document` fixture: skipped
+when the document is absent), never copied into the repository. The library is installed into a
+staging directory (`meson install --destdir`), and pkg-config is pointed at it with
+PKG_CONFIG_PATH and PKG_CONFIG_SYSROOT_DIR, exactly as a packager would.
 """
 import glob
 import os
@@ -14,24 +14,21 @@ import subprocess
 
 import pytest
 
-from conftest import SPEC_DOC
 from coremodlib import paths
 
 pytestmark = pytest.mark.e2e
 
 
-def basic_usage_program():
-    with open(SPEC_DOC, encoding="utf-8") as f:
-        text = f.read()
-    section = text.split("### Basic Usage", 1)
+def basic_usage_program(document):
+    section = document.split("### Basic Usage", 1)
     assert len(section) == 2, "no 'Basic Usage' section in the document"
     match = re.search(r"```c\n(.*?)```", section[1], re.S)
     assert match, "no C code block after 'Basic Usage'"
     return match.group(1)
 
 
-def test_program_is_the_documented_one():
-    program = basic_usage_program()
+def test_program_is_the_documented_one(api_document):
+    program = basic_usage_program(api_document)
     assert '#include "module_interface.h"' in program
     assert 'module_load(system, "example_module.so")' in program
     assert 'printf("Result: %d\\n", result);' in program
@@ -59,9 +56,10 @@ def pkg_config_flags(staged):
     return result.stdout.split()
 
 
-def test_quick_start_compiles_and_prints_result_84(main_build, staged_install, tmp_path):
+def test_quick_start_compiles_and_prints_result_84(api_document, main_build, staged_install,
+                                                   tmp_path):
     source = tmp_path / "quickstart.c"
-    source.write_text(basic_usage_program())
+    source.write_text(basic_usage_program(api_document))
     flags = pkg_config_flags(staged_install)
     assert any(f.startswith("-I" + staged_install["stage"]) for f in flags), flags
     exe = tmp_path / "quickstart"
@@ -83,10 +81,10 @@ def test_quick_start_compiles_and_prints_result_84(main_build, staged_install, t
     assert ran.stdout == "Result: 84\n"
 
 
-def test_quick_start_uses_the_staged_library(main_build, staged_install, tmp_path):
+def test_quick_start_uses_the_staged_library(api_document, main_build, staged_install, tmp_path):
     """The program runs against the installed copy, not the build tree's."""
     source = tmp_path / "quickstart.c"
-    source.write_text(basic_usage_program())
+    source.write_text(basic_usage_program(api_document))
     exe = tmp_path / "quickstart"
     subprocess.run(["cc", str(source), "-o", str(exe), *pkg_config_flags(staged_install)],
                    check=True)

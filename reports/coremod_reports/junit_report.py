@@ -45,6 +45,18 @@ def _case_element(suite_el, case):
     return status
 
 
+def _citation(gate):
+    """Where the gate's target is written: the document by name, its section and line (the
+    document is not part of the repository, so no path)."""
+    parts = [gate.get("document") or "the document"]
+    if gate.get("document_section"):
+        parts.append(f"section {gate['document_section']}")
+    if gate.get("document_line"):
+        parts.append(f"line {gate['document_line']}")
+    quote = f": {gate['document_quote']}" if gate.get("document_quote") else ""
+    return ", ".join(parts) + quote
+
+
 def _gate_element(suite_el, gate, strict):
     clause = f" (SPEC {gate['clause']})" if gate.get("clause") else ""
     el = ET.SubElement(suite_el, "testcase", classname="performance",
@@ -53,7 +65,7 @@ def _gate_element(suite_el, gate, strict):
     status = gate["status"]
     if status == "fail":
         ET.SubElement(el, "failure", message=_text(gate["message"]), type="gate").text = \
-            _text(f"{gate['message']}\ndocument: {gate.get('document', '')}")
+            _text(f"{gate['message']}\ntarget: {_citation(gate)}")
     elif comparison.get("result") == "regression":
         ratio = comparison.get("change_ratio")
         message = (f"regression against {comparison.get('baseline')}: median "

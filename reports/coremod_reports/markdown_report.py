@@ -182,7 +182,7 @@ def _noise_section(cert):
 def _environment_section(cert):
     env = cert["environment"]
     keys = ("cpu_model", "cores", "cores_usable", "machine", "kernel", "os", "compiler",
-            "virtualization", "commit")
+            "virtualization", "container", "commit")
     out = ["## Environment", ""]
     out += _table(["fact", "value"], [(k, env.get(k)) for k in keys if k in env])
     out.append("")

@@ -1,6 +1,7 @@
 """Reads the budgets table (perf/budgets.toml; its header documents every key): one gate per table,
 naming the measured operation, the statistic compared, the comparison, the limit and its unit, the
-SPEC clause and the document line the target comes from.
+SPEC clause and where in the document the target is written (the document by name, its section,
+the line and its text: the document itself is not part of the repository).
 
 Gates as this release uses them: time and memory gates compare p99 with "<" (the document writes
 "<50μs"); capacity gates compare the lowest sample with ">=" (the document writes "1000+"), i.e.
@@ -21,15 +22,18 @@ COMPARISONS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": oper
 DEFAULT_MIN_EFFECT = 0.05
 
 Budget = collections.namedtuple(
-    "Budget", "operation statistic comparison limit unit clause document document_line "
-              "document_quote budget_text min_effect", defaults=(DEFAULT_MIN_EFFECT,))
+    "Budget", "operation statistic comparison limit unit clause document document_section "
+              "document_line document_quote budget_text min_effect",
+    defaults=(DEFAULT_MIN_EFFECT,))
 
 
 def make(operation, statistic, comparison, limit, unit, clause="", document="",
-         document_line=None, document_quote="", budget_text="", min_effect=DEFAULT_MIN_EFFECT):
+         document_section="", document_line=None, document_quote="", budget_text="",
+         min_effect=DEFAULT_MIN_EFFECT):
     """A Budget with the optional fields defaulted (for callers building budgets in code)."""
     return Budget(operation, statistic, comparison, float(limit), unit, clause, document,
-                  document_line, document_quote, budget_text, float(min_effect))
+                  document_section, document_line, document_quote, budget_text,
+                  float(min_effect))
 
 
 def passes(budget, value):
@@ -38,7 +42,9 @@ def passes(budget, value):
 
 
 def parse(data, source="budgets"):
-    """Budgets from the parsed TOML document, in table order. Top-level scalars are ignored."""
+    """Budgets from the parsed TOML document, in table order. Top-level scalars are ignored except
+    `document`, the document of every table that names none."""
+    document = data.get("document", "")
     budgets = []
     for key, table in data.items():
         if not isinstance(table, dict):
@@ -68,7 +74,8 @@ def parse(data, source="budgets"):
         line = table.get("document_line")
         budgets.append(make(operation, statistic, comparison, limit, unit,
                             clause=str(table.get("clause", "")),
-                            document=str(table.get("document", "")),
+                            document=str(table.get("document", document)),
+                            document_section=str(table.get("document_section", "")),
                             document_line=line if isinstance(line, int) else None,
                             document_quote=str(table.get("document_quote", "")),
                             budget_text=str(table.get("budget_text", "")),

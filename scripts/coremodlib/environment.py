@@ -3,6 +3,8 @@
 Each fact has a parser that takes text (testable on recorded inputs) and a reader that finds the
 text on this machine. A fact that cannot be read is "unknown", never a guess.
 """
+import collections
+import functools
 import json
 import os
 import platform
@@ -12,6 +14,7 @@ import subprocess
 from . import paths
 
 UNKNOWN = "unknown"
+NONE = "none"  # a layer of virtualisation that is not there (systemd-detect-virt's word)
 
 
 def read_text(path):
@@ -64,22 +67,45 @@ def os_name_from_os_release(text):
     return UNKNOWN
 
 
-def virtualization(cpuinfo_text):
-    """systemd-detect-virt's answer when available, else the CPU's hypervisor flag and the DMI
-    vendor."""
-    if shutil.which("systemd-detect-virt"):
-        # Prints the technology ("kvm", "docker") with exit 0, or "none" with exit 1.
-        result = subprocess.run(["systemd-detect-virt"], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
-                                check=False)
-        if result.stdout.strip():
-            return result.stdout.strip()
-    vendor = (read_text("/sys/class/dmi/id/sys_vendor") or "").strip()
-    product = (read_text("/sys/class/dmi/id/product_name") or "").strip()
-    if hypervisor_flag(cpuinfo_text):
-        detail = " ".join(x for x in (vendor, product) if x)
-        return f"hypervisor ({detail})" if detail else "hypervisor"
-    return "none detected"
+# The two layers a run may sit in: a virtual machine (its hypervisor schedules the virtual CPUs:
+# noise.py warns about it) and a container inside it (no scheduling layer of its own). Both are
+# facts of one machine, e.g. a docker container on a KVM guest.
+Virtualization = collections.namedtuple("Virtualization", "vm container")
+
+
+def virtualization_from(vm_answer, container_answer, cpuinfo_text, dmi_detail=""):
+    """The Virtualization from systemd-detect-virt's answers to --vm and --container, each a
+    technology or "none". None means the tool is absent: then the CPU's hypervisor flag tells a
+    VM (named by `dmi_detail`, the DMI vendor and product), and the container is unknown."""
+    if vm_answer is not None:
+        vm = vm_answer
+    elif hypervisor_flag(cpuinfo_text):
+        vm = f"hypervisor ({dmi_detail})" if dmi_detail else "hypervisor"
+    else:
+        vm = NONE
+    return Virtualization(vm, container_answer if container_answer is not None else UNKNOWN)
+
+
+def _detect_virt(layer):
+    """systemd-detect-virt --vm or --container: the technology ("kvm", "docker") or "none";
+    None when the tool is absent."""
+    if not shutil.which("systemd-detect-virt"):
+        return None
+    # Prints the technology with exit 0, or "none" with exit 1.
+    result = subprocess.run(["systemd-detect-virt", f"--{layer}"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
+                            check=False)
+    return result.stdout.strip() or NONE
+
+
+@functools.cache
+def virtualization():
+    """This machine's Virtualization. Read once per process, so that the environment and the
+    noise facts of a record (noise.py) state the same one."""
+    dmi = " ".join(x for x in ((read_text(f"/sys/class/dmi/id/{name}") or "").strip()
+                               for name in ("sys_vendor", "product_name")) if x)
+    return virtualization_from(_detect_virt("vm"), _detect_virt("container"),
+                               read_text("/proc/cpuinfo"), dmi)
 
 
 def compiler(build_dir=None):
@@ -116,6 +142,7 @@ def collect(build_dir=None):
     cpuinfo = read_text("/proc/cpuinfo")
     commit, dirty = git_commit()
     uname = platform.uname()
+    virt = virtualization()
     return {
         "cpu_model": cpu_model_from_cpuinfo(cpuinfo),
         "cores": os.cpu_count() or 0,
@@ -126,6 +153,7 @@ def collect(build_dir=None):
         "compiler": compiler(build_dir),
         "commit": commit,
         "commit_dirty": dirty,
-        "virtualization": virtualization(cpuinfo),
+        "virtualization": virt.vm,
+        "container": virt.container,
         "python": platform.python_version(),
     }

@@ -68,7 +68,8 @@ def skeleton(budget):
     """The gate record of a budget before (or without) a measurement."""
     return {
         "operation": budget.operation, "clause": budget.clause, "document": budget.document,
-        "document_line": budget.document_line, "document_quote": budget.document_quote,
+        "document_section": budget.document_section, "document_line": budget.document_line,
+        "document_quote": budget.document_quote,
         "statistic": budget.statistic, "comparison": budget.comparison,
         "budget": budget.limit, "budget_text": budget.budget_text, "unit": budget.unit,
         "metric": METRIC, "rounds": 0, "samples": 0, "p50": None, "p90": None, "p99": None,

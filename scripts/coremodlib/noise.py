@@ -11,8 +11,6 @@ Each fact has a parser that takes text (testable on recorded inputs) and a reade
 """
 import glob
 import os
-import shutil
-import subprocess
 
 from . import environment
 
@@ -66,20 +64,6 @@ def read_governors():
     return [environment.read_text(path) for path in sorted(glob.glob(CPUFREQ_GLOB))]
 
 
-def virtual_machine(cpuinfo_text):
-    """The virtual machine's technology ("kvm", "microsoft", ...) from systemd-detect-virt --vm,
-    "hypervisor" when only the CPU's hypervisor flag says so, None on bare metal. A container
-    (docker) is not a virtual machine: it adds no scheduling layer of its own."""
-    if shutil.which("systemd-detect-virt"):
-        result = subprocess.run(["systemd-detect-virt", "--vm"], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
-                                check=False)
-        name = result.stdout.strip()
-        if result.returncode == 0 and name and name != "none":
-            return name
-    return "hypervisor" if environment.hypervisor_flag(cpuinfo_text) else None
-
-
 def warnings_for(facts):
     """Human-readable warnings about the facts that make timings noisy."""
     out = []
@@ -119,14 +103,16 @@ class Recorder:
 
     def finish(self):
         after = parse_cpu_times(environment.read_text("/proc/stat"))
-        vm = virtual_machine(environment.read_text("/proc/cpuinfo"))
+        # The environment's virtual machine (environment.virtualization), never a second
+        # detection that could disagree with it; a container adds no scheduling of its own.
+        vm = environment.virtualization().vm
         facts = {
             "governor": governor_summary(read_governors()),
             "loadavg": self._load,
             "loadavg_after": parse_loadavg(environment.read_text("/proc/loadavg")),
             "cores": os.cpu_count() or 0,
             "cores_usable": environment.usable_cores(),
-            "virtualized": vm is not None,
+            "virtualized": vm != environment.NONE,
             "virtualization": vm,
             "steal_percent": steal_percent(self._before, after),
         }

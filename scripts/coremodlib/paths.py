@@ -21,6 +21,17 @@ COVERAGE_BUILD_DIR = os.path.join(REPO_ROOT, "build", "coverage")
 BUDGETS_FILE = os.path.join(REPO_ROOT, "perf", "budgets.toml")
 TESTS_DIR = os.path.join(REPO_ROOT, "tests")
 
+# The Core Module System API document lives outside the repository and is never copied into it;
+# the tests that read it find it here and are skipped where it is absent.
+API_DOCUMENT_ENV = "COREMOD_API_DOCUMENT"
+DEFAULT_API_DOCUMENT = os.path.normpath(
+    os.path.join(REPO_ROOT, "..", "shared", "spec", "core-module-system-api.md"))
+
+
+def api_document():
+    """The path of the API document: $COREMOD_API_DOCUMENT, else DEFAULT_API_DOCUMENT."""
+    return os.environ.get(API_DOCUMENT_ENV) or DEFAULT_API_DOCUMENT
+
 
 def reference_impl(build_dir):
     """The reference implementation, the default candidate."""

@@ -64,16 +64,17 @@ def add_candidate_options(parser, default_out):
 
 
 def add_metric_option(parser):
+    # The baseline's name for any machine, not this one's: the help text (and the README block
+    # generated from it, scripts/sync-readme-help) must read the same on every machine.
+    baseline = relative(instructions.baseline_path("<machine>"))
     parser.add_argument(
         "--metric", choices=settings.METRICS, default="time",
         help="what decides the timed gates: 'time' (default) judges them by their budgets; "
              "'instructions' also counts instructions per operation under valgrind's callgrind "
              "(identical from run to run) and fails a gate more than 1%% above the committed "
-             "baseline perf/baselines/instructions-<machine>.json (reported as not comparable "
-             "on another compiler, C library or valgrind); the time verdict is shown beside it")
+             f"baseline {baseline} (reported as not comparable on another compiler, C library "
+             "or valgrind); the time verdict is shown beside it")
     parser.add_argument(
         "--instructions-baseline", metavar="FILE",
         help="with --metric instructions: the baseline to compare with (default: "
-             f"{os.path.relpath(instructions.baseline_path(), paths.REPO_ROOT)})")
-
-
+             f"{baseline}, for this machine's architecture)")

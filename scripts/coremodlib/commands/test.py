@@ -2,7 +2,7 @@
 import argparse
 import os
 
-from .. import bootstrap, cross
+from .. import bootstrap, cross, paths
 
 NAME = "test"
 
@@ -14,7 +14,11 @@ def add_parser(sub):
                     "of the harness, an end-to-end build, the suite against the reference, "
                     "certify against the reference and every broken implementation, the "
                     "document's Quick Start program, sanitizer builds and valgrind.",
-        epilog="Arguments after -- go to pytest unchanged, e.g. coremod test -- -x -v.",
+        epilog="Arguments after -- go to pytest unchanged, e.g. coremod test -- -x -v. The "
+               "tests that read the API document take its path from $"
+               f"{paths.API_DOCUMENT_ENV} (default: "
+               f"{os.path.relpath(paths.DEFAULT_API_DOCUMENT, paths.REPO_ROOT)}) and are "
+               "skipped where it is absent.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-k", dest="keyword", metavar="EXPR",
                         help="only tests whose names match EXPR (pytest -k syntax)")
