@@ -12,7 +12,7 @@ not comparable the gate keeps its time verdict and the report says why the count
 """
 import os
 
-from . import bootstrap, instructions, paths, whole_process
+from . import instructions, paths, whole_process
 from .errors import HarnessError
 
 INSTRUCTIONS_DIR = "instructions"
@@ -21,7 +21,6 @@ INSTRUCTIONS_DIR = "instructions"
 def measure_instructions(build_dir, impl, out_dir, gate_records, progress, baseline_file=None):
     """Counts, compares and applies the counts to `gate_records`; returns the record's
     "instructions" section."""
-    bootstrap.ensure_packages(bootstrap.INSTRUCTION_PACKAGES, progress)
     record = instructions.measurement(build_dir, impl, os.path.join(out_dir, INSTRUCTIONS_DIR),
                                       progress)
     path = os.path.abspath(baseline_file) if baseline_file else instructions.baseline_path()
@@ -47,7 +46,6 @@ def measure_whole_process(build_dir, impl, out_dir, progress, quick=False):
     """The "whole_process" section; {"error": ...} when it could not run (it judges nothing, so
     its failure does not stop a certification)."""
     try:
-        bootstrap.ensure_packages(bootstrap.WHOLE_PROCESS_PACKAGES, progress)
         return whole_process.run(build_dir, impl, out_dir, progress, quick=quick)
     except HarnessError as exc:
         progress.note(f"whole-process benchmark not run: {exc}")
