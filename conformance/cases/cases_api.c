@@ -1,12 +1,12 @@
 /*
  * cases_api.c — the API as a whole: every function exported, the document's Quick Start, and the
- * module-side definitions (SPEC 1.2, 2.1, 9.1, 9.2).
+ * module-side definitions (SPEC 1.6, 2.1, 9.1 document; 3.6, 9.2 coremod).
  */
 #include <unistd.h>
 
 #include "conformance.h"
 
-CONFORMANCE_CASE(core_api, CORE_API_001, "1.2", "the candidate exports every function of module_interface.h")
+CONFORMANCE_CASE(core_api, CORE_API_001, "1.6", "the candidate exports every function of module_interface.h")
 {
     char missing[1024];
     size_t count = candidate_missing_functions(&conformance_candidate, missing, sizeof(missing));
@@ -24,12 +24,10 @@ CONFORMANCE_CASE(core_api, CORE_API_002, "2.1", "the document's Quick Start runs
     cr_assert(system != NULL, "module_system_init(NULL) returned NULL: %s",
               error_name(CAND(module_get_last_error)()));
     case_system_track(system);
-    expect_success("module_system_init(NULL)");
 
     module_handle_t handle = CAND(module_load)(system, "example_module.so");
     cr_assert(handle != NULL, "module_load(\"example_module.so\") with the default search path "
               "\"./modules\" failed: %s", error_name(CAND(module_get_last_error)()));
-    expect_success("module_load");
 
     void* symbol = CAND(module_get_symbol)(handle, "example_function");
     cr_assert(symbol != NULL, "module_get_symbol(\"example_function\") failed: %s",
@@ -44,13 +42,10 @@ CONFORMANCE_CASE(core_api, CORE_API_002, "2.1", "the document's Quick Start runs
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_api, CORE_API_003, "9.1", "a module's exported module_interface works through the candidate (init, process)")
+CONFORMANCE_CASE(core_api, CORE_API_003, "9.1", "a module's exported module_interface is found and its process() works")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t renderer = case_load(system, fixture_module("graphics_renderer"));
-    cr_assert(fixture_log_count("init graphics_renderer") == 1,
-              "the interface's init ran %zu times at load, expected once (SPEC 3.6)",
-              fixture_log_count("init graphics_renderer"));
 
     const module_interface_t* interface = case_symbol(renderer, "module_interface");
     cr_assert(interface->process != NULL, "graphics_renderer's module_interface.process is NULL");
@@ -70,9 +65,20 @@ CONFORMANCE_CASE(core_api, CORE_API_003, "9.1", "a module's exported module_inte
 
     case_unload(renderer);
     case_unload(engine);
-    cr_assert(fixture_log_count("cleanup graphics_renderer") == 1 &&
-              fixture_log_count("cleanup ai_engine") == 1,
-              "the interfaces' cleanups did not each run once at the final unload; log:\n%s",
+    case_system_destroy(system);
+}
+
+CONFORMANCE_CASE(core_api, CORE_API_005, "3.6", "the candidate calls a module_interface's init once at load and its cleanup once at the final unload")
+{
+    module_system_t* system = case_system_new(NULL, 0);
+    module_handle_t renderer = case_load(system, fixture_module("graphics_renderer"));
+    cr_assert(fixture_log_count("init graphics_renderer") == 1,
+              "graphics_renderer's module_interface.init ran %zu times at load, expected once "
+              "(SPEC 3.6)", fixture_log_count("init graphics_renderer"));
+    case_unload(renderer);
+    cr_assert(fixture_log_count("cleanup graphics_renderer") == 1,
+              "graphics_renderer's module_interface.cleanup ran %zu times at the final unload, "
+              "expected once (SPEC 3.6); log:\n%s", fixture_log_count("cleanup graphics_renderer"),
               fixture_log_read());
     case_system_destroy(system);
 }

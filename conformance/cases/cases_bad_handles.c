@@ -1,6 +1,6 @@
 /*
  * cases_bad_handles.c — handles and systems the implementation did not hand out, or no longer
- * owns (SPEC 1.2, 1.3, 4.2).
+ * owns (SPEC 1.2 document; 1.3, 1.5 coremod).
  *
  * A candidate must validate them by lookup in its own tables, never by reading through them: the
  * random values used here point at unmapped memory, at the case's stack, or at heap garbage.
@@ -38,7 +38,7 @@ CONFORMANCE_CASE(core_bad, CORE_BAD_002, "1.3", "stale and random handles fail w
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_bad, CORE_BAD_003, "1.2", "handles of a destroyed system fail with INVALID_PARAMETER")
+CONFORMANCE_CASE(core_bad, CORE_BAD_003, "1.5", "handles of a destroyed system fail with INVALID_PARAMETER")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t a = case_load(system, fixture_module("example_module"));
@@ -49,7 +49,7 @@ CONFORMANCE_CASE(core_bad, CORE_BAD_003, "1.2", "handles of a destroyed system f
     expect_handle_rejected(b, "a handle (count 2) of a destroyed system");
 }
 
-CONFORMANCE_CASE(core_bad, CORE_BAD_004, "1.2", "unknown and destroyed system pointers fail with INVALID_PARAMETER in load, load_with_options and destroy")
+CONFORMANCE_CASE(core_bad, CORE_BAD_004, "1.5", "unknown and destroyed system pointers fail with INVALID_PARAMETER in load, load_with_options and destroy")
 {
     const char* path = fixture_module("lifecycle_counter");
     module_system_t* destroyed = case_system_new(NULL, 0);
@@ -80,7 +80,7 @@ CONFORMANCE_CASE(core_bad, CORE_BAD_004, "1.2", "unknown and destroyed system po
               "a load on an invalid system ran or mapped the module");
 }
 
-CONFORMANCE_CASE(core_bad, CORE_BAD_005, "1.2", "a system pointer is not a module handle and a module handle is not a system")
+CONFORMANCE_CASE(core_bad, CORE_BAD_005, "1.5", "a system pointer is not a module handle and a module handle is not a system")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, fixture_module("example_module"));

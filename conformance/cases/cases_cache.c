@@ -127,12 +127,15 @@ static void check_live(cache_access_pattern_t pattern)
     CAND(cache_optimization_destroy)(ctx);
 }
 
-CONFORMANCE_CASE(cache_ctx, CACHE_CTX_001, "11.1", "cache_optimization_create gives distinct live contexts; destroy frees them; destroy(NULL) does nothing")
+CONFORMANCE_CASE(cache_ctx, CACHE_CTX_001, "10.14", "cache_optimization_create gives distinct live contexts; destroy frees them; destroy(NULL) does nothing")
 {
+    capture_start();
+    CAND(module_load)(NULL, "x.so"); /* a failure first: create must reset it (10.2) */
+    capture_take(NULL);
     cache_optimization_context_t* a = case_cache_new();
+    expect_success("cache_optimization_create after a failing call (SPEC 10.2)");
     cache_optimization_context_t* b = case_cache_new();
     cr_assert(a != b, "two live contexts have the same value");
-    capture_start();
     CAND(module_load)(NULL, "x.so");
     capture_take(NULL);
     CAND(cache_optimization_destroy)(NULL);
@@ -144,7 +147,34 @@ CONFORMANCE_CASE(cache_ctx, CACHE_CTX_001, "11.1", "cache_optimization_create gi
     CAND(cache_optimization_destroy)(b);
 }
 
-CONFORMANCE_CASE(cache_ctx, CACHE_CTX_002, "10.1", "values that are not live cache contexts fail with INVALID_PARAMETER in every cache function, unread")
+CONFORMANCE_CASE(cache_ctx, CACHE_CTX_002, "10.1", "the cache functions return false for a NULL context or a NULL info, output or pattern")
+{
+    cache_hierarchy_info_t info;
+    cache_prefetch_pattern_t out;
+    cache_prefetch_pattern_t pattern = {1, 64, CACHE_ACCESS_SEQUENTIAL, false};
+    cr_assert(!CAND(cache_get_hierarchy_info)(NULL, &info), "cache_get_hierarchy_info(NULL, "
+              "&info) returned true; expected false (SPEC 10.1)");
+    cr_assert(!CAND(cache_generate_prefetch_pattern)(NULL, data_block, 4096, CACHE_ACCESS_SEQUENTIAL, &out),
+              "cache_generate_prefetch_pattern(NULL context, ...) returned true; expected false "
+              "(SPEC 10.1)");
+    cr_assert(!CAND(cache_apply_prefetch_pattern)(NULL, &pattern), "cache_apply_prefetch_pattern("
+              "NULL, &pattern) returned true; expected false (SPEC 10.1)");
+    cache_optimization_context_t* ctx = CAND(cache_optimization_create)();
+    if (ctx == NULL) {
+        conformance_not_supported("cache_optimization_create returned NULL (allowed: SPEC 10.1), "
+                                  "so no live context can be given NULL pointers");
+    }
+    cr_assert(!CAND(cache_get_hierarchy_info)(ctx, NULL), "cache_get_hierarchy_info(ctx, NULL) "
+              "returned true; expected false (SPEC 10.1)");
+    cr_assert(!CAND(cache_generate_prefetch_pattern)(ctx, data_block, 4096, CACHE_ACCESS_SEQUENTIAL, NULL),
+              "cache_generate_prefetch_pattern(ctx, ..., NULL output) returned true; expected "
+              "false (SPEC 10.1)");
+    cr_assert(!CAND(cache_apply_prefetch_pattern)(ctx, NULL), "cache_apply_prefetch_pattern(ctx, "
+              "NULL) returned true; expected false (SPEC 10.1)");
+    CAND(cache_optimization_destroy)(ctx);
+}
+
+CONFORMANCE_CASE(cache_ctx, CACHE_CTX_003, "10.14", "values that are not live cache contexts fail with INVALID_PARAMETER in every cache function, unread")
 {
     int local = 0x5A5A5A5A;
     bad_context_t bad[BAD_CONTEXT_COUNT];

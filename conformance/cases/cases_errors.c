@@ -1,5 +1,6 @@
 /*
- * cases_errors.c — the per-thread last error, error strings and messages (SPEC 7.1, 7.2, 7.4).
+ * cases_errors.c — the last error, error strings and messages (SPEC 7.1, 7.2 document; 7.4, 7.5,
+ * 7.6 coremod).
  */
 #include <limits.h>
 
@@ -11,7 +12,7 @@ static void* read_last_error(void* result)
     return NULL;
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_001, "7.1", "a thread that has made no call sees MODULE_SUCCESS")
+CONFORMANCE_CASE(core_err, CORE_ERR_001, "7.5", "a thread that has made no call sees MODULE_SUCCESS")
 {
     conformance_require_all_functions();
     CAND(module_load)(NULL, "x.so");
@@ -23,61 +24,83 @@ CONFORMANCE_CASE(core_err, CORE_ERR_001, "7.1", "a thread that has made no call 
     cr_assert(seen == MODULE_SUCCESS, "a fresh thread sees %s", error_name(seen));
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_002, "7.1", "every failing call sets the last error and every successful call resets it")
+CONFORMANCE_CASE(core_err, CORE_ERR_002, "7.1", "after each failing call, module_get_last_error returns that call's own code")
 {
     const char* missing = case_path("missing.so");
     const char* path = fixture_module("example_module");
     module_info_t info;
-    module_system_config_t bad_config = case_default_config(NULL);
-    bad_config.max_concurrent_modules = 0;
 
-    /* Each failing call after a different failure: the code must change to its own. */
+    /* Each failing call after a failure with another code: the code must change to its own. */
     module_system_t* system = case_system_new(NULL, 0);
-    CAND(module_load)(system, missing);
-    cr_assert(CAND(module_system_init)(&bad_config) == NULL, "an invalid config was accepted");
-    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "failing module_system_init");
-    CAND(module_load)(system, missing);
-    CAND(module_system_destroy)(NULL);
-    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "failing module_system_destroy");
-    CAND(module_load)(system, missing);
-    expect_last_error(MODULE_ERROR_FILE_NOT_FOUND, "failing module_load");
-    CAND(module_load)(NULL, path);
-    CAND(module_load_with_options)(system, missing, NULL);
-    expect_last_error(MODULE_ERROR_FILE_NOT_FOUND, "failing module_load_with_options");
-    CAND(module_load)(system, missing);
     CAND(module_unload)(NULL);
-    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "failing module_unload");
+    CAND(module_load)(system, missing);
+    expect_last_error(MODULE_ERROR_FILE_NOT_FOUND, "module_load of a missing file");
+    CAND(module_load)(NULL, path);
+    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_load(NULL system, ...)");
+    CAND(module_load_with_options)(system, missing, NULL);
+    expect_last_error(MODULE_ERROR_FILE_NOT_FOUND, "module_load_with_options of a missing file");
+    CAND(module_unload)(NULL);
+    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_unload(NULL)");
     module_handle_t handle = case_load(system, path);
     CAND(module_get_symbol)(handle, "no_such_symbol");
-    expect_last_error(MODULE_ERROR_SYMBOL_NOT_FOUND, "failing module_get_symbol");
-    CAND(module_load)(system, missing);
+    expect_last_error(MODULE_ERROR_SYMBOL_NOT_FOUND, "module_get_symbol of a missing symbol");
     CAND(module_get_info)(NULL, &info);
-    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "failing module_get_info");
+    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_get_info(NULL, ...)");
+    CAND(module_get_symbol)(handle, NULL);
+    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_get_symbol(handle, NULL)");
+    case_system_destroy(system);
+}
+
+CONFORMANCE_CASE(core_err, CORE_ERR_008, "7.5", "every successful call resets the last error; failing init and destroy set theirs")
+{
+    const char* missing = case_path("missing.so");
+    const char* path = fixture_module("example_module");
+    module_system_config_t bad_config = case_default_config(NULL);
+    bad_config.max_concurrent_modules = 65537;
+
+    module_system_t* system = case_system_new(NULL, 0);
+    CAND(module_load)(system, missing);
+    module_system_t* refused = CAND(module_system_init)(&bad_config);
+    if (refused != NULL) {
+        case_system_track(refused);
+        conformance_fail("module_system_init accepted max_concurrent_modules = 65537 (the "
+                         "config field above SPEC 2.7's bound 65536); expected NULL with "
+                         "INVALID_PARAMETER");
+    }
+    expect_last_error(MODULE_ERROR_INVALID_PARAMETER,
+                      "module_system_init with config field max_concurrent_modules = 65537");
+    CAND(module_load)(system, missing);
+    CAND(module_system_destroy)(NULL);
+    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_system_destroy(NULL) (SPEC 2.8)");
 
     /* Each successful call right after a failure resets it. */
     CAND(module_load)(system, missing);
     module_system_t* second = CAND(module_system_init)(NULL);
     cr_assert(second != NULL, "module_system_init(NULL) failed");
-    expect_last_error(MODULE_SUCCESS, "successful module_system_init");
+    expect_last_error(MODULE_SUCCESS, "successful module_system_init after a failing call");
     CAND(module_load)(system, missing);
     CAND(module_system_destroy)(second);
-    expect_last_error(MODULE_SUCCESS, "successful module_system_destroy");
+    expect_last_error(MODULE_SUCCESS, "successful module_system_destroy after a failing call");
     CAND(module_load)(system, missing);
-    case_load(system, path);
-    expect_last_error(MODULE_SUCCESS, "successful module_load");
+    module_handle_t handle = case_load(system, path);
+    expect_last_error(MODULE_SUCCESS, "successful module_load after a failing call");
     CAND(module_load)(system, missing);
-    cr_assert(CAND(module_load_with_options)(system, path, NULL) == handle, "module_load_with_options failed");
-    expect_last_error(MODULE_SUCCESS, "successful module_load_with_options");
+    cr_assert(CAND(module_load_with_options)(system, path, NULL) == handle,
+              "module_load_with_options(NULL options) of a loaded file did not return its handle");
+    expect_last_error(MODULE_SUCCESS, "successful module_load_with_options after a failing call");
     CAND(module_load)(system, missing);
     case_unload(handle);
-    expect_last_error(MODULE_SUCCESS, "successful module_unload");
+    expect_last_error(MODULE_SUCCESS, "successful module_unload after a failing call");
     CAND(module_load)(system, missing);
     case_symbol(handle, "example_function");
-    expect_last_error(MODULE_SUCCESS, "successful module_get_symbol");
+    expect_last_error(MODULE_SUCCESS, "successful module_get_symbol after a failing call");
     CAND(module_load)(system, missing);
     case_info(handle);
-    expect_last_error(MODULE_SUCCESS, "successful module_get_info");
-    case_system_destroy(system);
+    expect_last_error(MODULE_SUCCESS, "successful module_get_info after a failing call");
+    CAND(module_load)(system, missing);
+    CAND(module_system_destroy)(system);
+    case_system_forget(system);
+    expect_last_error(MODULE_SUCCESS, "module_system_destroy of a live system after a failing call");
 }
 
 typedef struct {
@@ -111,7 +134,7 @@ static void* thread_b(void* argument)
 }
 
 /* broken.md: the case that catches a process-wide last error. */
-CONFORMANCE_CASE(core_err, CORE_ERR_003, "7.1", "each thread sees its own last error")
+CONFORMANCE_CASE(core_err, CORE_ERR_003, "7.5", "each thread sees its own last error")
 {
     conformance_require_all_functions();
     module_system_t* system = case_system_new(NULL, 0);
@@ -141,7 +164,7 @@ static void ignore_error(module_error_t error, const char* message)
     (void)message;
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_004, "7.1", "get_last_error, get_error_string and set_error_callback do not change the last error")
+CONFORMANCE_CASE(core_err, CORE_ERR_004, "7.5", "get_last_error, get_error_string and set_error_callback do not change the last error")
 {
     module_system_t* system = case_system_new(NULL, 0);
     CAND(module_load)(system, case_path("missing.so"));
@@ -157,14 +180,26 @@ CONFORMANCE_CASE(core_err, CORE_ERR_004, "7.1", "get_last_error, get_error_strin
     case_system_destroy(system);
 }
 
+CONFORMANCE_CASE(core_err, CORE_ERR_005, "7.2", "module_get_error_string gives a non-NULL, non-empty string for each of the nine documented values")
+{
+    for (int e = 0; e < DOCUMENTED_ERROR_COUNT; e++) {
+        const char* text = CAND(module_get_error_string)((module_error_t)e);
+        cr_assert(text != NULL && text[0] != '\0', "module_get_error_string(%s) returned %s; "
+                  "expected a non-empty string (SPEC 7.2)", error_name((module_error_t)e),
+                  text ? "\"\"" : "NULL");
+    }
+}
+
 /* broken.md: the case that catches NULL strings for undocumented values. */
-CONFORMANCE_CASE(core_err, CORE_ERR_005, "7.2", "error strings are non-NULL and non-empty for every value; the nine documented ones are distinct")
+CONFORMANCE_CASE(core_err, CORE_ERR_009, "7.6", "error strings of undocumented values are non-NULL and non-empty; the nine documented ones are distinct")
 {
     const int undocumented[] = {99, -1};
     for (size_t i = 0; i < 2; i++) {
         const char* text = CAND(module_get_error_string)((module_error_t)undocumented[i]);
-        cr_assert(text != NULL, "module_get_error_string(%d) returned NULL", undocumented[i]);
-        cr_assert(text[0] != '\0', "module_get_error_string(%d) returned \"\"", undocumented[i]);
+        cr_assert(text != NULL, "module_get_error_string(%d) returned NULL; expected a non-empty "
+                  "string such as \"unknown error\" (SPEC 7.6)", undocumented[i]);
+        cr_assert(text[0] != '\0', "module_get_error_string(%d) returned \"\"; expected a "
+                  "non-empty string (SPEC 7.6)", undocumented[i]);
     }
     const char* texts[DOCUMENTED_ERROR_COUNT];
     for (int e = 0; e < DOCUMENTED_ERROR_COUNT; e++) {
@@ -172,8 +207,9 @@ CONFORMANCE_CASE(core_err, CORE_ERR_005, "7.2", "error strings are non-NULL and 
         cr_assert(texts[e] != NULL && texts[e][0] != '\0', "module_get_error_string(%s) is %s",
                   error_name((module_error_t)e), texts[e] ? "empty" : "NULL");
         for (int other = 0; other < e; other++) {
-            cr_assert(strcmp(texts[e], texts[other]) != 0, "%s and %s share the string \"%s\"",
-                      error_name((module_error_t)other), error_name((module_error_t)e), texts[e]);
+            cr_assert(strcmp(texts[e], texts[other]) != 0, "%s and %s share the string \"%s\"; "
+                      "expected distinct strings (SPEC 7.6)", error_name((module_error_t)other),
+                      error_name((module_error_t)e), texts[e]);
         }
     }
 }
@@ -188,14 +224,15 @@ static void* error_strings_of_thread(void* out)
     return NULL;
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_006, "7.2", "error strings are static: one pointer per value, on every thread; other values give \"unknown error\"")
+CONFORMANCE_CASE(core_err, CORE_ERR_006, "7.6", "error strings are static: one pointer per value, on every thread; other values give \"unknown error\"")
 {
     conformance_require_all_functions();
     const int undocumented[] = {9, 99, 1000, -1, INT_MAX, INT_MIN};
     for (size_t i = 0; i < sizeof(undocumented) / sizeof(undocumented[0]); i++) {
         const char* text = CAND(module_get_error_string)((module_error_t)undocumented[i]);
         cr_assert(text != NULL && strcmp(text, "unknown error") == 0,
-                  "module_get_error_string(%d) is \"%s\", expected \"unknown error\"",
+                  "module_get_error_string(%d) is \"%s\", expected \"unknown error\" (SPEC 7.6: "
+                  "the reference's string for values outside module_error_t)",
                   undocumented[i], text ? text : "(NULL)");
     }
     const char* here[DOCUMENTED_ERROR_COUNT + 1];

@@ -1,5 +1,6 @@
 /*
- * cases_identity_refcount.c — reference counting and handle identity (SPEC 3.3, 1.3, 8.2).
+ * cases_identity_refcount.c — reference counting and handle identity (SPEC 8.2 document; 3.3,
+ * 1.3, 4.4 coremod).
  */
 #include "conformance.h"
 
@@ -91,7 +92,7 @@ CONFORMANCE_CASE(core_ref, CORE_REF_004, "1.3", "handle values are never reused 
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_ref, CORE_REF_005, "4.2", "a handle whose module was closed stays invalid after the file is loaded again")
+CONFORMANCE_CASE(core_ref, CORE_REF_005, "4.4", "a handle whose module was closed stays invalid after the file is loaded again")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);

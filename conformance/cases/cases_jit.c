@@ -53,12 +53,13 @@ static void plain_loop(a64_code_t* code, uint32_t body)
     a64_loop(code, body);
 }
 
-CONFORMANCE_CASE(jit_ctx, JIT_CTX_001, "10.1", "jit_optimization_create gives distinct live contexts; destroy frees them; destroy(NULL) does nothing")
+CONFORMANCE_CASE(jit_ctx, JIT_CTX_001, "10.14", "jit_optimization_create gives distinct live contexts; destroy frees them; destroy(NULL) does nothing")
 {
     capture_start();
     CAND(module_load)(NULL, "x.so"); /* a failure first: create must reset it (10.2) */
     capture_take(NULL);
     jit_optimization_context_t* a = case_jit_new();
+    expect_success("jit_optimization_create after a failing call (SPEC 10.2)");
     jit_optimization_context_t* b = case_jit_new();
     cr_assert(a != b, "two live contexts have the same value %p", (void*)a);
     CAND(module_load)(NULL, "x.so");
@@ -74,7 +75,33 @@ CONFORMANCE_CASE(jit_ctx, JIT_CTX_001, "10.1", "jit_optimization_create gives di
     expect_success("jit_optimization_destroy");
 }
 
-CONFORMANCE_CASE(jit_ctx, JIT_CTX_002, "10.1", "values that are not live JIT contexts fail with INVALID_PARAMETER in every JIT function, unread")
+CONFORMANCE_CASE(jit_ctx, JIT_CTX_002, "10.1", "the JIT functions return false for a NULL context, info, buffer or hints")
+{
+    static const uint32_t code[4] = {0x91000400u, 0x91000400u, 0x91000400u, 0xD65F03C0u};
+    apple_silicon_info_t info;
+    jit_compilation_hints_t hints;
+    cr_assert(!CAND(jit_get_apple_silicon_info)(NULL, &info), "jit_get_apple_silicon_info(NULL, "
+              "&info) returned true; expected false (SPEC 10.1)");
+    cr_assert(!CAND(jit_generate_compilation_hints)(NULL, (const uint8_t*)code, sizeof(code), &hints),
+              "jit_generate_compilation_hints(NULL context, ...) returned true; expected false "
+              "(SPEC 10.1)");
+    jit_optimization_context_t* ctx = CAND(jit_optimization_create)();
+    if (ctx == NULL) {
+        conformance_not_supported("jit_optimization_create returned NULL (allowed: SPEC 10.1), so "
+                                  "no live context can be given NULL pointers");
+    }
+    cr_assert(!CAND(jit_get_apple_silicon_info)(ctx, NULL), "jit_get_apple_silicon_info(ctx, NULL) "
+              "returned true; expected false (SPEC 10.1)");
+    cr_assert(!CAND(jit_generate_compilation_hints)(ctx, NULL, sizeof(code), &hints),
+              "jit_generate_compilation_hints(ctx, NULL buffer, 16, &hints) returned true; expected "
+              "false (SPEC 10.1, 10.5)");
+    cr_assert(!CAND(jit_generate_compilation_hints)(ctx, (const uint8_t*)code, sizeof(code), NULL),
+              "jit_generate_compilation_hints(ctx, code, 16, NULL hints) returned true; expected "
+              "false (SPEC 10.1, 10.5)");
+    CAND(jit_optimization_destroy)(ctx);
+}
+
+CONFORMANCE_CASE(jit_ctx, JIT_CTX_003, "10.14", "values that are not live JIT contexts fail with INVALID_PARAMETER in every JIT function, unread")
 {
     int local = 0x5A5A5A5A;
     bad_context_t bad[BAD_CONTEXT_COUNT];
@@ -136,7 +163,45 @@ CONFORMANCE_CASE(jit_info, JIT_INFO_001, "10.4", "jit_get_apple_silicon_info fil
     CAND(jit_optimization_destroy)(ctx);
 }
 
-CONFORMANCE_CASE(jit_hint, JIT_HINT_001, "10.5", "NULL buffer, NULL hints, size 0 or not a multiple of 4 fail with INVALID_PARAMETER, hints untouched")
+CONFORMANCE_CASE(jit_hint, JIT_HINT_001, "10.5", "hints of a code buffer hold a level 0-3, a core type 0-2 and a thermal budget 0.0-1.0")
+{
+    jit_optimization_context_t* ctx = CAND(jit_optimization_create)();
+    if (ctx == NULL) {
+        conformance_not_supported("jit_optimization_create returned NULL (allowed: SPEC 10.1)");
+    }
+    a64_code_t codes[3] = {a64_new(64), a64_new(256), a64_new(4096)};
+    a64_ret(&codes[0], 64);
+    while (codes[1].count + 40 <= 256) {
+        a64_simd(&codes[1], 8);
+        a64_load(&codes[1], 8);
+        a64_other(&codes[1], 8);
+        a64_loop(&codes[1], 24);
+    }
+    a64_ret(&codes[1], 256 - codes[1].count);
+    while (codes[2].count + 24 <= 4096) {
+        a64_call(&codes[2], 2);
+        a64_forward(&codes[2], 4);
+        a64_other(&codes[2], 12);
+        a64_loop(&codes[2], 18);
+    }
+    a64_ret(&codes[2], 4096 - codes[2].count);
+    for (size_t i = 0; i < 3; i++) {
+        jit_compilation_hints_t hints;
+        if (!CAND(jit_generate_compilation_hints)(ctx, (const uint8_t*)codes[i].words,
+                                                  a64_bytes(&codes[i]), &hints)) {
+            continue; /* false is allowed: 10.5 bounds the hints only when it returns true */
+        }
+        cr_assert(hints.optimization_level <= 3 && hints.target_core_type <= 2 &&
+                  hints.thermal_budget >= 0.0f && hints.thermal_budget <= 1.0f,
+                  "hints of %zu bytes of code: optimization_level %u, target_core_type %u, "
+                  "thermal_budget %g; SPEC 10.5: level 0-3, core type 0 (auto), 1 (P) or 2 (E), "
+                  "budget 0.0-1.0", a64_bytes(&codes[i]), hints.optimization_level,
+                  (unsigned)hints.target_core_type, (double)hints.thermal_budget);
+    }
+    CAND(jit_optimization_destroy)(ctx);
+}
+
+CONFORMANCE_CASE(jit_hint, JIT_HINT_013, "10.15", "NULL buffer, NULL hints, size 0 or not a multiple of 4 fail with INVALID_PARAMETER, hints untouched")
 {
     jit_optimization_context_t* ctx = case_jit_new();
     static const uint32_t code[4] = {0x91000400u, 0x91000400u, 0x91000400u, 0xD65F03C0u};
@@ -428,7 +493,7 @@ CONFORMANCE_CASE(jit_hint, JIT_HINT_011, "10.3", "hints are deterministic: 4 thr
     CAND(jit_optimization_destroy)(ctx);
 }
 
-CONFORMANCE_CASE(jit_hint, JIT_HINT_012, "10.5", "64 KiB of code (the P.9 workload) gets the hints SPEC 10 gives")
+CONFORMANCE_CASE(jit_hint, JIT_HINT_012, "10.15", "64 KiB of code (the P.9 workload) gets the hints SPEC 10 gives")
 {
     jit_optimization_context_t* ctx = case_jit_new();
     a64_machine_t m = current_machine();

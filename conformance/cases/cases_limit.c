@@ -1,5 +1,5 @@
 /*
- * cases_limit.c — max_concurrent_modules (SPEC 3.8).
+ * cases_limit.c — max_concurrent_modules (SPEC 3.8 document; 3.13, 3.3 coremod).
  */
 #include "conformance.h"
 
@@ -17,7 +17,7 @@ CONFORMANCE_CASE(core_limit, CORE_LIMIT_001, "3.8", "with a limit of 2, the thir
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_limit, CORE_LIMIT_002, "3.8", "loading an already open module at the limit succeeds")
+CONFORMANCE_CASE(core_limit, CORE_LIMIT_002, "3.13", "loading an already open module at the limit succeeds")
 {
     module_system_t* system = case_system_new(NULL, 1);
     const char* path = fixture_module("example_module");
@@ -29,7 +29,23 @@ CONFORMANCE_CASE(core_limit, CORE_LIMIT_002, "3.8", "loading an already open mod
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_limit, CORE_LIMIT_003, "3.8", "after an unload closes a module, another can be opened")
+CONFORMANCE_CASE(core_limit, CORE_LIMIT_003, "3.8", "after the module loaded once is unloaded, another can be loaded at the limit")
+{
+    module_system_t* system = case_system_new(NULL, 1);
+    module_handle_t first = case_load(system, fixture_module("example_module"));
+    cr_assert(CAND(module_load)(system, fixture_module("plain_module")) == NULL,
+              "a second distinct module loaded in a system with max_concurrent_modules 1; "
+              "expected NULL with RESOURCE_EXHAUSTED (SPEC 3.8)");
+    expect_last_error(MODULE_ERROR_RESOURCE_EXHAUSTED, "second distinct module at a limit of 1");
+    case_unload(first);
+    module_handle_t second = CAND(module_load)(system, fixture_module("plain_module"));
+    cr_assert(second != NULL, "after the only module (loaded once) was unloaded, loading another "
+              "in a system with max_concurrent_modules 1 failed with %s; expected success (SPEC "
+              "3.8)", error_name(CAND(module_get_last_error)()));
+    case_system_destroy(system);
+}
+
+CONFORMANCE_CASE(core_limit, CORE_LIMIT_005, "3.3", "a module loaded twice keeps its slot at the limit until its last reference is unloaded")
 {
     module_system_t* system = case_system_new(NULL, 1);
     module_handle_t first = case_load(system, fixture_module("example_module"));
@@ -45,7 +61,7 @@ CONFORMANCE_CASE(core_limit, CORE_LIMIT_003, "3.8", "after an unload closes a mo
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_limit, CORE_LIMIT_004, "3.8", "the module refused at the limit is not opened: no constructor, no init, not mapped")
+CONFORMANCE_CASE(core_limit, CORE_LIMIT_004, "3.13", "the module refused at the limit is not opened: no constructor, no init, not mapped")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 1);

@@ -1,5 +1,6 @@
 /*
- * cases_load_path.c — path resolution and file identity (SPEC 3.1, 3.2).
+ * cases_load_path.c — path resolution and file identity (SPEC 3.1, 3.4 document; 3.2, 3.11
+ * coremod).
  *
  * Two different fixtures under one file name tell which directory a bare name was found in:
  * example_module exports example_function, plain_module exports plain_value.
@@ -30,13 +31,16 @@ CONFORMANCE_CASE(core_load, CORE_LOAD_001, "3.1", "a bare name is found in a dir
 {
     make_marker_dirs();
     module_system_t* system = case_system_new(case_path("dir_e"), 0);
-    module_handle_t handle = case_load(system, "m.so");
-    expect_success("module_load of a bare name on the search path");
-    cr_assert(marker_of(handle) == 'e', "the bare name resolved to another file");
+    module_handle_t handle = CAND(module_load)(system, "m.so");
+    cr_assert(handle != NULL, "module_load(\"m.so\") with module_search_path %s, which holds "
+              "m.so, failed with %s (SPEC 3.1)", case_path("dir_e"),
+              error_name(CAND(module_get_last_error)()));
+    cr_assert(marker_of(handle) == 'e', "the bare name m.so resolved to another file than %s/m.so",
+              case_path("dir_e"));
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_load, CORE_LOAD_002, "3.1", "search path directories are tried in order; the first holding the name wins")
+CONFORMANCE_CASE(core_load, CORE_LOAD_002, "3.11", "search path directories are tried in order; the first holding the name wins")
 {
     make_marker_dirs();
     case_mkdir("empty");
@@ -50,7 +54,7 @@ CONFORMANCE_CASE(core_load, CORE_LOAD_002, "3.1", "search path directories are t
     case_system_destroy(pe);
 }
 
-CONFORMANCE_CASE(core_load, CORE_LOAD_003, "3.1", "empty search path elements are skipped, not taken as the current directory")
+CONFORMANCE_CASE(core_load, CORE_LOAD_003, "3.11", "empty search path elements are skipped, not taken as the current directory")
 {
     make_marker_dirs();
     case_copy(fixture_module("example_module"), "here.so");
@@ -68,7 +72,18 @@ CONFORMANCE_CASE(core_load, CORE_LOAD_003, "3.1", "empty search path elements ar
     case_system_destroy(only_empty);
 }
 
-CONFORMANCE_CASE(core_load, CORE_LOAD_004, "3.1", "a bare name found nowhere fails with FILE_NOT_FOUND naming the directories searched")
+CONFORMANCE_CASE(core_load, CORE_LOAD_004, "3.4", "a bare name not in the search directory fails with FILE_NOT_FOUND")
+{
+    const char* dir = case_mkdir("only_dir");
+    module_system_t* system = case_system_new(dir, 0);
+    cr_assert(CAND(module_load)(system, "absent_module.so") == NULL, "module_load("
+              "\"absent_module.so\") returned a handle although %s holds no such file; expected "
+              "NULL with FILE_NOT_FOUND (SPEC 3.4)", dir);
+    expect_last_error(MODULE_ERROR_FILE_NOT_FOUND, "a bare name in no searched directory");
+    case_system_destroy(system);
+}
+
+CONFORMANCE_CASE(core_load, CORE_LOAD_011, "3.11", "a bare name found nowhere fails with FILE_NOT_FOUND naming the directories searched")
 {
     capture_start();
     const char* first = case_mkdir("first_dir");
@@ -82,7 +97,19 @@ CONFORMANCE_CASE(core_load, CORE_LOAD_004, "3.1", "a bare name found nowhere fai
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_load, CORE_LOAD_005, "3.1", "a path containing '/' is used as given, relative to the current directory, never searched")
+CONFORMANCE_CASE(core_load, CORE_LOAD_005, "3.1", "an absolute path loads that file")
+{
+    make_marker_dirs();
+    module_system_t* system = case_system_new(case_path("dir_e"), 0);
+    module_handle_t absolute = CAND(module_load)(system, case_path("dir_p/m.so"));
+    cr_assert(absolute != NULL, "module_load(\"%s\") failed with %s (SPEC 3.1)",
+              case_path("dir_p/m.so"), error_name(CAND(module_get_last_error)()));
+    cr_assert(marker_of(absolute) == 'p', "the absolute path %s resolved to another file (the "
+              "search directory's m.so?)", case_path("dir_p/m.so"));
+    case_system_destroy(system);
+}
+
+CONFORMANCE_CASE(core_load, CORE_LOAD_012, "3.11", "a path containing '/' is used as given, relative to the current directory, never searched")
 {
     make_marker_dirs();
     case_mkdir("cwd/sub");
@@ -103,7 +130,7 @@ CONFORMANCE_CASE(core_load, CORE_LOAD_005, "3.1", "a path containing '/' is used
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_load, CORE_LOAD_006, "3.1", "the first directory holding an entry of the name wins even if that entry is not a valid module")
+CONFORMANCE_CASE(core_load, CORE_LOAD_006, "3.11", "the first directory holding an entry of the name wins even if that entry is not a valid module")
 {
     make_marker_dirs();
     case_mkdir("dir_bad");

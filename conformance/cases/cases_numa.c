@@ -44,9 +44,14 @@ static numa_optimization_context_t* on_machine(const char* name, numa_model_t* m
     return case_numa_new();
 }
 
-CONFORMANCE_CASE(numa_ctx, NUMA_CTX_001, "12.1", "numa_optimization_create gives distinct live contexts, each with its own account; destroy(NULL) does nothing")
+CONFORMANCE_CASE(numa_ctx, NUMA_CTX_001, "12.13", "numa_optimization_create gives distinct live contexts, each with its own account; destroy(NULL) does nothing")
 {
+    capture_start();
+    CAND(module_load)(NULL, "x.so"); /* a failure first: create must reset it (10.2) */
+    capture_take(NULL);
     numa_optimization_context_t* a = case_numa_new();
+    expect_success("numa_optimization_create after a failing call (SPEC 10.2)");
+    capture_stop();
     numa_optimization_context_t* b = case_numa_new();
     cr_assert(a != b, "two live contexts have the same value");
     module_placement_result_t first = place(a, MODULE_TYPE_COMPUTE_INTENSIVE, 80, 0, 100);
@@ -65,7 +70,30 @@ CONFORMANCE_CASE(numa_ctx, NUMA_CTX_001, "12.1", "numa_optimization_create gives
     CAND(numa_optimization_destroy)(b);
 }
 
-CONFORMANCE_CASE(numa_ctx, NUMA_CTX_002, "10.1", "values that are not live NUMA contexts fail with INVALID_PARAMETER in every NUMA function, unread")
+CONFORMANCE_CASE(numa_ctx, NUMA_CTX_002, "10.1", "the NUMA functions return false for a NULL context, topology, request or result")
+{
+    numa_topology_info_t info;
+    module_placement_request_t request = {MODULE_TYPE_COMPUTE_INTENSIVE, 80, 512, 75};
+    module_placement_result_t result;
+    cr_assert(!CAND(numa_get_topology_info)(NULL, &info), "numa_get_topology_info(NULL, &info) "
+              "returned true; expected false (SPEC 10.1)");
+    cr_assert(!CAND(numa_place_module)(NULL, &request, &result), "numa_place_module(NULL context, "
+              "...) returned true; expected false (SPEC 10.1)");
+    numa_optimization_context_t* ctx = CAND(numa_optimization_create)();
+    if (ctx == NULL) {
+        conformance_not_supported("numa_optimization_create returned NULL (allowed: SPEC 10.1), "
+                                  "so no live context can be given NULL pointers");
+    }
+    cr_assert(!CAND(numa_get_topology_info)(ctx, NULL), "numa_get_topology_info(ctx, NULL) "
+              "returned true; expected false (SPEC 10.1)");
+    cr_assert(!CAND(numa_place_module)(ctx, NULL, &result), "numa_place_module(ctx, NULL request, "
+              "&result) returned true; expected false (SPEC 10.1)");
+    cr_assert(!CAND(numa_place_module)(ctx, &request, NULL), "numa_place_module(ctx, &request, "
+              "NULL result) returned true; expected false (SPEC 10.1)");
+    CAND(numa_optimization_destroy)(ctx);
+}
+
+CONFORMANCE_CASE(numa_ctx, NUMA_CTX_003, "10.14", "values that are not live NUMA contexts fail with INVALID_PARAMETER in every NUMA function, unread")
 {
     int local = 0x5A5A5A5A;
     bad_context_t bad[BAD_CONTEXT_COUNT];
@@ -205,7 +233,39 @@ CONFORMANCE_CASE(numa_place, NUMA_PLACE_002, "12.6", "live machine: placements s
     CAND(numa_optimization_destroy)(ctx);
 }
 
-CONFORMANCE_CASE(numa_place, NUMA_PLACE_003, "12.4", "P+E machine (M1 Pro): high-priority compute on P cores, low-priority background and I/O on E cores")
+CONFORMANCE_CASE(numa_place, NUMA_PLACE_003, "12.4", "P+E machine (M1 Pro): the document's compute request lands on a P core, its background request on an E core")
+{
+    const topology_machine_t* machine = topology_machine("macos-m1-pro-monterey");
+    topology_replay_require(machine);
+    const struct {
+        module_type_t type;
+        uint32_t priority;
+        core_type_t expected;
+        const char* what;
+    } requests[] = {
+        {MODULE_TYPE_COMPUTE_INTENSIVE, 80, CORE_TYPE_PERFORMANCE,
+         "compute-intensive, priority 80 (\"For compute-intensive tasks, prefer P-cores\")"},
+        {MODULE_TYPE_BACKGROUND, 20, CORE_TYPE_EFFICIENCY,
+         "background, priority 20 (\"For background tasks, use E-cores\")"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        numa_optimization_context_t* ctx = CAND(numa_optimization_create)();
+        cr_assert(ctx != NULL, "numa_optimization_create under the M1 Pro recording failed: %s",
+                  error_name(CAND(module_get_last_error)()));
+        module_placement_request_t request = {requests[i].type, requests[i].priority, 256, 50};
+        module_placement_result_t result;
+        cr_assert(CAND(numa_place_module)(ctx, &request, &result), "the first placement of a "
+                  "%s request in a fresh context returned false (SPEC 12.4, 12.8)", requests[i].what);
+        cr_assert(result.core_type == requests[i].expected, "on the M1 Pro (6 P + 2 E cores) the "
+                  "first placement of a %s request went to core %u of type %s; expected a %s core "
+                  "(SPEC 12.4)", requests[i].what, result.assigned_core_id,
+                  result.core_type == CORE_TYPE_EFFICIENCY ? "E" : "P",
+                  requests[i].expected == CORE_TYPE_EFFICIENCY ? "E" : "P");
+        CAND(numa_optimization_destroy)(ctx);
+    }
+}
+
+CONFORMANCE_CASE(numa_place, NUMA_PLACE_009, "12.14", "P+E machine (M1 Pro): high-priority compute on P cores, low-priority background and I/O on E cores")
 {
     numa_model_t model;
     numa_optimization_context_t* ctx = on_machine("macos-m1-pro-monterey", &model);
@@ -242,7 +302,7 @@ CONFORMANCE_CASE(numa_place, NUMA_PLACE_004, "12.5", "8-node machine: memory-int
     CAND(numa_optimization_destroy)(ctx);
 }
 
-CONFORMANCE_CASE(numa_place, NUMA_PLACE_005, "12.8", "load_balancing_score is mean/max of the eligible cores' loads after the placement")
+CONFORMANCE_CASE(numa_place, NUMA_PLACE_005, "12.15", "load_balancing_score is mean/max of the eligible cores' loads after the placement")
 {
     numa_model_t model;
     numa_optimization_context_t* ctx = on_machine("linux-intel-lakefield-hybrid", &model);
@@ -278,7 +338,7 @@ CONFORMANCE_CASE(numa_place, NUMA_PLACE_006, "12.6", "ties go to the kind the wo
     CAND(numa_optimization_destroy)(ctx);
 }
 
-CONFORMANCE_CASE(numa_place, NUMA_PLACE_007, "12.4", "one core kind: every request may use every core, all of them P cores")
+CONFORMANCE_CASE(numa_place, NUMA_PLACE_007, "12.14", "one core kind: every request may use every core, all of them P cores")
 {
     numa_model_t model;
     numa_optimization_context_t* ctx = on_machine("macos-m1-bigsur", &model);
@@ -328,4 +388,41 @@ CONFORMANCE_CASE(numa_place, NUMA_PLACE_008, "12.7", "300 random placements and 
         }
         CAND(numa_optimization_destroy)(ctx);
     }
+}
+
+CONFORMANCE_CASE(numa_place, NUMA_PLACE_010, "12.8", "the document's example requests are placed on the live machine with a score within 0.0-1.0")
+{
+    const struct {
+        module_placement_request_t request;
+        const char* what;
+    } examples[] = {
+        {{.module_type = MODULE_TYPE_COMPUTE_INTENSIVE, .priority = 80, .memory_usage_kb = 512,
+          .cpu_utilization_percent = 75}, "numa_place_module's example"},
+        {{.module_type = MODULE_TYPE_COMPUTE_INTENSIVE, .priority = 80},
+         "the NUMA Placement Issues example"},
+        {{.module_type = MODULE_TYPE_COMPUTE_INTENSIVE, .priority = 80,
+          .cpu_utilization_percent = 75}, "Performance Best Practices' compute request"},
+        {{.module_type = MODULE_TYPE_BACKGROUND, .priority = 20, .cpu_utilization_percent = 25},
+         "Performance Best Practices' background request"},
+        {{.module_type = MODULE_TYPE_COMPUTE_INTENSIVE, .priority = 90, .memory_usage_kb = 512,
+          .cpu_utilization_percent = 80}, "the Complete Example's request"},
+    };
+    numa_optimization_context_t* ctx = CAND(numa_optimization_create)();
+    if (ctx == NULL) {
+        conformance_not_supported("numa_optimization_create returned NULL (allowed: SPEC 10.1)");
+    }
+    for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
+        module_placement_result_t result;
+        cr_assert(CAND(numa_place_module)(ctx, &examples[i].request, &result),
+                  "numa_place_module of %s returned false (last error %s); SPEC 12.8: the "
+                  "document's example requests are placed", examples[i].what,
+                  error_name(CAND(module_get_last_error)()));
+        cr_assert(result.load_balancing_score >= 0.0f && result.load_balancing_score <= 1.0f,
+                  "%s: load_balancing_score %g, outside 0.0-1.0 (SPEC 12.8)", examples[i].what,
+                  (double)result.load_balancing_score);
+        cr_assert(result.core_type == CORE_TYPE_PERFORMANCE || result.core_type == CORE_TYPE_EFFICIENCY,
+                  "%s: core_type %d is neither CORE_TYPE_PERFORMANCE nor CORE_TYPE_EFFICIENCY "
+                  "(SPEC 12.8)", examples[i].what, (int)result.core_type);
+    }
+    CAND(numa_optimization_destroy)(ctx);
 }

@@ -1,7 +1,8 @@
 /*
- * cases_string_limits.c — NULL, empty and over-long module paths (SPEC 1.2, 1.4).
+ * cases_string_limits.c — NULL (SPEC 1.2, document), empty and over-long module paths (SPEC 1.4,
+ * 1.5, coremod).
  *
- * Symbol names are covered in cases_symbols.c (CORE-SYM-007), the search path in
+ * Symbol names are covered in cases_symbols.c (CORE-SYM-007, CORE-SYM-014), the search path in
  * cases_system.c (CORE-SYS-003, CORE-SYS-004).
  */
 #include <unistd.h>
@@ -47,7 +48,16 @@ CONFORMANCE_CASE(core_strings, CORE_STR_002, "1.4", "a module path over 4095 byt
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_strings, CORE_STR_003, "1.2", "NULL and empty module paths fail with INVALID_PARAMETER")
+CONFORMANCE_CASE(core_strings, CORE_STR_003, "1.2", "a NULL module path fails with INVALID_PARAMETER")
+{
+    module_system_t* system = case_system_new(NULL, 0);
+    cr_assert(CAND(module_load)(system, NULL) == NULL, "module_load(system, NULL) returned a "
+              "handle; expected NULL with INVALID_PARAMETER (SPEC 1.2)");
+    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_load(system, NULL)");
+    case_system_destroy(system);
+}
+
+CONFORMANCE_CASE(core_strings, CORE_STR_004, "1.5", "an empty module path fails with INVALID_PARAMETER; the messages name module_path")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -55,7 +65,8 @@ CONFORMANCE_CASE(core_strings, CORE_STR_003, "1.2", "NULL and empty module paths
     cr_assert(CAND(module_load)(system, NULL) == NULL, "a NULL path was accepted");
     expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "NULL module_path"),
                             "module_path", "NULL module_path");
-    cr_assert(CAND(module_load)(system, "") == NULL, "an empty path was accepted");
+    cr_assert(CAND(module_load)(system, "") == NULL, "module_load(system, \"\") returned a handle; "
+              "expected NULL with INVALID_PARAMETER (SPEC 1.5)");
     expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "empty module_path"),
                             "module_path", "empty module_path");
     case_system_destroy(system);

@@ -1,12 +1,26 @@
 /*
  * cases_symbols.c — module_get_symbol: what it finds, what it does not, bad names
- * (SPEC 5.1, 5.2, 5.4, 7.1).
+ * (SPEC 5.1, 5.2, 5.4 document; 5.5, 5.6, 5.8, 7.5 coremod).
  */
 #include <dlfcn.h>
 
 #include "conformance.h"
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_001, "5.1", "a function symbol is found and callable; a successful lookup resets the last error")
+CONFORMANCE_CASE(core_sym, CORE_SYM_001, "5.1", "a function symbol is found and callable")
+{
+    module_system_t* system = case_system_new(NULL, 0);
+    module_handle_t handle = case_load(system, fixture_module("example_module"));
+    void* symbol = CAND(module_get_symbol)(handle, "example_function");
+    cr_assert(symbol != NULL, "module_get_symbol(\"example_function\"), a function example_module "
+              "defines, returned NULL with %s (SPEC 5.1)", error_name(CAND(module_get_last_error)()));
+    int (*example_function)(int);
+    memcpy(&example_function, &symbol, sizeof(example_function));
+    cr_assert(example_function(-8) == -16, "example_function(-8) returned %d, expected -16",
+              example_function(-8));
+    case_system_destroy(system);
+}
+
+CONFORMANCE_CASE(core_sym, CORE_SYM_012, "7.5", "a successful lookup after a failing one resets the last error and calls no callback")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -16,9 +30,6 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_001, "5.1", "a function symbol is found and 
     void* symbol = CAND(module_get_symbol)(handle, "example_function");
     cr_assert(symbol != NULL, "example_function not found: %s", error_name(CAND(module_get_last_error)()));
     expect_success("module_get_symbol(\"example_function\") after a failing lookup");
-    int (*example_function)(int);
-    memcpy(&example_function, &symbol, sizeof(example_function));
-    cr_assert(example_function(-8) == -16, "example_function(-8) returned %d", example_function(-8));
     case_system_destroy(system);
 }
 
@@ -49,7 +60,7 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_003, "5.1", "all 64 functions and the data s
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_004, "5.1", "a symbol of the module's dependency (cos from libm) is found")
+CONFORMANCE_CASE(core_sym, CORE_SYM_004, "5.5", "a symbol of the module's dependency (cos from libm) is found")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, fixture_module("symbol_rich"));
@@ -65,37 +76,65 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_004, "5.1", "a symbol of the module's depend
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_005, "5.1", "a symbol of another loaded module is not found through a module's handle")
+CONFORMANCE_CASE(core_sym, CORE_SYM_005, "5.5", "a symbol of another loaded module is not found through a module's handle")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t plain = case_load(system, fixture_module("plain_module"));
     module_handle_t example = case_load(system, fixture_module("example_module"));
     case_symbol(plain, "plain_value");
     cr_assert(CAND(module_get_symbol)(example, "plain_value") == NULL,
-              "plain_module's plain_value was found through example_module's handle (SPEC 5.1: "
+              "plain_module's plain_value was found through example_module's handle (SPEC 5.5: "
               "the module and its dependencies only, as dlsym on its handle)");
     expect_last_error(MODULE_ERROR_SYMBOL_NOT_FOUND, "another module's symbol");
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_006, "5.2", "the message of a missing symbol names the symbol and the module")
+CONFORMANCE_CASE(core_sym, CORE_SYM_006, "5.2", "a missing symbol returns NULL with SYMBOL_NOT_FOUND, also when looked up again")
+{
+    module_system_t* system = case_system_new(NULL, 0);
+    module_handle_t handle = case_load(system, fixture_module("example_module"));
+    for (int i = 0; i < 2; i++) {
+        void* symbol = CAND(module_get_symbol)(handle, "coremod_absent_symbol_xyz");
+        cr_assert(symbol == NULL, "lookup %d of a name example_module does not define returned "
+                  "%p; expected NULL (SPEC 5.2)", i + 1, symbol);
+        expect_last_error(MODULE_ERROR_SYMBOL_NOT_FOUND,
+                          case_strf("lookup %d of a missing symbol", i + 1));
+    }
+    case_system_destroy(system);
+}
+
+CONFORMANCE_CASE(core_sym, CORE_SYM_013, "5.6", "the message of a missing symbol names the symbol and the module")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
     const char* path = fixture_module("example_module");
     module_handle_t handle = case_load(system, path);
+    capture_take(NULL);
     cr_assert(CAND(module_get_symbol)(handle, "coremod_absent_symbol_xyz") == NULL, "a missing symbol was found");
     const char* message = expect_failure(MODULE_ERROR_SYMBOL_NOT_FOUND, "missing symbol");
     expect_message_contains(message, "coremod_absent_symbol_xyz", "missing symbol");
     cr_assert(strstr(message, "example_module") != NULL,
-              "the message \"%s\" does not name the module (example_module or its path)", message);
+              "the message \"%s\" does not name the module (example_module or its path) (SPEC 5.6)",
+              message);
     cr_assert(CAND(module_get_symbol)(handle, "coremod_absent_symbol_xyz") == NULL,
               "a repeated lookup of a missing symbol found it");
     expect_failure(MODULE_ERROR_SYMBOL_NOT_FOUND, "repeated lookup of a missing symbol");
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_007, "5.4", "NULL, empty and over-long symbol names fail with INVALID_PARAMETER; 1023 bytes is accepted")
+CONFORMANCE_CASE(core_sym, CORE_SYM_007, "5.4", "a NULL symbol name fails with INVALID_PARAMETER")
+{
+    module_system_t* system = case_system_new(NULL, 0);
+    module_handle_t handle = case_load(system, fixture_module("example_module"));
+    cr_assert(CAND(module_get_symbol)(handle, NULL) == NULL, "module_get_symbol(handle, NULL) "
+              "returned a pointer; expected NULL with INVALID_PARAMETER (SPEC 5.4)");
+    expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_get_symbol(handle, NULL)");
+    cr_assert(case_refcount(handle) == 1, "the failing lookup changed the module's count to %u",
+              case_refcount(handle));
+    case_system_destroy(system);
+}
+
+CONFORMANCE_CASE(core_sym, CORE_SYM_014, "5.8", "empty and over-long symbol names fail with INVALID_PARAMETER; 1023 bytes is accepted")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -104,12 +143,13 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_007, "5.4", "NULL, empty and over-long symbo
     cr_assert(CAND(module_get_symbol)(handle, NULL) == NULL, "a NULL symbol name was accepted");
     expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "NULL symbol_name"),
                             "symbol_name", "NULL symbol_name");
-    cr_assert(CAND(module_get_symbol)(handle, "") == NULL, "an empty symbol name was accepted");
+    cr_assert(CAND(module_get_symbol)(handle, "") == NULL, "an empty symbol name was accepted; "
+              "expected INVALID_PARAMETER (SPEC 5.8)");
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "empty symbol_name");
     /* 1024 bytes and no terminator before an inaccessible page (SPEC 1.4: decided without reading
      * past the limit + 1). */
     cr_assert(CAND(module_get_symbol)(handle, guard_unterminated(COREMOD_SYMBOL_MAX, 's')) == NULL,
-              "a 1024-byte symbol name was accepted");
+              "a 1024-byte symbol name was accepted; expected INVALID_PARAMETER (SPEC 1.4, 5.8)");
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "1024-byte symbol_name");
     char longest[COREMOD_SYMBOL_MAX];
     memset(longest, 's', sizeof(longest) - 1);

@@ -11,10 +11,13 @@
 #include "case_watchdog.h"
 #include "fixture_log.h"
 #include "guard_string.h"
+#include "spec_levels.h"
 
 candidate_api_t conformance_candidate;
 
 static char case_id[128];
+static char case_clause[16];
+static bool case_document_level;
 /* Why the case cannot start, reported by conformance_case_enter as a failure of the case: an
  * assertion in Criterion's init fixture would be reported as a crash during setup instead. */
 static char setup_error[1200];
@@ -35,6 +38,25 @@ void conformance_fail(const char* format, ...)
     __builtin_unreachable(); /* cr_assert_fail ends the test with a longjmp */
 }
 
+const char* conformance_case_clause(void)
+{
+    return case_clause;
+}
+
+bool conformance_case_is_document_level(void)
+{
+    return case_document_level;
+}
+
+void conformance_require_coremod_case(const char* helper, const char* rule)
+{
+    if (case_document_level) {
+        conformance_fail("harness: %s checks a coremod-level rule (%s), but %s cites SPEC %s, "
+                         "which is document-level: a document-level case may not depend on a "
+                         "coremod rule", helper, rule, case_id, case_clause);
+    }
+}
+
 void conformance_require_function(bool present, const char* name)
 {
     if (!present) {
@@ -52,7 +74,7 @@ void conformance_require_all_functions(void)
     }
 }
 
-void conformance_case_setup(const char* test_name, double timeout_s)
+void conformance_case_setup(const char* test_name, const char* clause, double timeout_s)
 {
     /* The id is the test name with '_' written back as '-' (C identifiers cannot hold '-'). */
     snprintf(case_id, sizeof(case_id), "%s", test_name);
@@ -62,6 +84,13 @@ void conformance_case_setup(const char* test_name, double timeout_s)
         }
     }
     setup_error[0] = '\0';
+    snprintf(case_clause, sizeof(case_clause), "%s", clause);
+    case_document_level = false;
+    if (!spec_clause_level(clause, &case_document_level)) {
+        snprintf(setup_error, sizeof(setup_error), "harness: %s cites SPEC %s, which is not a "
+                 "numbered clause of conformance/SPEC.md", case_id, clause);
+        return;
+    }
     char err[1024];
     if (!case_watchdog_arm(case_id, timeout_s, err, sizeof(err))) {
         snprintf(setup_error, sizeof(setup_error), "harness: cannot arm the case watchdog: %s", err);

@@ -45,15 +45,26 @@ void conformance_fail(const char* format, ...) __attribute__((format(printf, 1, 
 /* The current case's id, e.g. "CORE-LOAD-001". */
 const char* conformance_case_id(void);
 
+/* The SPEC clause the current case cites, and whether its level is `document` (SPEC.md, "Whose
+ * rule"). */
+const char* conformance_case_clause(void);
+bool conformance_case_is_document_level(void);
+
+/* For harness helpers that check a coremod-level rule (`rule` names it, e.g. "SPEC 7.7: the
+ * callback is called exactly once"): fails the case as a harness error when the current case
+ * cites a document-level clause, so that no document-level case can fail for a coremod reason
+ * (SPEC, "Whose rule": "No document-level clause depends on a coremod-level behaviour"). */
+void conformance_require_coremod_case(const char* helper, const char* rule);
+
 /* Fixture steps, called by the code CONFORMANCE_CASE expands to. */
-void conformance_case_setup(const char* test_name, double timeout_s);
+void conformance_case_setup(const char* test_name, const char* clause, double timeout_s);
 void conformance_case_enter(void);
 void conformance_case_completed(void);
 void conformance_case_teardown(void);
 
 #define CONFORMANCE_CASE_TIMEOUT(suite_, name_, clause_, title_, timeout_s_)              \
     static void conformance_body_##name_(void);                                           \
-    static void conformance_init_##name_(void) { conformance_case_setup(#name_, timeout_s_); } \
+    static void conformance_init_##name_(void) { conformance_case_setup(#name_, clause_, timeout_s_); } \
     Test(suite_, name_, .description = #name_ "|" clause_ "|" title_,                     \
          .init = conformance_init_##name_, .fini = conformance_case_teardown,              \
          .timeout = (timeout_s_))                                                          \

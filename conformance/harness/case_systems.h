@@ -14,7 +14,8 @@
 
 #include "module_interface.h"
 
-/* The configuration SPEC 2.1 gives as the defaults, with `search_path` (not copied). */
+/* The configuration SPEC 2.1 gives as the defaults (coremod_defaults.h), with `search_path` (not
+ * copied; NULL means the default "./modules", SPEC 2.2). */
 module_system_config_t case_default_config(const char* search_path);
 
 /* module_system_init with the default configuration except the search path and, if non-zero,
@@ -27,7 +28,8 @@ module_system_t* case_system_with_config(const module_system_config_t* config);
 /* Starts tracking a system the case created itself. */
 void case_system_track(module_system_t* system);
 
-/* module_system_destroy, then forget it. */
+/* module_system_destroy, then forget it. Checks nothing: what destroy leaves behind (the last
+ * error, handles, mappings) is SPEC 2.8's (coremod) and checked by the cases citing it. */
 void case_system_destroy(module_system_t* system);
 
 /* Stops tracking a system the case destroyed itself. */

@@ -40,7 +40,8 @@ const char* fixture_log_path(void)
     return log_path;
 }
 
-const char* fixture_log_read(void)
+/* The log's content, for the checks below and for failure messages. */
+static const char* read_log(void)
 {
     int fd = open(log_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -69,10 +70,19 @@ const char* fixture_log_read(void)
     return text;
 }
 
+/* When module code runs (constructors, init, cleanup) is SPEC 3.6's and 3.3's, both coremod. */
+#define LOG_RULE "SPEC 3.6 and 3.3: when a module's constructor, init and cleanup run"
+
+const char* fixture_log_read(void)
+{
+    conformance_require_coremod_case("fixture_log_read", LOG_RULE);
+    return read_log();
+}
+
 /* Counts the lines equal to `wanted` into *count; returns the 0-based index of the first, or -1. */
 static long scan_lines(const char* wanted, size_t* count)
 {
-    const char* text = fixture_log_read();
+    const char* text = read_log();
     size_t wanted_length = strlen(wanted);
     long index = 0;
     long first = -1;
@@ -93,6 +103,7 @@ static long scan_lines(const char* wanted, size_t* count)
 
 size_t fixture_log_count(const char* line)
 {
+    conformance_require_coremod_case("fixture_log_count", LOG_RULE);
     size_t count = 0;
     scan_lines(line, &count);
     return count;
@@ -100,6 +111,7 @@ size_t fixture_log_count(const char* line)
 
 long fixture_log_index(const char* line)
 {
+    conformance_require_coremod_case("fixture_log_index", LOG_RULE);
     size_t count = 0;
     return scan_lines(line, &count);
 }

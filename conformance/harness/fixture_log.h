@@ -3,7 +3,9 @@
  *
  * Lifecycle fixtures append lines such as "init lifecycle_counter" to the file named by
  * $COREMOD_FIXTURE_LOG (fixtures/README.md). Each case gets its own log in its temporary
- * directory, so that it sees exactly the module code its own calls ran.
+ * directory, so that it sees exactly the module code its own calls ran. When module code runs is
+ * coremod's rule (SPEC 3.6, 3.3): the readers below are only for cases citing a coremod-level
+ * clause (conformance_require_coremod_case).
  */
 #ifndef CONFORMANCE_FIXTURE_LOG_H
 #define CONFORMANCE_FIXTURE_LOG_H

@@ -15,8 +15,9 @@
  * (for cases whose worker threads call conformance_candidate.fn directly). */
 void optimization_require_all(void);
 
-/* *_create through the candidate; fails the case (naming the last error) on NULL and checks the
- * success reset the last error (SPEC 10.2). */
+/* *_create through the candidate; fails the case (naming the last error) on NULL. Whether the
+ * success reset the last error is SPEC 10.2's (coremod), checked by JIT-CTX-001, CACHE-CTX-001
+ * and NUMA-CTX-001. */
 jit_optimization_context_t* case_jit_new(void);
 cache_optimization_context_t* case_cache_new(void);
 numa_optimization_context_t* case_numa_new(void);

@@ -10,7 +10,8 @@
 
 #include <stdbool.h>
 
-/* Whether the file at `path` is mapped in this process now. */
+/* Whether the file at `path` is mapped in this process now. What is mapped when is coremod's
+ * rule (SPEC 3.3, 3.12, 3.13, 2.8): only for cases citing a coremod-level clause. */
 bool raw_is_mapped(const char* path);
 
 /* dlsym of `name` in the already mapped file at `path` (NULL if not mapped or not found). */

@@ -20,7 +20,7 @@ static void fail_bad_handle(const char* operation, module_handle_t handle)
                "loaded, already unloaded, or its system destroyed)", operation, (void*)handle);
 }
 
-/* Validates symbol_name (SPEC 5.4, 1.4); reports and returns false if it is bad. */
+/* Validates symbol_name (SPEC 5.4, 5.8, 1.4); reports and returns false if it is bad. */
 static bool check_symbol_name(const char* symbol_name, size_t* length)
 {
     if (symbol_name == NULL) {
@@ -37,32 +37,28 @@ static bool check_symbol_name(const char* symbol_name, size_t* length)
 }
 
 /* The uncached path: dlsym without the table lock, then cache the answer. Caller has pinned the
- * record and released the table lock; this unpins it. */
+ * record and released the table lock; this unpins it. When the system's memory pool cannot hold
+ * the cache entry, the answer is given uncached (SPEC 2.6): a lookup never fails for lack of
+ * pool, and the next lookup of the name simply asks dlsym again. */
 static void* look_up_and_cache(module_record_t* record, const symbol_key_t* key)
 {
     void* address = dlsym(record->library, key->name);
     (void)dlerror(); /* a miss leaves a message in this thread's dlerror state; drop it */
     void* cached = NULL;
-    bool stored = symbol_cache_insert(&record->symbols, &record->system->pool, key, address,
-                                      &cached);
+    if (symbol_cache_insert(&record->symbols, &record->system->pool, key, address, &cached)) {
+        address = cached; /* another thread may have cached the name first: the same answer */
+    }
     char module_name[sizeof(record->metadata.name)];
     memcpy(module_name, record->metadata.name, sizeof(module_name));
-    uint32_t pool_mb = record->system->config.memory_pool_size_mb;
     atomic_fetch_sub_explicit(&record->pins, 1, memory_order_release);
     /* From here on the record may be freed by a concurrent unload: use the copies only. */
-    if (!stored) {
-        error_fail(MODULE_ERROR_OUT_OF_MEMORY, "module_get_symbol: the system's memory pool "
-                   "(memory_pool_size_mb %u) cannot cache symbol '%s' of module '%s'", pool_mb,
-                   key->name, module_name);
-        return NULL;
-    }
-    if (cached == NULL) {
+    if (address == NULL) {
         error_fail(MODULE_ERROR_SYMBOL_NOT_FOUND, "module_get_symbol: symbol '%s' not found in "
                    "module '%s'", key->name, module_name);
         return NULL;
     }
     error_succeed();
-    return cached;
+    return address;
 }
 
 COREMOD_PUBLIC void* module_get_symbol(module_handle_t handle, const char* symbol_name)
@@ -134,7 +130,7 @@ COREMOD_PUBLIC bool module_get_info(module_handle_t handle, module_info_t* info)
         fail_bad_handle("module_get_info", handle);
         return false;
     }
-    *info = result; /* only on success: *info is untouched otherwise (SPEC 6.1) */
+    *info = result; /* only on success: *info is untouched otherwise (SPEC 6.2) */
     error_succeed();
     return true;
 }

@@ -8,38 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coremod_defaults.h"
 #include "errors.h"
 #include "module_system.h"
 
-#define DEFAULT_MAX_MODULES 1000u
-#define DEFAULT_POOL_MB 100u
-#define DEFAULT_SEARCH_PATH "./modules"
-#define MAX_MODULES_LIMIT 65536u
-#define POOL_MB_LIMIT 65536u
+static const module_system_config_t default_config = COREMOD_DEFAULT_CONFIG_INIT;
 
-static const module_system_config_t default_config = {
-    .max_concurrent_modules = DEFAULT_MAX_MODULES,
-    .memory_pool_size_mb = DEFAULT_POOL_MB,
-    .enable_jit_optimization = true,
-    .enable_cache_optimization = true,
-    .enable_numa_placement = true,
-    .enable_security_sandboxing = true,
-    .module_search_path = DEFAULT_SEARCH_PATH,
-};
-
-/* SPEC 2.2. Reports the failure itself; returns false if the configuration is invalid. */
+/* SPEC 2.2 (document): a field left zero takes its default (2.1), a NULL search path means
+ * "./modules". SPEC 2.7 (coremod): values above the bounds and an over-long search path are
+ * refused. Reports the failure itself; returns false if the configuration is invalid. */
 static bool validate_config(const module_system_config_t* config)
 {
-    if (config->max_concurrent_modules < 1 || config->max_concurrent_modules > MAX_MODULES_LIMIT) {
+    if (config->max_concurrent_modules > COREMOD_CONFIG_MAX_MODULES_LIMIT) {
         error_fail(MODULE_ERROR_INVALID_PARAMETER,
-                   "module_system_init: config->max_concurrent_modules is %u; it must be 1..%u",
-                   config->max_concurrent_modules, MAX_MODULES_LIMIT);
+                   "module_system_init: config->max_concurrent_modules is %u; it must be at most "
+                   "%u (0 means the default, %u)", config->max_concurrent_modules,
+                   COREMOD_CONFIG_MAX_MODULES_LIMIT, COREMOD_DEFAULT_MAX_CONCURRENT_MODULES);
         return false;
     }
-    if (config->memory_pool_size_mb < 1 || config->memory_pool_size_mb > POOL_MB_LIMIT) {
+    if (config->memory_pool_size_mb > COREMOD_CONFIG_POOL_MB_LIMIT) {
         error_fail(MODULE_ERROR_INVALID_PARAMETER,
-                   "module_system_init: config->memory_pool_size_mb is %u; it must be 1..%u",
-                   config->memory_pool_size_mb, POOL_MB_LIMIT);
+                   "module_system_init: config->memory_pool_size_mb is %u; it must be at most %u "
+                   "(0 means the default, %u)", config->memory_pool_size_mb,
+                   COREMOD_CONFIG_POOL_MB_LIMIT, COREMOD_DEFAULT_MEMORY_POOL_SIZE_MB);
         return false;
     }
     if (config->module_search_path != NULL &&
@@ -72,8 +63,14 @@ COREMOD_PUBLIC module_system_t* module_system_init(const module_system_config_t*
             return NULL;
         }
         settings = *config;
+        if (settings.max_concurrent_modules == 0) {
+            settings.max_concurrent_modules = COREMOD_DEFAULT_MAX_CONCURRENT_MODULES;
+        }
+        if (settings.memory_pool_size_mb == 0) {
+            settings.memory_pool_size_mb = COREMOD_DEFAULT_MEMORY_POOL_SIZE_MB;
+        }
         if (settings.module_search_path == NULL) {
-            settings.module_search_path = DEFAULT_SEARCH_PATH;
+            settings.module_search_path = COREMOD_DEFAULT_SEARCH_PATH;
         }
     }
     size_t search_path_length = strlen(settings.module_search_path);
@@ -87,7 +84,7 @@ COREMOD_PUBLIC module_system_t* module_system_init(const module_system_config_t*
         error_fail(MODULE_ERROR_SYSTEM_ERROR, "module_system_init: cannot create the system lock");
         return NULL;
     }
-    /* The caller may free or change its config after the call (SPEC 2.2): keep copies. */
+    /* The caller may free or change its config after the call (SPEC 2.2, 2.7): keep copies. */
     memcpy(system->search_path, settings.module_search_path, search_path_length + 1u);
     settings.module_search_path = system->search_path;
     system->config = settings;
@@ -135,7 +132,7 @@ COREMOD_PUBLIC void module_system_destroy(module_system_t* system_token)
     }
     pthread_mutex_lock(&system->lock);
     system->destroyed = true; /* loads waiting for the lock now fail */
-    /* Reverse order of first load (SPEC 2.4). A cleanup may unload other modules of this system;
+    /* Reverse order of first load (SPEC 2.8). A cleanup may unload other modules of this system;
      * they leave the list, so always take the current newest. */
     while (system->newest != NULL) {
         module_record_close(system->newest);

@@ -67,16 +67,27 @@ static void expect_bad_config(const module_system_config_t* config, const char* 
 
 void exercise_systems(void)
 {
+    /* SPEC 2.2: fields left zero take their defaults (2.1), as in the document's own partial
+     * configurations; SPEC 2.7: values above 65536 are refused, naming the field. */
+    module_system_config_t zeros = {0};
+    module_system_t* defaulted = module_system_init(&zeros);
+    CHECK(defaulted != NULL, "a config of zero fields (the defaults) was refused");
+    EXPECT_SUCCESS("init with zero fields");
+    module_system_destroy(defaulted);
+    module_system_config_t pool_only = {.memory_pool_size_mb = 50,
+                                        .max_concurrent_modules = 1000};
+    module_system_config_t limit_only = {.max_concurrent_modules = 1500,
+                                         .enable_numa_placement = true};
+    module_system_destroy(module_system_init(&pool_only));
+    EXPECT_SUCCESS("the document's Memory Usage Optimization config");
+    module_system_destroy(module_system_init(&limit_only));
+    EXPECT_SUCCESS("the document's Concurrent Module Scaling config");
     module_system_config_t config = {
-        .max_concurrent_modules = 0, .memory_pool_size_mb = 10,
+        .max_concurrent_modules = 65537, .memory_pool_size_mb = 10,
         .module_search_path = NULL,
     };
     expect_bad_config(&config, "max_concurrent_modules");
-    config.max_concurrent_modules = 65537;
-    expect_bad_config(&config, "max_concurrent_modules");
     config.max_concurrent_modules = 10;
-    config.memory_pool_size_mb = 0;
-    expect_bad_config(&config, "memory_pool_size_mb");
     config.memory_pool_size_mb = 65537;
     expect_bad_config(&config, "memory_pool_size_mb");
     config.memory_pool_size_mb = 10;
