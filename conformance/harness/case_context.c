@@ -6,11 +6,14 @@
 #include <string.h>
 
 #include "case_memory.h"
+#include "case_step.h"
 #include "case_systems.h"
 #include "case_tmpdir.h"
 #include "case_watchdog.h"
 #include "fixture_log.h"
 #include "guard_string.h"
+#include "case_outcome.h"
+#include "run_directory.h"
 #include "spec_levels.h"
 
 candidate_api_t conformance_candidate;
@@ -59,6 +62,7 @@ void conformance_require_coremod_case(const char* helper, const char* rule)
 
 void conformance_require_function(bool present, const char* name)
 {
+    case_step_call(name);
     if (!present) {
         conformance_fail("the candidate %s does not export %s, which this case needs",
                          conformance_candidate.path, name);
@@ -84,6 +88,7 @@ void conformance_case_setup(const char* test_name, const char* clause, double ti
         }
     }
     setup_error[0] = '\0';
+    case_step_open(run_directory(), case_id);
     snprintf(case_clause, sizeof(case_clause), "%s", clause);
     case_document_level = false;
     if (!spec_clause_level(clause, &case_document_level)) {
@@ -97,7 +102,11 @@ void conformance_case_setup(const char* test_name, const char* clause, double ti
         return;
     }
     if (!candidate_bind(&conformance_candidate, NULL, err, sizeof(err))) {
-        snprintf(setup_error, sizeof(setup_error), "harness: %s", err);
+        /* The candidate's fault when the loader refuses it; a harness fault only when there is
+         * no candidate to bind (no COREMOD_IMPL, an over-long path). */
+        bool refused = conformance_candidate.loader_refused;
+        snprintf(setup_error, sizeof(setup_error), "%s%s", refused ? "" : HARNESS_FAULT_PREFIX,
+                 err);
         return;
     }
     if (!case_tmpdir_create(case_id, err, sizeof(err)) || !fixture_log_setup(err, sizeof(err))) {

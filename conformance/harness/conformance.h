@@ -15,6 +15,7 @@
 #include "case_context.h"
 #include "case_memory.h"
 #include "case_outcome.h"
+#include "case_step.h"
 #include "case_systems.h"
 #include "case_tmpdir.h"
 #include "error_capture.h"
@@ -27,16 +28,5 @@
 #include "module_interface.h"
 #include "raw_loader.h"
 #include "thread_probe.h"
-
-/* case_step(fmt, ...): names the step a case is at, so that a crash or a timeout during it says
- * where (case_step.h). Until that header exists the calls compile to nothing. */
-#if __has_include("case_step.h")
-#include "case_step.h"
-#else
-__attribute__((format(printf, 1, 2))) static inline void case_step(const char* format, ...)
-{
-    (void)format;
-}
-#endif
 
 #endif /* CONFORMANCE_H */
