@@ -304,7 +304,7 @@ CONFORMANCE_CASE(cache_pf, CACHE_PF_006, "11.4", "patterns scale with the record
     topology_select(topology_machine("macos-m1-pro-monterey"));
     cache_optimization_context_t* ctx = case_cache_new();
     cache_prefetch_pattern_t p;
-    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, data_block, (size_t)64 << 20, CACHE_ACCESS_SEQUENTIAL, &p), "generate failed");
+    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, data_block, (size_t)64 << 20, CACHE_ACCESS_SEQUENTIAL, &p), "cache_generate_prefetch_pattern of a valid range returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     cr_assert(p.prefetch_stride == 128 && p.prefetch_distance == 64 && p.use_neon_prefetch,
               "M1 Pro, 64 MiB sequential: %s, expected {distance 64, stride 128, neon 1}", pattern_text(&p));
     CAND(cache_optimization_destroy)(ctx);
@@ -317,7 +317,7 @@ CONFORMANCE_CASE(cache_apply, CACHE_APPLY_001, "11.10", "apply succeeds for a pa
     capture_start();
     unsigned char* data = case_alloc(1 << 20);
     cache_prefetch_pattern_t p;
-    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, data, 1 << 20, CACHE_ACCESS_SEQUENTIAL, &p), "generate failed");
+    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, data, 1 << 20, CACHE_ACCESS_SEQUENTIAL, &p), "cache_generate_prefetch_pattern of a valid range returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     capture_take(NULL);
     cr_assert(!CAND(cache_apply_prefetch_pattern)(other, &p), "another context applied a pattern it never generated");
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "cache_apply_prefetch_pattern in another context");
@@ -335,7 +335,7 @@ CONFORMANCE_CASE(cache_apply, CACHE_APPLY_001, "11.10", "apply succeeds for a pa
     expect_success("cache_apply_prefetch_pattern");
     cr_assert(CAND(cache_apply_prefetch_pattern)(ctx, &p), "applying twice failed");
     /* Distance 0 (random beyond L2 or with no cache known): nothing to issue, still a success. */
-    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, data, (size_t)1 << 40, CACHE_ACCESS_RANDOM, &p), "generate failed");
+    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, data, (size_t)1 << 40, CACHE_ACCESS_RANDOM, &p), "cache_generate_prefetch_pattern of a valid range returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     cr_assert(p.prefetch_distance == 0, "random over 1 TiB: distance %u, expected 0", p.prefetch_distance);
     cr_assert(CAND(cache_apply_prefetch_pattern)(ctx, &p), "a distance-0 pattern was refused");
     expect_success("cache_apply_prefetch_pattern of distance 0");
@@ -356,7 +356,7 @@ CONFORMANCE_CASE(cache_apply, CACHE_APPLY_002, "11.10", "a context remembers its
     uint32_t line = h.l1_cache_line_size ? h.l1_cache_line_size : 64;
     cache_prefetch_pattern_t made[17];
     for (uint32_t k = 0; k < 17; k++) { /* random within L1/2: distance = lines, all distinct */
-        cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, data_block, (size_t)(k + 1) * line, CACHE_ACCESS_RANDOM, &made[k]), "generate %u failed", k);
+        cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, data_block, (size_t)(k + 1) * line, CACHE_ACCESS_RANDOM, &made[k]), "cache_generate_prefetch_pattern %u of a valid range returned false with %s; expected true", k, error_name(CAND(module_get_last_error)()));
         cr_assert(made[k].prefetch_distance == k + 1, "random over %u lines: distance %u", k + 1, made[k].prefetch_distance);
     }
     capture_start();
@@ -376,10 +376,10 @@ CONFORMANCE_CASE(cache_apply, CACHE_APPLY_003, "11.10", "applying over memory un
     void* locked = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     cr_assert(gone != MAP_FAILED && locked != MAP_FAILED, "harness: mmap");
     cache_prefetch_pattern_t a, b;
-    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, gone, size, CACHE_ACCESS_SEQUENTIAL, &a), "generate failed");
+    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, gone, size, CACHE_ACCESS_SEQUENTIAL, &a), "cache_generate_prefetch_pattern of a valid range returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     cr_assert(munmap(gone, size) == 0, "harness: munmap");
     cr_assert(CAND(cache_apply_prefetch_pattern)(ctx, &a), "applying over an unmapped range failed");
-    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, locked, size / 2, CACHE_ACCESS_TEMPORAL, &b), "generate failed");
+    cr_assert(CAND(cache_generate_prefetch_pattern)(ctx, locked, size / 2, CACHE_ACCESS_TEMPORAL, &b), "cache_generate_prefetch_pattern of a valid range returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     cr_assert(mprotect(locked, size, PROT_NONE) == 0, "harness: mprotect");
     cr_assert(CAND(cache_apply_prefetch_pattern)(ctx, &b), "applying over a PROT_NONE range failed");
     munmap(locked, size);

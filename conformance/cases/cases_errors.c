@@ -76,7 +76,7 @@ CONFORMANCE_CASE(core_err, CORE_ERR_008, "7.5", "every successful call resets th
     /* Each successful call right after a failure resets it. */
     CAND(module_load)(system, missing);
     module_system_t* second = CAND(module_system_init)(NULL);
-    cr_assert(second != NULL, "module_system_init(NULL) failed");
+    cr_assert(second != NULL, "module_system_init(NULL) returned NULL with %s; expected a system", error_name(CAND(module_get_last_error)()));
     expect_last_error(MODULE_SUCCESS, "successful module_system_init after a failing call");
     CAND(module_load)(system, missing);
     CAND(module_system_destroy)(second);

@@ -43,15 +43,20 @@ CONFORMANCE_CASE(core_info, CORE_INFO_007, "6.2", "module_get_info fills every f
     expect_last_error(MODULE_SUCCESS, "module_get_info after a failing call");
     struct stat st;
     cr_assert(stat(path, &st) == 0, "harness: stat %s", path);
-    cr_assert(strcmp(info.name, "metadata_full") == 0, "name \"%.64s\"", info.name);
-    cr_assert(strcmp(info.version, "2.5.1") == 0, "version \"%.32s\"", info.version);
+    cr_assert(strcmp(info.name, "metadata_full") == 0, "metadata_full: name \"%.64s\", expected "
+              "\"metadata_full\" from its coremod_module_descriptor (SPEC 6.2, 3.7)", info.name);
+    cr_assert(strcmp(info.version, "2.5.1") == 0, "metadata_full: version \"%.32s\", expected "
+              "\"2.5.1\" from its coremod_module_descriptor (SPEC 6.2, 3.7)", info.version);
     cr_assert(strcmp(info.description, "A module that declares everything") == 0,
-              "description \"%.256s\"", info.description);
-    cr_assert(info.size_bytes == (uint32_t)st.st_size, "size_bytes %u, file size %lld",
-              info.size_bytes, (long long)st.st_size);
+              "metadata_full: description \"%.256s\", expected \"A module that declares "
+              "everything\" from its coremod_module_descriptor (SPEC 6.2, 3.7)", info.description);
+    cr_assert(info.size_bytes == (uint32_t)st.st_size, "size_bytes %u, expected the file size "
+              "%lld (SPEC 6.2, 3.9)", info.size_bytes, (long long)st.st_size);
     cr_assert(info.load_time_us >= 1 && info.load_time_us != 0xA5A5A5A5A5A5A5A5u,
-              "load_time_us %llu was not filled", (unsigned long long)info.load_time_us);
-    cr_assert(info.reference_count == 1, "reference_count %u, expected 1", info.reference_count);
+              "load_time_us %llu was not filled; expected the load's duration, at least 1 (SPEC "
+              "6.2, 3.9)", (unsigned long long)info.load_time_us);
+    cr_assert(info.reference_count == 1, "reference_count %u, expected 1 (SPEC 6.1)",
+              info.reference_count);
     unsigned char critical;
     memcpy(&critical, &info.is_critical, 1);
     cr_assert(critical == 1, "is_critical holds %u, expected true (1)", critical);

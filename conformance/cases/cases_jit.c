@@ -142,7 +142,7 @@ CONFORMANCE_CASE(jit_info, JIT_INFO_001, "10.4", "jit_get_apple_silicon_info fil
     cr_assert(!CAND(jit_get_apple_silicon_info)(ctx, NULL), "jit_get_apple_silicon_info(ctx, NULL) returned true");
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "jit_get_apple_silicon_info(ctx, NULL)");
     apple_silicon_info_t info;
-    cr_assert(CAND(jit_get_apple_silicon_info)(ctx, &info), "jit_get_apple_silicon_info failed");
+    cr_assert(CAND(jit_get_apple_silicon_info)(ctx, &info), "jit_get_apple_silicon_info of a live context returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     expect_success("jit_get_apple_silicon_info");
     machine_views_t views;
     module_error_t error;

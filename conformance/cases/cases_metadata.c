@@ -35,7 +35,7 @@ CONFORMANCE_CASE(core_meta, CORE_META_002, "3.7", "over-long descriptor strings 
     module_handle_t handle = case_load(system, fixture_module("metadata_long"));
     module_info_t info;
     memset(&info, 'X', sizeof(info));
-    cr_assert(CAND(module_get_info)(handle, &info), "module_get_info failed");
+    cr_assert(CAND(module_get_info)(handle, &info), "module_get_info of a loaded module returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     struct {
         const char* field;
         const char* value;

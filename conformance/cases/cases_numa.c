@@ -135,7 +135,7 @@ CONFORMANCE_CASE(numa_info, NUMA_INFO_001, "12.2", "numa_get_topology_info fills
     cr_assert(!CAND(numa_get_topology_info)(ctx, NULL), "numa_get_topology_info(ctx, NULL) returned true");
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "numa_get_topology_info(ctx, NULL)");
     numa_topology_info_t info;
-    cr_assert(CAND(numa_get_topology_info)(ctx, &info), "numa_get_topology_info failed");
+    cr_assert(CAND(numa_get_topology_info)(ctx, &info), "numa_get_topology_info of a live context returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     expect_success("numa_get_topology_info");
     cr_assert(info.p_core_count + info.e_core_count == info.total_cores && info.total_cores >= 1,
               "P %u + E %u != total %u (SPEC 13.4)", info.p_core_count, info.e_core_count, info.total_cores);
@@ -208,7 +208,7 @@ CONFORMANCE_CASE(numa_place, NUMA_PLACE_002, "12.6", "live machine: placements s
 {
     numa_optimization_context_t* ctx = case_numa_new();
     numa_topology_info_t info;
-    cr_assert(CAND(numa_get_topology_info)(ctx, &info), "numa_get_topology_info failed");
+    cr_assert(CAND(numa_get_topology_info)(ctx, &info), "numa_get_topology_info of a live context returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     if (info.has_heterogeneous_cores) {
         conformance_not_supported("the live machine has several core kinds; the policy is checked on recorded machines (NUMA-PLACE-003..)");
     }

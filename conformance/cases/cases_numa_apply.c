@@ -36,7 +36,7 @@ CONFORMANCE_CASE(numa_release, NUMA_REL_001, "12.9", "a released placement gives
     cr_assert(c.assigned_core_id == a.assigned_core_id,
               "after releasing the placement on core %u the same request went to core %u: the load was not given back",
               a.assigned_core_id, c.assigned_core_id);
-    cr_assert(CAND(numa_release_placement)(ctx, &c), "releasing failed");
+    cr_assert(CAND(numa_release_placement)(ctx, &c), "numa_release_placement of a live placement returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     cr_assert(!CAND(numa_release_placement)(ctx, &c), "a placement was released twice");
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "numa_release_placement of a released placement");
     module_placement_result_t made_up = b;
@@ -66,7 +66,7 @@ CONFORMANCE_CASE(numa_release, NUMA_REL_002, "12.9", "of several live placements
     cr_assert(same.assigned_core_id == first.assigned_core_id && same.numa_domain == first.numa_domain &&
               same.load_balancing_score == first.load_balancing_score && same.core_type == first.core_type,
               "harness: the two placements were meant to have equal results");
-    cr_assert(CAND(numa_release_placement)(ctx, &same), "release failed");
+    cr_assert(CAND(numa_release_placement)(ctx, &same), "numa_release_placement of a live placement returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     /* Node 0 holds 5000 KB again (not 100): the next memory module goes to node 1. */
     module_placement_result_t next = place(ctx, MODULE_TYPE_MEMORY_INTENSIVE, 50, 0, 0);
     cr_assert(next.numa_domain == 1, "the next memory module went to node %u: the older placement (5000 KB) was released instead of the most recent (100 KB)", next.numa_domain);
@@ -137,7 +137,7 @@ CONFORMANCE_CASE(numa_apply, NUMA_APPLY_002, "12.10", "a placement of a context 
     capture_start();
     cr_assert(!CAND(numa_apply_placement)(ctx, &r), "a recorded machine's placement was applied to this machine's thread");
     const char* message = expect_failure(MODULE_ERROR_SYSTEM_ERROR, "numa_apply_placement under replay");
-    cr_assert(message != NULL && message[0] != '\0', "no message");
+    cr_assert(message != NULL && message[0] != '\0', "the failed numa_apply_placement gave no callback message (or an empty one); expected one naming the cause");
 #if defined(__linux__)
     sched_getaffinity(0, sizeof(after), &after);
     cr_assert(CPU_EQUAL(&before, &after), "the failed apply changed the thread's affinity");
@@ -149,7 +149,7 @@ CONFORMANCE_CASE(numa_apply, NUMA_APPLY_003, "12.10", "applying a released, made
 {
     numa_optimization_context_t* ctx = case_numa_new();
     module_placement_result_t r = place(ctx, MODULE_TYPE_BACKGROUND, 10, 0, 50);
-    cr_assert(CAND(numa_release_placement)(ctx, &r), "release failed");
+    cr_assert(CAND(numa_release_placement)(ctx, &r), "numa_release_placement of a live placement returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     capture_start();
     cr_assert(!CAND(numa_apply_placement)(ctx, &r), "a released placement was applied");
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "numa_apply_placement of a released placement");
@@ -175,7 +175,7 @@ CONFORMANCE_CASE_TIMEOUT(numa_limit, NUMA_LIMIT_001, "12.11", "a context holds 6
     capture_start();
     cr_assert(!CAND(numa_place_module)(ctx, &request, &result), "placement 65537 succeeded");
     expect_failure(MODULE_ERROR_RESOURCE_EXHAUSTED, "placement 65537");
-    cr_assert(CAND(numa_release_placement)(ctx, &last), "release failed");
+    cr_assert(CAND(numa_release_placement)(ctx, &last), "numa_release_placement of a live placement returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     cr_assert(CAND(numa_place_module)(ctx, &request, &result), "after a release the next placement failed: %s", error_name(CAND(module_get_last_error)()));
     CAND(numa_optimization_destroy)(ctx);
 }
@@ -204,7 +204,7 @@ CONFORMANCE_CASE(numa_conc, NUMA_CONC_001, "12.12", "4 threads placing and relea
     optimization_require_all();
     numa_optimization_context_t* ctx = case_numa_new();
     numa_topology_info_t info;
-    cr_assert(CAND(numa_get_topology_info)(ctx, &info), "numa_get_topology_info failed");
+    cr_assert(CAND(numa_get_topology_info)(ctx, &info), "numa_get_topology_info of a live context returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     churn_worker_t workers[4];
     pthread_t threads[4];
     for (int t = 0; t < 4; t++) {

@@ -56,7 +56,7 @@ CONFORMANCE_CASE_TIMEOUT(core_system, CORE_SYS_002, "2.1", "the default limit is
 {
     const char* dir = copy_plain_modules("many", "m", 1001);
     module_system_t* system = CAND(module_system_init)(NULL);
-    cr_assert(system != NULL, "module_system_init(NULL) failed");
+    cr_assert(system != NULL, "module_system_init(NULL) returned NULL with %s; expected a system", error_name(CAND(module_get_last_error)()));
     case_system_track(system);
     for (size_t i = 0; i < 1000; i++) {
         case_load(system, case_strf("%s/m%zu.so", dir, i));

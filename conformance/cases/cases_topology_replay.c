@@ -93,7 +93,7 @@ CONFORMANCE_CASE(topo_replay, TOPO_REPLAY_011, "13.5", "recorded machine macos-m
 static apple_silicon_info_t apple_of(jit_optimization_context_t* ctx)
 {
     apple_silicon_info_t info;
-    cr_assert(CAND(jit_get_apple_silicon_info)(ctx, &info), "jit_get_apple_silicon_info failed");
+    cr_assert(CAND(jit_get_apple_silicon_info)(ctx, &info), "jit_get_apple_silicon_info of a live context returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     return info;
 }
 
@@ -125,7 +125,7 @@ CONFORMANCE_CASE(topo_replay, TOPO_REPLAY_012, "13.3", "a context keeps the mach
     cr_assert(apple_equal(&b, &opteron->apple), "a context created under %s does not describe it", opteron->name);
     cr_assert(apple_equal(&c, &a), "the same recording named twice describes two machines");
     numa_topology_info_t numa;
-    cr_assert(CAND(numa_get_topology_info)(numa_m1, &numa), "numa_get_topology_info failed");
+    cr_assert(CAND(numa_get_topology_info)(numa_m1, &numa), "numa_get_topology_info of a live context returned false with %s; expected true", error_name(CAND(module_get_last_error)()));
     cr_assert(numa.total_cores == 8 && numa.e_core_count == 2, "a NUMA context created under %s reports %u cores, %u E after the environment changed",
               m1->name, numa.total_cores, numa.e_core_count);
     module_placement_request_t request = {MODULE_TYPE_BACKGROUND, 10, 0, 10};

@@ -35,8 +35,16 @@ void conformance_fail(const char* format, ...)
     char message[2048];
     va_list args;
     va_start(args, format);
-    vsnprintf(message, sizeof(message), format, args);
+    int length = vsnprintf(message, sizeof(message), format, args);
     va_end(args);
+    /* A stranger reads the message without our source: name the clause the case checks, unless
+     * the message already names one or is the harness's own fault. */
+    if (length >= 0 && (size_t)length < sizeof(message) && case_clause[0] != '\0' &&
+        strstr(message, "SPEC ") == NULL && strncmp(message, "harness:", 8) != 0) {
+        const char* title = spec_clause_title(case_clause);
+        snprintf(message + length, sizeof(message) - (size_t)length, " (%s checks SPEC %s%s%s)",
+                 case_id, case_clause, title[0] != '\0' ? ", " : "", title);
+    }
     cr_assert_fail("%s", message);
     __builtin_unreachable(); /* cr_assert_fail ends the test with a longjmp */
 }

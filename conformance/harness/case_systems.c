@@ -45,7 +45,8 @@ module_system_t* case_system_with_config(const module_system_config_t* config)
     module_system_t* system = CAND(module_system_init)(config);
     if (system == NULL) {
         conformance_fail("module_system_init(max_concurrent_modules=%u, memory_pool_size_mb=%u, "
-                         "module_search_path=%s) failed: %s",
+                         "module_search_path=%s) returned NULL with %s; expected a system (the "
+                         "case needs one)",
                          config->max_concurrent_modules, config->memory_pool_size_mb,
                          config->module_search_path ? config->module_search_path : "NULL",
                          error_name(CAND(module_get_last_error)()));
@@ -83,7 +84,8 @@ module_handle_t case_load(module_system_t* system, const char* path)
 {
     module_handle_t handle = CAND(module_load)(system, path);
     if (handle == NULL) {
-        conformance_fail("module_load(\"%s\") failed: %s", path,
+        conformance_fail("module_load(\"%s\") returned NULL with %s; expected a handle (the "
+                         "case needs this module loaded)", path,
                          error_name(CAND(module_get_last_error)()));
     }
     return handle;
@@ -92,7 +94,8 @@ module_handle_t case_load(module_system_t* system, const char* path)
 void case_unload(module_handle_t handle)
 {
     if (!CAND(module_unload)(handle)) {
-        conformance_fail("module_unload(%p) of a loaded module failed: %s", (void*)handle,
+        conformance_fail("module_unload(%p) of a loaded module returned false with %s; expected "
+                         "true", (void*)handle,
                          error_name(CAND(module_get_last_error)()));
     }
 }
@@ -102,7 +105,8 @@ module_info_t case_info(module_handle_t handle)
     module_info_t info;
     memset(&info, 0, sizeof(info));
     if (!CAND(module_get_info)(handle, &info)) {
-        conformance_fail("module_get_info(%p) of a loaded module failed: %s", (void*)handle,
+        conformance_fail("module_get_info(%p) of a loaded module returned false with %s; "
+                         "expected true", (void*)handle,
                          error_name(CAND(module_get_last_error)()));
     }
     return info;
@@ -112,7 +116,8 @@ void* case_symbol(module_handle_t handle, const char* name)
 {
     void* address = CAND(module_get_symbol)(handle, name);
     if (address == NULL) {
-        conformance_fail("module_get_symbol(%p, \"%s\") failed: %s", (void*)handle, name,
+        conformance_fail("module_get_symbol(%p, \"%s\") returned NULL with %s; expected the "
+                         "address of a symbol the module defines", (void*)handle, name,
                          error_name(CAND(module_get_last_error)()));
     }
     return address;

@@ -11,4 +11,7 @@
  * its level is `document` (else `coremod`). */
 bool spec_clause_level(const char* clause, bool* document);
 
+/* The clause's title in SPEC.md ("Reference counting"), or "" when it has none. */
+const char* spec_clause_title(const char* clause);
+
 #endif /* CONFORMANCE_SPEC_LEVELS_H */
