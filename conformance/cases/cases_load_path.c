@@ -14,7 +14,10 @@ static char marker_of(module_handle_t handle)
 {
     bool example = CAND(module_get_symbol)(handle, "example_function") != NULL;
     bool plain = CAND(module_get_symbol)(handle, "plain_value") != NULL;
-    cr_assert(example != plain, "harness: the loaded module is neither or both marker modules");
+    cr_assert(example != plain,
+              "module_get_symbol answers for %s of the two marker modules' symbols "
+              "(example_function of example_module, plain_value of plain_module); a handle "
+              "looks up in its own module only", example ? "both" : "neither");
     return example ? 'e' : 'p';
 }
 

@@ -81,7 +81,13 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_010, "5.7", "a cached lookup returns while a
     void* expected = case_symbol(rich, "sym_007");
     /* Taken now: dlopen, even with RTLD_NOLOAD, needs the lock that is about to be held. */
     void* raw_rich = dlopen(rich_path, RTLD_NOW | RTLD_NOLOAD);
-    cr_assert(raw_rich != NULL, "harness: symbol_rich is not mapped after its load");
+    if (raw_rich == NULL) {
+        /* A candidate may load from a private copy (hot reload does): then this process's loader
+         * does not see the module at its path, and the case cannot set up its contention. */
+        conformance_not_supported("the candidate did not map symbol_rich at its path %s, so the "
+                                  "case cannot hold the loader lock against its lookups",
+                                  rich_path);
+    }
 
     const char* fifo = case_path("constructor.fifo");
     cr_assert(mkfifo(fifo, 0600) == 0, "harness: mkfifo %s: %s", fifo, strerror(errno));

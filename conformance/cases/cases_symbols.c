@@ -66,7 +66,12 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_004, "5.5", "a symbol of the module's depend
     module_handle_t handle = case_load(system, fixture_module("symbol_rich"));
     void* symbol = case_symbol(handle, "cos");
     void* libm = dlopen("libm.so.6", RTLD_NOW | RTLD_NOLOAD);
-    cr_assert(libm != NULL, "harness: libm.so.6 is not mapped although symbol_rich needs it");
+    if (libm == NULL) {
+        /* Not the harness's fault, nor a wrong answer: a candidate may load modules where this
+         * process's loader cannot see them. Then there is nothing to compare cos with. */
+        conformance_not_supported("the candidate loaded symbol_rich without libm.so.6 being mapped "
+                                  "in this process, so cos cannot be compared with the loader's");
+    }
     void* expected = dlsym(libm, "cos");
     dlclose(libm);
     cr_assert(symbol == expected, "cos resolved to %p; the loader gives %p", symbol, expected);
