@@ -28,6 +28,7 @@ bool candidate_bind(candidate_api_t* api, const char* path, char* err, size_t er
     if (api->library == NULL) {
         const char* why = dlerror();
         snprintf(err, err_size, "cannot open candidate %s: %s", path, why ? why : "unknown error");
+        api->loader_refused = true;
         return false;
     }
     strcpy(api->path, path);

@@ -66,8 +66,9 @@ typedef struct {
     CANDIDATE_CORE_FUNCTIONS(CANDIDATE_FIELD)
     CANDIDATE_OPTIMIZATION_FUNCTIONS(CANDIDATE_FIELD)
 #undef CANDIDATE_FIELD
-    void* library;   /* dlopen handle of the candidate */
-    char path[4096]; /* path it was loaded from */
+    void* library;       /* dlopen handle of the candidate */
+    char path[4096];     /* path it was loaded from */
+    bool loader_refused; /* candidate_bind failed because the platform loader refused the file */
 } candidate_api_t;
 
 /* Environment variable naming the candidate shared library. */

@@ -6,11 +6,14 @@
 #include <string.h>
 
 #include "case_memory.h"
+#include "case_step.h"
 #include "case_systems.h"
 #include "case_tmpdir.h"
 #include "case_watchdog.h"
 #include "fixture_log.h"
 #include "guard_string.h"
+#include "case_outcome.h"
+#include "run_directory.h"
 
 candidate_api_t conformance_candidate;
 
@@ -37,6 +40,7 @@ void conformance_fail(const char* format, ...)
 
 void conformance_require_function(bool present, const char* name)
 {
+    case_step_call(name);
     if (!present) {
         conformance_fail("the candidate %s does not export %s, which this case needs",
                          conformance_candidate.path, name);
@@ -62,13 +66,18 @@ void conformance_case_setup(const char* test_name, double timeout_s)
         }
     }
     setup_error[0] = '\0';
+    case_step_open(run_directory(), case_id);
     char err[1024];
     if (!case_watchdog_arm(case_id, timeout_s, err, sizeof(err))) {
         snprintf(setup_error, sizeof(setup_error), "harness: cannot arm the case watchdog: %s", err);
         return;
     }
     if (!candidate_bind(&conformance_candidate, NULL, err, sizeof(err))) {
-        snprintf(setup_error, sizeof(setup_error), "harness: %s", err);
+        /* The candidate's fault when the loader refuses it; a harness fault only when there is
+         * no candidate to bind (no COREMOD_IMPL, an over-long path). */
+        bool refused = conformance_candidate.loader_refused;
+        snprintf(setup_error, sizeof(setup_error), "%s%s", refused ? "" : HARNESS_FAULT_PREFIX,
+                 err);
         return;
     }
     if (!case_tmpdir_create(case_id, err, sizeof(err)) || !fixture_log_setup(err, sizeof(err))) {

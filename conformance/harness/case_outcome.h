@@ -1,5 +1,5 @@
 /*
- * case_outcome.h — the two outcomes a case reports besides pass and fail.
+ * case_outcome.h — the outcomes a case reports besides pass and fail.
  *
  * not_supported: the candidate or the platform lacks a capability the case needs (SPEC "Case
  * statuses"). The case ends as a Criterion skip whose reason starts with "not_supported: "; the
@@ -16,6 +16,11 @@
 #include <stddef.h>
 
 #define CONFORMANCE_NOT_SUPPORTED_PREFIX "not_supported: "
+
+/* internal_error: the harness could not do its own part (a chmod, a thread, a fixture); says
+ * nothing of the candidate. A failed assertion whose message starts with this prefix ends as
+ * internal_error (result_status.h), which gives no verdict (exit 2), never a rejection. */
+#define HARNESS_FAULT_PREFIX "harness: "
 
 /* Ends the case as not_supported with the formatted reason, after destroying the systems the
  * case still holds (so that a sanitizer build does not see them as leaks). */

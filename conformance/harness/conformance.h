@@ -15,6 +15,7 @@
 #include "case_context.h"
 #include "case_memory.h"
 #include "case_outcome.h"
+#include "case_step.h"
 #include "case_systems.h"
 #include "case_tmpdir.h"
 #include "error_capture.h"

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "case_outcome.h"
+#include "case_step.h"
 #include "case_tmpdir.h"
 #include "case_watchdog.h"
 #include "result_json.h"
@@ -141,10 +142,12 @@ static void record_locked(const struct criterion_test_stats* stats)
 
     char note[2048];
     take_note(id, note, sizeof(note));
+    char step[1200];
+    case_step_take(run_dir, id, step, sizeof(step));
     bool watchdog_fired = case_watchdog_fired(run_dir, id);
     const char* status = NULL;
     char message[4096];
-    case_result_classify(stats, note, watchdog_fired, &status, message, sizeof(message));
+    case_result_classify(stats, note, step, watchdog_fired, &status, message, sizeof(message));
     double elapsed_s = stats->elapsed_time;
     if (watchdog_fired && test->data != NULL) {
         elapsed_s = test->data->timeout + CASE_WATCHDOG_GRACE_S; /* Criterion measured nothing */

@@ -19,6 +19,7 @@ first code block in a chroot, as root, with /proc, /sys and /dev mounted.
 
 Standard library only: it runs on the host, where bootstrap installs only mmdebstrap for it.
 """
+import codecs
 import dataclasses
 import json
 import os
@@ -272,11 +273,16 @@ class FreshRoot:
                 _kill_group(proc)
             timer = threading.Timer(timeout_s, expire)
             timer.start()
+            # Chunks, not lines: pytest's progress dots show as they come, not when a line ends.
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
             try:
-                for raw in proc.stdout:
-                    line = raw.decode("utf-8", "replace")
-                    log.write(line)
-                    echo.write(line)
+                while True:
+                    chunk = proc.stdout.read1(65536)
+                    if not chunk:
+                        break
+                    text = decoder.decode(chunk)
+                    log.write(text)
+                    echo.write(text)
                     echo.flush()
                 proc.wait()
             except BaseException:

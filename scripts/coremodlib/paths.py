@@ -59,6 +59,11 @@ def slow_impls_dir(build_dir):
     return os.path.join(build_dir, "fixtures", "slow-impls")
 
 
+def profile_impls_dir(build_dir):
+    """Candidates of some API areas only (fixtures/profile-impls/): libcore_only.so."""
+    return os.path.join(build_dir, "fixtures", "profile-impls")
+
+
 def exercise_executable(build_dir):
     """impl's coremod-exercise driver (argv[1]: fixtures build dir), run under valgrind/TSan."""
     return os.path.join(build_dir, "impl", "coremod-exercise")
