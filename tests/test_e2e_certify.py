@@ -172,6 +172,30 @@ def test_reference_is_certified_under_other_profiles(main_build, tmp_path, profi
     assert cert["suite"]["listed_cases"] == len(cert["cases"])
 
 
+def test_a_core_only_candidate_is_certified_for_the_core_profile_only(main_build, tmp_path):
+    """fixtures/profile-impls/libcore_only.so: the reference's core alone, no JIT, Cache or NUMA
+    function. --profile core: certified; --profile full: rejected with one line per missing area,
+    and the cases of those areas are not run."""
+    library = os.path.join(paths.profile_impls_dir(main_build), "libcore_only.so")
+    result = run_coremod("certify", "--impl", library, "--profile", "core", "--no-gates",
+                         "--build-dir", main_build, "--out", str(tmp_path / "core"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CERTIFIED, profile core" in result.stdout.splitlines()[0]
+    cert = load_cert(tmp_path / "core")
+    assert [(a["name"], a["status"]) for a in cert["areas"]] == [("core", "pass")]
+    result = run_coremod("certify", "--impl", library, "--profile", "full", "--no-gates",
+                         "--build-dir", main_build, "--out", str(tmp_path / "full"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    cert = load_cert(tmp_path / "full")
+    assert cert["headline"] == "REJECTED, profile full"
+    expected = "; ".join(f"area {a.name}: the candidate does not export {', '.join(a.functions)}"
+                         for a in areas.profile_areas("full") if a.name != "core")
+    assert cert["reason"].startswith(expected), cert["reason"]
+    assert {c["area"] for c in cert["cases"]} == {"core"}
+    assert [a["status"] for a in cert["areas"]] == ["pass", "fail", "fail", "fail"]
+    assert expected in result.stdout.splitlines()[0]
+
+
 def test_partial_runs_of_the_reference(main_build, tmp_path):
     out = tmp_path / "case"
     result = run_coremod("certify", "--case", "CORE-VAL-00[12]", "--case", "JIT-INFO-*",
