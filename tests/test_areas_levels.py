@@ -94,6 +94,16 @@ def test_profiles():
         assert all(n in areas.BY_NAME for n in area.needs)
 
 
+def test_gate_command_measures_the_gates_of_its_profile():
+    from coremodlib import gatecmd
+    table = budgets_mod.load(BUDGETS)
+    assert [b.operation for b in gatecmd.profile_budgets(table, "core")] == list(
+        areas.BY_NAME["core"].gates)
+    assert len(gatecmd.profile_budgets(table, "full")) == len(table)
+    own = budgets_mod.make("my_operation", "p99", "<", 1, "ns")
+    assert gatecmd.profile_budgets([own], "core") == [own]   # no area: kept
+
+
 # ---- SPEC levels ---------------------------------------------------------------------------
 
 def test_every_numbered_clause_of_spec_has_a_level():
