@@ -26,9 +26,9 @@ def test_certify_help_lists_every_option_and_exit_code():
     result = run_coremod("certify", "--help")
     assert result.returncode == 0
     for option in ("--impl", "--out", "--no-gates", "--build-dir", "--buildtype", "--samples",
-                   "--quick", "--budgets"):
+                   "--quick", "--budgets", "--profile", "--area", "--case", "--strict-spec"):
         assert option in result.stdout
-    for code in ("0  certified", "1  rejected", "3  rejected", "2  the harness"):
+    for code in ("0  certified", "1  rejected", "3  rejected", "2  no verdict: the harness"):
         assert code in result.stdout
 
 

@@ -1,5 +1,8 @@
-"""`coremod certify` end to end: the reference is certified with well-formed reports; every broken
-implementation is rejected by the cases that should catch it; exit codes 2 and 3."""
+"""`coremod certify` end to end: the reference is certified with well-formed reports, under the
+profiles full (with gates), core and coremod; every broken implementation is caught by the cases
+that should catch it (rejected, or, where those cases check a coremod-level clause, shown as
+advisories and rejected with --strict-spec); a missing function fails its area in one line;
+partial runs; exit codes 2 and 3."""
 import json
 import os
 import re
@@ -10,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import BROKEN_MANIFEST, REPO_ROOT, broken_manifest, run_coremod
-from coremodlib import case_results, paths
+from coremodlib import areas, case_results, paths, spec_levels, suite
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +52,15 @@ def test_reference_is_certified(reference_run):
     cert = load_cert(out)
     assert cert["verdict"] == "certified" and cert["exit_code"] == 0
     assert cert["candidate"]["is_reference"]
-    assert "CERTIFIED" in result.stdout
+    assert "CERTIFIED, profile full" in result.stdout.splitlines()[0]
+    assert cert["profile"] == "full" and cert["scope"] == "certification"
+    assert [(a["name"], a["status"]) for a in cert["areas"]] == [
+        ("core", "pass"), ("jit", "pass"), ("cache", "pass"), ("numa", "pass")]
+    assert all(a["gates_run"] for a in cert["areas"])
+    # the document's areas only: no extension's case ran
+    assert {c["area"] for c in cert["cases"]} == {"core", "jit", "cache", "numa"}
+    assert not any(c["suite"].startswith(("topo_", "numa_apply", "numa_release"))
+                   for c in cert["cases"])
 
 
 def test_reference_passes_every_case(reference_run):
@@ -72,6 +83,8 @@ def test_every_case_has_a_stable_id_title_and_real_clause(reference_run):
         assert re.fullmatch(r"[A-Z]+-[A-Z]+-\d{3}", c["id"]), c["id"]
         assert c["title"]
         assert c["clause"] in clauses, f"{c['id']} cites unknown SPEC clause {c['clause']}"
+        assert c["level"] in ("document", "coremod"), c
+        assert c["outcome"] == c["status"] and c["why_advisory"] is None, c
 
 
 def test_reference_gates_are_measured(reference_run):
@@ -108,7 +121,7 @@ def test_reference_reports_are_well_formed(reference_run):
     for name in REPORTS:
         assert os.path.getsize(os.path.join(out, name)) > 0, name
     cert = load_cert(out)
-    assert cert["schema"] == "coremod-certification/2"
+    assert cert["schema"] == "coremod-certification/3"
     for key in ("verdict", "candidate", "cases", "gates", "environment", "counts",
                 "started_at", "finished_at", "harness_version"):
         assert key in cert, key
@@ -127,39 +140,167 @@ def test_reference_reports_are_well_formed(reference_run):
 
     with open(os.path.join(out, "summary.md"), encoding="utf-8") as f:
         summary = f.read()
-    assert summary.startswith("# coremod certification: CERTIFIED")
+    assert summary.startswith("# coremod certification: CERTIFIED, profile full")
+    assert "## Verdict by API area" in summary
     assert all(c["id"] in summary for c in cert["cases"])
+
+
+def test_every_listed_suite_belongs_to_exactly_one_area(main_build):
+    listed = suite.list_tests(paths.suite_executable(main_build),
+                              suite.candidate_env(paths.reference_impl(main_build),
+                                                  paths.fixtures_dir(main_build)))
+    suites = sorted({s for s, _ in listed})
+    assert len(suites) >= 20
+    for name in suites:
+        owners = [a.name for a in areas.suite_areas(name)]
+        assert len(owners) == 1, f"suite {name} belongs to {owners or 'no area'}"
+    # every area of the table has cases (topology too: the recorded machines)
+    assert {areas.area_of_suite(s) for s in suites} == set(areas.NAMES)
+
+
+@pytest.mark.parametrize("profile", ["core", "coremod"])
+def test_reference_is_certified_under_other_profiles(main_build, tmp_path, profile):
+    result = run_coremod("certify", "--profile", profile, "--no-gates", "--build-dir",
+                         main_build, "--out", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"CERTIFIED, profile {profile}" in result.stdout.splitlines()[0]
+    cert = load_cert(tmp_path)
+    assert cert["profile"] == profile
+    assert [a["name"] for a in cert["areas"]] == list(areas.PROFILES[profile])
+    assert {c["area"] for c in cert["cases"]} == set(areas.PROFILES[profile])
+    assert all(a["status"] == "pass" for a in cert["areas"]), cert["areas"]
+    assert cert["suite"]["listed_cases"] == len(cert["cases"])
+
+
+def test_a_core_only_candidate_is_certified_for_the_core_profile_only(main_build, tmp_path):
+    """fixtures/profile-impls/libcore_only.so: the reference's core alone, no JIT, Cache or NUMA
+    function. --profile core: certified; --profile full: rejected with one line per missing area,
+    and the cases of those areas are not run."""
+    library = os.path.join(paths.profile_impls_dir(main_build), "libcore_only.so")
+    result = run_coremod("certify", "--impl", library, "--profile", "core", "--no-gates",
+                         "--build-dir", main_build, "--out", str(tmp_path / "core"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CERTIFIED, profile core" in result.stdout.splitlines()[0]
+    cert = load_cert(tmp_path / "core")
+    assert [(a["name"], a["status"]) for a in cert["areas"]] == [("core", "pass")]
+    result = run_coremod("certify", "--impl", library, "--profile", "full", "--no-gates",
+                         "--build-dir", main_build, "--out", str(tmp_path / "full"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    cert = load_cert(tmp_path / "full")
+    assert cert["headline"] == "REJECTED, profile full"
+    expected = "; ".join(f"area {a.name}: the candidate does not export {', '.join(a.functions)}"
+                         for a in areas.profile_areas("full") if a.name != "core")
+    assert cert["reason"].startswith(expected), cert["reason"]
+    assert {c["area"] for c in cert["cases"]} == {"core"}
+    assert [a["status"] for a in cert["areas"]] == ["pass", "fail", "fail", "fail"]
+    assert expected in result.stdout.splitlines()[0]
+
+
+def test_partial_runs_of_the_reference(main_build, tmp_path):
+    out = tmp_path / "case"
+    result = run_coremod("certify", "--case", "CORE-VAL-00[12]", "--case", "JIT-INFO-*",
+                         "--build-dir", main_build, "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PARTIAL RUN, not a certification" in result.stdout.splitlines()[0]
+    assert "CERTIFIED" not in result.stdout
+    cert = load_cert(out)
+    assert cert["scope"] == "partial" and cert["verdict"] == "partial"
+    assert [c["id"] for c in cert["cases"]] == ["CORE-VAL-001", "CORE-VAL-002", "JIT-INFO-001"]
+    assert all(g["status"] == "skipped" for g in cert["gates"])
+    assert (out / "summary.md").read_text().startswith("# coremod partial run: PARTIAL RUN")
+    out = tmp_path / "area"
+    result = run_coremod("certify", "--area", "cache", "--no-gates", "--build-dir", main_build,
+                         "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    cert = load_cert(out)
+    assert {c["area"] for c in cert["cases"]} == {"cache"}
+    assert {a["name"]: a["status"] for a in cert["areas"]} == {
+        "core": "skipped", "jit": "skipped", "cache": "pass", "numa": "skipped"}
 
 
 def test_manifest_lists_the_broken_implementations(main_build):
     entries = broken_manifest()
     assert os.path.exists(BROKEN_MANIFEST)
     assert len(entries) >= 8
+    levels = spec_levels.load()
     for name, entry in entries:
-        assert entry.get("caught_by"), name
+        assert entry.get("caught_by") or entry.get("missing_functions"), name
         assert os.path.isfile(os.path.join(paths.broken_impls_dir(main_build),
                                            entry["library"])), name
+        assert entry.get("profile", areas.DEFAULT_PROFILE) in areas.PROFILES, name
+        assert entry["verdict"] in ("rejected", "advisories"), name
+        assert entry["level"] in ("document", "coremod"), name
+        # a defect caught only at coremod level is shown, not rejected (unless --strict-spec)
+        if entry["level"] == "document":
+            assert entry["verdict"] == "rejected", name
+        assert levels[entry["clause"]].level is not None, name
+
+
+def _catching(cert, name, entry):
+    """The catching cases' records, each checked against the manifest."""
+    statuses = {c["id"]: c for c in cert["cases"]}
+    expected = set(entry.get("expected_status") or case_results.REJECTING)
+    caught = []
+    for case_id in entry.get("caught_by") or []:
+        if entry.get("missing_functions"):
+            continue  # its area's cases are not run: the export probe caught it first
+        assert case_id in statuses, f"{name}: case {case_id} was not run"
+        got = statuses[case_id]
+        assert got["outcome"] in expected, (
+            f"{name}: {case_id} ended {got['outcome']} ({got['message']}), expected one of "
+            f"{sorted(expected)}")
+        assert got["level"] == entry["level"], (
+            f"{name}: {case_id} cites SPEC {got['clause']} ({got['level']}), the manifest says "
+            f"{entry['level']}")
+        want = "advisory" if entry["level"] == "coremod" else got["outcome"]
+        assert got["status"] == want, (name, case_id, got["status"])
+        caught.append(got)
+    return caught
 
 
 @pytest.mark.parametrize("name, entry", broken_manifest(), ids=[n for n, _ in broken_manifest()])
-def test_broken_implementation_is_rejected(main_build, tmp_path, name, entry):
+def test_broken_implementation_is_caught(main_build, tmp_path, name, entry):
+    """Without --strict-spec: rejected (exit 1), or, for a defect only coremod-level cases catch,
+    certified with those cases shown as advisories (exit 0). Then the catching cases again, with
+    --strict-spec (a partial run of them): rejected."""
     library = os.path.join(paths.broken_impls_dir(main_build), entry["library"])
-    result = run_coremod("certify", "--impl", library, "--no-gates", "--build-dir", main_build,
-                         "--out", str(tmp_path))
-    assert result.returncode == 1, (
-        f"{name}: exit {result.returncode}\n{result.stdout}{result.stderr}")
-    cert = load_cert(tmp_path)
-    assert cert["verdict"] == "rejected" and not cert["candidate"]["is_reference"]
-    statuses = {c["id"]: c for c in cert["cases"]}
-    expected = set(entry.get("expected_status") or case_results.REJECTING)
-    for case_id in entry["caught_by"]:
-        assert case_id in statuses, f"{name}: case {case_id} was not run"
-        got = statuses[case_id]
-        assert got["status"] in expected, (
-            f"{name}: {case_id} ended {got['status']} ({got['message']}), expected one of "
-            f"{sorted(expected)}")
-    # the runner kept going after the catching case: every listed case has a result
-    assert cert["suite"]["listed_cases"] == len(cert["cases"])
+    profile = entry.get("profile", areas.DEFAULT_PROFILE)
+    result = run_coremod("certify", "--impl", library, "--no-gates", "--profile", profile,
+                         "--build-dir", main_build, "--out", str(tmp_path / "default"))
+    want = 1 if entry["verdict"] == "rejected" else 0
+    assert result.returncode == want, (
+        f"{name}: exit {result.returncode}, manifest verdict {entry['verdict']}\n"
+        f"{result.stdout}{result.stderr}")
+    cert = load_cert(tmp_path / "default")
+    assert cert["verdict"] == ("rejected" if want else "certified")
+    assert not cert["candidate"]["is_reference"] and cert["profile"] == profile
+    caught = _catching(cert, name, entry)
+    if entry.get("missing_functions"):
+        failed = [a for a in cert["areas"] if a["missing_functions"]]
+        assert [f for a in failed for f in a["missing_functions"]] == entry["missing_functions"]
+        area = failed[0]["name"]
+        assert cert["reason"].startswith(
+            f"area {area}: the candidate does not export {', '.join(entry['missing_functions'])}")
+        assert not any(c["area"] == area for c in cert["cases"])
+    for got in caught:
+        if got["status"] == "advisory":
+            assert got["why_advisory"].startswith(f"SPEC {got['clause']} is a coremod rule: ")
+            assert got["id"] in (tmp_path / "default" / "summary.md").read_text()
+    # the runner kept going after the catching case: every selected case has a result
+    assert cert["suite"]["listed_cases"] == len(cert["cases"]) or entry.get("missing_functions")
+
+    strict_args = [arg for case_id in (entry.get("caught_by") or []) for arg in ("--case", case_id)]
+    if entry.get("missing_functions"):
+        strict_args = ["--area", "core"]
+    result = run_coremod("certify", "--impl", library, "--no-gates", "--profile", profile,
+                         "--strict-spec", *strict_args, "--build-dir", main_build, "--out",
+                         str(tmp_path / "strict"))
+    assert result.returncode == 1, f"{name} with --strict-spec: exit {result.returncode}\n" \
+                                   f"{result.stdout}{result.stderr}"
+    strict = load_cert(tmp_path / "strict")
+    assert strict["strict_spec"] and strict["verdict"] == "rejected"
+    if entry["level"] == "coremod":
+        assert "rejected by --strict-spec" in strict["reason"]
 
 
 def test_nonexistent_candidate_is_exit_2(tmp_path):
@@ -184,6 +325,7 @@ def test_budget_violation_is_exit_3(main_build, tmp_path):
     assert cert["verdict"] == "rejected"
     assert [g["status"] for g in cert["gates"]] == ["fail"]
     assert all(c["status"] not in case_results.REJECTING for c in cert["cases"])
+    assert cert["reason"].endswith("1 performance gate(s) failed: module_get_symbol")
 
 
 @pytest.mark.parametrize("kind", ["crashes_on_load", "not_a_library"])
@@ -207,3 +349,6 @@ def test_candidate_that_cannot_even_load_is_rejected_not_an_error(main_build, tm
     assert result.returncode == 1, result.stdout + result.stderr
     cert = load_cert(out)
     assert {c["status"] for c in cert["cases"]} == {expected}
+    # one record says it (the candidate cannot be used at all), and every area fails by it
+    assert [c["id"] for c in cert["cases"]] == ["CANDIDATE-LOAD"]
+    assert all(a["status"] == "fail" for a in cert["areas"])

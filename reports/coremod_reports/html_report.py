@@ -25,8 +25,9 @@ DEFAULT_HISTORY = os.path.join(_REPO_ROOT, "reports", "history.sqlite")
 DEFAULT_COVERAGE_DIR = os.path.join(_REPO_ROOT, "reports", "coverage")
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
-REJECTING = ("fail", "crash", "timeout")
-CASE_ORDER = ("fail", "crash", "timeout", "quality_warning", "not_supported", "pass")
+REJECTING = ("fail", "crash", "timeout", "internal_error")
+CASE_ORDER = ("internal_error", "fail", "crash", "timeout", "advisory", "quality_warning",
+              "not_supported", "pass")
 GATE_ORDER = ("fail", "error", "inconclusive", "pass", "skipped")
 
 
@@ -58,10 +59,32 @@ def conformance_areas(cases):
                                           if c["status"] in CASE_ORDER else 0, c["id"]))
         out.append({"name": name, "id": slug(name), "counts": area["counts"],
                     "total": len(area["cases"]), "bad": bad,
-                    "warned": area["counts"].get("quality_warning", 0),
+                    "warned": area["counts"].get("quality_warning", 0)
+                    + area["counts"].get("advisory", 0),
                     "cases": area["cases"]})
     out.sort(key=lambda a: (-a["bad"], -a["warned"], a["name"]))
     return out
+
+
+def verdict_class(cert):
+    verdict = cert.get("verdict")
+    if verdict in ("certified", "passed"):
+        return "ok"
+    if verdict == "partial":
+        return "partial"
+    return "bad"
+
+
+def api_areas(cert):
+    """The record's verdict per API area, failing areas first (markdown_report.ordered_areas)."""
+    from .markdown_report import ordered_areas
+    return ordered_areas(cert.get("areas") or [])
+
+
+def advisories(cert):
+    order = {a["name"]: i for i, a in enumerate(api_areas(cert))}
+    return sorted((c for c in cert.get("cases", []) if c.get("status") == "advisory"),
+                  key=lambda c: (order.get(c.get("area"), len(order)), c["id"]))
 
 
 def _bench_operations(cert):
@@ -180,7 +203,10 @@ def build_view(cert, history_path=None, coverage_dir=None, generated_at=None):
     gate_counts = {s: sum(1 for g in gates if g["status"] == s) for s in GATE_ORDER}
     return {
         "cert": cert,
-        "verdict_class": "ok" if cert.get("verdict") in ("certified", "passed") else "bad",
+        "verdict_class": verdict_class(cert),
+        "headline": cert.get("headline") or str(cert.get("verdict", "")).upper(),
+        "api_areas": api_areas(cert),
+        "advisories": advisories(cert),
         "areas": conformance_areas(cert.get("cases", [])),
         "case_counts": counts,
         "gates": gates,

@@ -1,7 +1,11 @@
 """junit.xml: one testcase per conformance case and one per performance gate, for CI systems.
 
 Mapping of statuses: pass -> passed; quality_warning -> passed, with the note in system-out (JUnit
-has no "warning"); not_supported -> skipped; fail -> failure; crash, timeout -> error. Gates:
+has no "warning"); advisory -> passed, with the original outcome and the clause's Level sentence
+in system-out (a failure of type "advisory" under --strict-spec); not_supported -> skipped;
+fail -> failure; crash, timeout -> error; internal_error -> error of type "internal_error". An
+area whose functions the candidate does not export is one more testcase of the conformance suite
+("area NAME: exports"), a failure of type "missing_functions". Gates:
 pass -> passed; fail -> failure; a regression against the baseline -> failure; inconclusive ->
 failure under --strict, else skipped (JUnit has no "undecided"); skipped -> skipped.
 """
@@ -28,7 +32,7 @@ def _properties(parent, items):
         ET.SubElement(props, "property", name=name, value=_text(value))
 
 
-def _case_element(suite_el, case):
+def _case_element(suite_el, case, strict_spec=False):
     el = ET.SubElement(suite_el, "testcase", classname=_text(f"conformance.{case['suite']}"),
                        name=_text(f"{case['id']}: {case['title']}"),
                        time=_seconds(case.get("elapsed_s")))
@@ -36,13 +40,32 @@ def _case_element(suite_el, case):
     detail = f"SPEC {case['clause']}: {message}" if message else f"SPEC {case['clause']}"
     if status == "fail":
         ET.SubElement(el, "failure", message=_text(message), type="fail").text = _text(detail)
-    elif status in ("crash", "timeout"):
+    elif status in ("crash", "timeout", "internal_error"):
         ET.SubElement(el, "error", message=_text(message), type=status).text = _text(detail)
+    elif status == "advisory":
+        text = (f"advisory (the case ended {case.get('outcome')}): {detail}\n"
+                f"{case.get('why_advisory') or ''}")
+        if strict_spec:
+            ET.SubElement(el, "failure", message=_text(message), type="advisory").text = \
+                _text(text)
+            status = "fail"
+        else:
+            ET.SubElement(el, "system-out").text = _text(text)
     elif status == "not_supported":
         ET.SubElement(el, "skipped", message=_text(message or "not supported"))
     elif status == "quality_warning":
         ET.SubElement(el, "system-out").text = _text(f"quality_warning: {message}")
     return status
+
+
+def _missing_element(suite_el, area):
+    missing = ", ".join(area["missing_functions"])
+    el = ET.SubElement(suite_el, "testcase", classname="conformance.area",
+                       name=_text(f"area {area['name']}: exports"), time="0")
+    message = f"area {area['name']}: the candidate does not export {missing}"
+    ET.SubElement(el, "failure", message=_text(message), type="missing_functions").text = \
+        _text(message + " (the area's cases were not run)")
+    return "fail"
 
 
 def _citation(gate):
@@ -115,6 +138,7 @@ def _tally(suite_el, statuses, failure_set, error_set, skipped_set, elapsed):
 def build_tree(cert):
     root = ET.Element("testsuites", name="coremod certification")
     common = [("verdict", cert["verdict"]), ("reason", cert["reason"]),
+              ("profile", cert.get("profile")), ("scope", cert.get("scope")),
               ("candidate", cert["candidate"]["path"]),
               ("candidate_sha256", cert["candidate"]["sha256"]),
               ("harness_version", cert["harness_version"]),
@@ -123,9 +147,12 @@ def build_tree(cert):
     cases_el = ET.SubElement(root, "testsuite", name="conformance",
                              timestamp=_text(cert["started_at"]))
     _properties(cases_el, common)
-    case_statuses = [_case_element(cases_el, c) for c in cert["cases"]]
-    _tally(cases_el, case_statuses, {"fail"}, {"crash", "timeout"}, {"not_supported"},
-           (cert.get("suite") or {}).get("elapsed_s"))
+    strict_spec = bool(cert.get("strict_spec"))
+    case_statuses = [_case_element(cases_el, c, strict_spec) for c in cert["cases"]]
+    case_statuses += [_missing_element(cases_el, a) for a in cert.get("areas") or []
+                      if a.get("missing_functions")]
+    _tally(cases_el, case_statuses, {"fail"}, {"crash", "timeout", "internal_error"},
+           {"not_supported"}, (cert.get("suite") or {}).get("elapsed_s"))
 
     gates_el = ET.SubElement(root, "testsuite", name="performance",
                              timestamp=_text(cert["started_at"]))

@@ -1,11 +1,15 @@
-"""summary.md: the certification for a person: verdict first, then what did not pass, the gates
+"""summary.md: the certification for a person: verdict first, then the verdict of each API area
+(failing areas first), the cases that did not pass, the advisories with their reasons, the gates
 (with their confidence intervals and any comparison with a baseline), what made the run noisy,
 the environment, and every case. A `coremod gate` record (scope "gate") has no cases."""
 
 FILE_NAME = "summary.md"
 
 _STAT_NAMES = {"min": "every sample", "max": "every sample"}
-_STATUS_ORDER = ("fail", "crash", "timeout", "quality_warning", "not_supported", "pass")
+_STATUS_ORDER = ("internal_error", "fail", "crash", "timeout", "advisory", "quality_warning",
+                 "not_supported", "pass")
+# How the areas are listed: what decides the verdict first, then the table's order.
+AREA_ORDER = ("internal_error", "fail", "advisories", "pass", "skipped")
 
 
 def _cell(value):
@@ -38,11 +42,22 @@ def _head(cert):
     which = " (the reference implementation)" if cand.get("is_reference") else ""
     if cand.get("emulated"):
         which += f" — built for {cand.get('machine')}, run under qemu-user (conformance only)"
-    title = "gate run" if cert.get("scope") == "gate" else "certification"
-    return [
-        f"# coremod {title}: {cert['verdict'].upper()}",
+    title = {"gate": "gate run", "partial": "partial run"}.get(cert.get("scope"), "certification")
+    headline = cert.get("headline") or cert["verdict"].upper()
+    lines = [
+        f"# coremod {title}: {headline}",
         "",
         f"- **Verdict:** {cert['verdict']} (exit code {cert['exit_code']}): {cert['reason']}",
+    ]
+    if cert.get("profile"):
+        names = ", ".join(a["name"] for a in cert.get("areas") or [])
+        lines.append(f"- **Profile:** {cert['profile']}" + (f" (areas {names})" if names else "")
+                     + ("; `--strict-spec`: advisories reject" if cert.get("strict_spec")
+                        else ""))
+    if cert.get("scope") == "partial":
+        lines.append("- **Partial run** (`--area`/`--case`): not a certification; only the "
+                     "selected cases ran.")
+    return lines + [
         f"- **Candidate:** `{cand['path']}`{which}",
         f"- **sha256:** `{cand['sha256']}` ({cand['size_bytes']} bytes)",
         f"- **Harness:** coremod {cert['harness_version']}, commit {commit}",
@@ -51,19 +66,80 @@ def _head(cert):
     ]
 
 
+def ordered_areas(areas):
+    """Areas as the reports list them: failing ones first (core first: the table's order), then
+    areas with advisories, then the rest."""
+    return sorted(areas, key=lambda a: (AREA_ORDER.index(a["status"])
+                                        if a["status"] in AREA_ORDER else 0))
+
+
+def _area_order(cert):
+    return {a["name"]: i for i, a in enumerate(ordered_areas(cert.get("areas") or []))}
+
+
+def _by_area(cert, cases):
+    order = _area_order(cert)
+    return sorted(cases, key=lambda c: (order.get(c.get("area"), len(order)), c["id"]))
+
+
+def _areas_section(cert):
+    areas = cert.get("areas") or []
+    if not areas:
+        return []
+    out = ["## Verdict by API area", ""]
+    rows = []
+    for a in ordered_areas(areas):
+        c = a["counts"]
+        first = ", ".join(a["first_failing"] or a.get("first_internal_errors") or [])
+        rows.append((a["name"], "document" if a["kind"] == "document" else "coremod extension",
+                     f"**{a['status']}**", c.get("total", 0), c.get("pass", 0),
+                     c.get("fail", 0) + c.get("crash", 0) + c.get("timeout", 0),
+                     c.get("advisory", 0), c.get("not_supported", 0),
+                     c.get("quality_warning", 0), c.get("internal_error", 0),
+                     ", ".join(a["missing_functions"]) or None, first or None, a["reason"]))
+    out += _table(["area", "declared by", "status", "cases", "pass", "fail/crash/timeout",
+                   "advisory", "not supported", "quality warning", "internal error",
+                   "missing functions", "first failing", "why"], rows)
+    out += ["", "An area fails when a case of a document-level clause fails, crashes or times "
+            "out, or when the candidate does not export one of its functions (its cases are then "
+            "not run). Advisory cases check coremod-level clauses (the document leaves the "
+            "behaviour open): shown and counted, they reject only with `--strict-spec`.", ""]
+    return out
+
+
 def _cases_section(cert):
     counts = cert["counts"]
     out = ["## Conformance cases", ""]
     out += _table(["status", "cases"], [(s, counts.get(s, 0)) for s in _STATUS_ORDER]
                   + [("**total**", counts.get("total", 0))])
     out.append("")
-    notable = [c for c in cert["cases"] if c["status"] != "pass"]
-    notable.sort(key=lambda c: (_STATUS_ORDER.index(c["status"]), c["id"]))
-    if notable:
-        out += ["### Cases that did not simply pass", ""]
+    rejecting = _by_area(cert, [c for c in cert["cases"]
+                                if c["status"] in ("internal_error", "fail", "crash", "timeout")])
+    if rejecting:
+        out += ["### Cases that rejected (or, internal_error, gave no verdict)", ""]
+        out += _table(["case", "area", "SPEC", "status", "title", "message"],
+                      [(c["id"], c.get("area"), c["clause"], c["status"], c["title"],
+                        c["message"]) for c in rejecting])
+        out.append("")
+    advisories = _by_area(cert, [c for c in cert["cases"] if c["status"] == "advisory"])
+    if advisories:
+        verdict = ("they reject this run (`--strict-spec`)" if cert.get("strict_spec") else
+                   "they do not reject (`--strict-spec` would)")
+        out += [f"### Advisories ({len(advisories)})", "",
+                "Cases of coremod-level SPEC clauses that did not pass: the document leaves the "
+                "behaviour open, and the clause is the reference's choice and coremod's "
+                f"recommendation; {verdict}.", ""]
+        out += _table(["case", "area", "SPEC", "outcome", "title", "message", "why advisory"],
+                      [(c["id"], c.get("area"), c["clause"], c.get("outcome"), c["title"],
+                        c["message"], c.get("why_advisory")) for c in advisories])
+        out.append("")
+    other = [c for c in cert["cases"] if c["status"] in ("quality_warning", "not_supported")]
+    other.sort(key=lambda c: (_STATUS_ORDER.index(c["status"]), c["id"]))
+    if other:
+        out += ["### Cases not supported or with a quality warning", ""]
         out += _table(["case", "SPEC", "status", "title", "message"],
                       [(c["id"], c["clause"], c["status"], c["title"], c["message"])
-                       for c in notable])
+                       for c in other])
         out.append("")
     return out
 
@@ -192,8 +268,10 @@ def _environment_section(cert):
 def _all_cases_section(cert):
     out = ["## All cases", "", "<details><summary>"
            f"{len(cert['cases'])} cases</summary>", ""]
-    out += _table(["case", "SPEC", "status", "title", "message"],
-                  [(c["id"], c["clause"], c["status"], c["title"], c["message"])
+    out += _table(["case", "SPEC", "level", "status", "title", "message"],
+                  [(c["id"], c["clause"], c.get("level"),
+                    c["status"] + (f" ({c['outcome']})" if c["status"] == "advisory" and
+                                   c.get("outcome") else ""), c["title"], c["message"])
                    for c in cert["cases"]])
     out += ["", "</details>", ""]
     return out
@@ -262,6 +340,7 @@ def render(cert):
         lines = (_head(cert) + _gates_section(cert) + supplements + _noise_section(cert)
                  + _environment_section(cert))
     else:
-        lines = (_head(cert) + _cases_section(cert) + _gates_section(cert) + supplements
+        lines = (_head(cert) + _areas_section(cert) + _cases_section(cert) + _gates_section(cert)
+                 + supplements
                  + _noise_section(cert) + _environment_section(cert) + _all_cases_section(cert))
     return "\n".join(lines)

@@ -8,8 +8,17 @@ import json
 from .errors import HarnessError
 
 SCHEMA = "coremod-case/1"
-STATUSES = ("pass", "fail", "crash", "timeout", "not_supported", "quality_warning")
+# What the suite reports. `internal_error`: the case failed because of the harness itself (an
+# assertion whose message starts with "harness: ", a failed set-up); no verdict on the candidate.
+SUITE_STATUSES = ("pass", "fail", "crash", "timeout", "not_supported", "quality_warning",
+                  "internal_error")
+# Every status a judged case may have: `advisory` is given by judging.py to a case of a
+# coremod-level clause that would have been fail, crash or timeout (its `outcome`).
+STATUSES = ("pass", "fail", "crash", "timeout", "advisory", "not_supported", "quality_warning",
+            "internal_error")
 REJECTING = ("fail", "crash", "timeout")  # SPEC "Case statuses": any of these rejects
+HARNESS_FAULT = "internal_error"          # no verdict (exit 2)
+ACCEPTABLE = ("pass", "not_supported", "quality_warning", "advisory")
 REQUIRED = ("id", "suite", "clause", "title", "status", "message")
 
 
@@ -25,7 +34,7 @@ def parse_line(line, where):
     absent = [k for k in REQUIRED if k not in record]
     if absent:
         raise HarnessError(f"{where}: missing keys {', '.join(absent)}")
-    if record["status"] not in STATUSES:
+    if record["status"] not in SUITE_STATUSES:
         raise HarnessError(f"{where}: unknown status {record['status']!r}")
     for key in ("id", "suite", "clause", "title", "message"):
         if not isinstance(record[key], str):
@@ -74,6 +83,6 @@ def read_results(path, complete_lines_only=False):
 def count_statuses(cases):
     counts = {status: 0 for status in STATUSES}
     for case in cases:
-        counts[case["status"]] += 1
+        counts[case["status"]] = counts.get(case["status"], 0) + 1
     counts["total"] = len(cases)
     return counts

@@ -48,7 +48,7 @@ def _run_suite(build_dir, work_dir, progress):
                         os.path.join(work_dir, "results.jsonl"),
                         os.path.join(work_dir, "conformance.log"), progress)
     counts = case_results.count_statuses(outcome.cases)
-    bad = sum(counts.get(s, 0) for s in case_results.REJECTING)
+    bad = sum(counts.get(s, 0) for s in case_results.REJECTING + (case_results.HARNESS_FAULT,))
     return {"step": "conformance suite", "cases": counts.get("total", 0), "not_passing": bad,
             "missing": len(outcome.missing), "ok": bad == 0 and not outcome.missing,
             "log": outcome.log_path}

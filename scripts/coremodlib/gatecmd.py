@@ -9,8 +9,15 @@ import os
 
 import coremod_reports
 
-from . import (baseline as baseline_mod, certification, certify, environment, gaterun, gates,
-               paths, supplements)
+from . import (areas, baseline as baseline_mod, certification, certify, environment, gaterun,
+               gates, paths, supplements)
+from .errors import HarnessError
+
+
+def profile_budgets(budgets, profile):
+    """The budgets of the profile's areas (and any operation no area names, e.g. of a budgets
+    table of one's own)."""
+    return [b for b in budgets if areas.gate_in_profile(b.operation, profile)]
 
 
 def _load_baseline(args):
@@ -25,6 +32,10 @@ def run(args, progress):
     baseline_path, baseline_doc = _load_baseline(args)   # a missing baseline: exit 2 at once
     save_path = baseline_mod.path_for(args.save_baseline) if args.save_baseline else None
     prepared = gaterun.prepare(args, progress, need_suite=False)
+    profile = getattr(args, "profile", None) or areas.DEFAULT_PROFILE
+    prepared = prepared._replace(budgets=profile_budgets(prepared.budgets, profile))
+    if not prepared.budgets:
+        raise HarnessError(f"no gate of profile {profile} in {prepared.budgets_path}")
     coremod_reports.remove_stale(prepared.out_dir)
     measured = gaterun.measure(prepared, args, progress)
     # --metric instructions and the whole-process benchmark (supplements.py).
@@ -50,9 +61,10 @@ def run(args, progress):
                  "quick": args.quick, "samples": args.samples, "buildtype": args.buildtype,
                  "rounds": args.rounds, "max_rounds": gaterun.max_rounds(args),
                  "strict": args.strict, "baseline": baseline_path,
-                 "history": os.path.abspath(args.history)},
+                 "history": os.path.abspath(args.history), "profile": profile},
         artifacts={"bench_results": measured.bench_summary["results"]},
-        noise=measured.noise, baseline=baseline_entry, strict=args.strict, scope="gate")
+        noise=measured.noise, baseline=baseline_entry, strict=args.strict, scope="gate",
+        profile=profile)
     cert.update(supplement)
     # The run goes into the history first, so that the HTML report's trends end with it.
     run_id = gaterun.append_history(os.path.abspath(args.history), cert, prepared, measured)

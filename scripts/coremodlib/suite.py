@@ -9,6 +9,7 @@ without a result, means the harness broke -- unless the candidate cannot even be
 on load, which `probe_candidate` finds out in a process of its own (see `account_for`).
 """
 import collections
+import json
 import os
 import re
 import signal
@@ -26,10 +27,14 @@ RUNNER_OK_EXIT_CODES = (0, 1)
 # out legitimately takes (cases x limit / jobs).
 DEFAULT_STALL_S = 180
 PROBE_TIMEOUT_S = 60
+# The SPEC clause of the harness's own records about a candidate that cannot be loaded, crashes or
+# hangs when loaded (CANDIDATE-LOAD, unreported cases): 1.6, the candidate exports the API.
+LOAD_CLAUSE = "1.6"
 _POLL_S = 0.25
 
 Outcome = collections.namedtuple(
-    "Outcome", "cases listed missing returncode elapsed_s log_path results_path command")
+    "Outcome", "cases listed missing returncode elapsed_s log_path results_path command "
+               "all_listed", defaults=(None,))
 
 
 def candidate_env(impl, fixtures_dir, extra=None):
@@ -67,6 +72,28 @@ def list_tests(exe, env):
         raise HarnessError(f"{exe} --list listed no cases (exit {result.returncode}):\n"
                            f"{result.stdout[-2000:]}{result.stderr[-2000:]}")
     return tests
+
+
+def filter_pattern(listed, selected):
+    """Criterion's --filter pattern (a glob on "suite/test"; `@(a|b)` is an alternation) that runs
+    exactly the tests `selected` out of `listed`: `suite/*` for a suite taken whole, else
+    `suite/TEST` for each test. None when every listed test is selected (no filter)."""
+    chosen = set(selected)
+    if set(listed) <= chosen:
+        return None
+    by_suite = collections.OrderedDict()
+    for suite_name, test in listed:
+        by_suite.setdefault(suite_name, []).append(test)
+    parts = []
+    for suite_name, tests in by_suite.items():
+        taken = [t for t in tests if (suite_name, t) in chosen]
+        if not taken:
+            continue
+        if len(taken) == len(tests):
+            parts.append(f"{suite_name}/*")
+        else:
+            parts.extend(f"{suite_name}/{t}" for t in taken)
+    return "@(" + "|".join(parts) + ")"
 
 
 def _normal(text):
@@ -118,18 +145,28 @@ def _show_progress(progress, cases, total):
 
 
 def run(exe, impl, fixtures_dir, results_path, log_path, progress, extra_env=None,
-        stall_s=None):
-    """Runs the whole suite once and returns its Outcome (not yet judged: see `account_for`)."""
+        stall_s=None, listed=None, selected=None):
+    """Runs the suite once and returns its Outcome (not yet judged: see `account_for`).
+
+    listed: the suite's `--list` (read here when None); selected: the (suite, test) pairs to run
+    (default every listed one; the others are left out with Criterion's --filter, and the
+    Outcome's `listed` holds only the selected ones, `all_listed` every one)."""
     if not os.access(exe, os.X_OK):
         raise HarnessError(f"conformance suite not found or not executable: {exe}")
     stall_s = DEFAULT_STALL_S if stall_s is None else stall_s
     env = candidate_env(impl, fixtures_dir, extra_env)
-    listed = list_tests(exe, env)
+    all_listed = list_tests(exe, env) if listed is None else list(listed)
+    pattern = None
+    listed = all_listed
+    if selected is not None:
+        pattern = filter_pattern(all_listed, selected)
+        chosen = set(selected)
+        listed = [t for t in all_listed if t in chosen]
     env["COREMOD_RESULTS_FILE"] = results_path
     for stale in (results_path, log_path):
         if os.path.exists(stale):
             os.remove(stale)
-    command = [exe]
+    command = [exe] + ([f"--filter={pattern}"] if pattern else [])
     progress.phase(f"running the conformance suite: {len(listed)} cases against {impl}")
     start = last_progress = time.monotonic()
     reported = 0
@@ -169,7 +206,7 @@ def run(exe, impl, fixtures_dir, results_path, log_path, progress, extra_env=Non
     progress.finish()
     return Outcome(cases=cases, listed=listed, missing=find_missing(listed, cases),
                    returncode=proc.returncode, elapsed_s=elapsed, log_path=log_path,
-                   results_path=results_path, command=command)
+                   results_path=results_path, command=command, all_listed=all_listed)
 
 
 def _stall_message(stall_s, listed, cases, log_path):
@@ -210,6 +247,50 @@ def probe_candidate(impl, timeout_s=PROBE_TIMEOUT_S, python=sys.executable):
     if result.returncode < 0:
         return "crash", f"{_describe_exit(result.returncode)} while loading it. {detail}".strip()
     return "inconclusive", f"probe {_describe_exit(result.returncode)}: {detail}"
+
+
+_EXPORTS_CODE = """
+import ctypes, json, os, sys
+try:
+    lib = ctypes.CDLL(sys.argv[1], mode=os.RTLD_NOW | os.RTLD_LOCAL)
+except OSError as exc:
+    print(json.dumps({"error": str(exc)}))
+    sys.exit(3)
+print(json.dumps({"missing": [name for name in sys.argv[2:] if not hasattr(lib, name)]}))
+"""
+
+
+def probe_exports(impl, names, timeout_s=PROBE_TIMEOUT_S, python=sys.executable):
+    """Which of `names` the candidate does not provide, resolved as the suite resolves them (dlsym
+    on its own RTLD_NOW | RTLD_LOCAL handle, so a symbol of one of its dependencies counts), in a
+    process of its own. Returns (verdict, missing, detail): verdict "ok" (then `missing` is the
+    list), or as probe_candidate's: "unloadable", "crash", "hang" (the candidate's fault:
+    `detail` says what happened) or "inconclusive" (the probe itself failed, e.g. a sanitizer
+    runtime refusing to be loaded late: nothing is concluded, `missing` is [])."""
+    try:
+        result = subprocess.run([python, "-I", "-c", _EXPORTS_CODE, impl, *names],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, text=True, timeout=timeout_s,
+                                check=False)
+    except subprocess.TimeoutExpired:
+        return "hang", [], f"loading it did not return within {timeout_s} s"
+    except OSError as exc:
+        return "inconclusive", [], f"cannot run the export probe: {exc}"
+    if result.returncode < 0:
+        return "crash", [], (f"{_describe_exit(result.returncode)} while loading it. "
+                             f"{result.stderr.strip()[-500:]}").strip()
+    try:
+        answer = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        answer = None
+    if result.returncode == 3 and isinstance(answer, dict) and "error" in answer:
+        return "unloadable", [], answer["error"]
+    if result.returncode != 0 or not isinstance(answer, dict) or \
+            not isinstance(answer.get("missing"), list):
+        return "inconclusive", [], (f"probe {_describe_exit(result.returncode)}: "
+                                    f"{(result.stdout + result.stderr).strip()[-500:]}")
+    absent = set(answer["missing"])
+    return "ok", [n for n in names if n in absent], ""
 
 
 _PROBE_STATUS = {"unloadable": "fail", "crash": "crash", "hang": "timeout"}
@@ -256,14 +337,14 @@ def account_for(outcome, impl, probe=probe_candidate):
     for number, entry in enumerate(outcome.missing, 1):
         test = entry["test"] or f"unreported case {number}"
         cases.append({
-            "id": f"{entry['suite']}/{test}", "suite": entry["suite"], "clause": "1.2",
+            "id": f"{entry['suite']}/{test}", "suite": entry["suite"], "clause": LOAD_CLAUSE,
             "title": f"{test} (no result: the runner died)", "status": status,
             "message": f"{reason}: {detail}", "elapsed_s": None})
     if not outcome.missing:
         # Every case reported but the runner died afterwards (e.g. in the candidate's destructors):
         # the candidate's fault, recorded as one case so that the verdict shows it.
         cases.append({
-            "id": "CANDIDATE-LOAD", "suite": "harness", "clause": "1.2",
+            "id": "CANDIDATE-LOAD", "suite": "harness", "clause": LOAD_CLAUSE,
             "title": "the candidate loads and unloads in a process of its own",
             "status": status, "message": f"{reason}: {detail}; " + "; ".join(what),
             "elapsed_s": None})

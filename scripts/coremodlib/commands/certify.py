@@ -2,18 +2,23 @@
 candidate, and write the reports."""
 import argparse
 
-from .. import bootstrap, paths
+from .. import areas, bootstrap, paths
 from . import options
 
 NAME = "certify"
 
 EXIT_CODES_HELP = """exit codes:
-  0  certified: every case passed (or is not supported) and every gate passed
-  1  rejected: a conformance case failed, crashed or timed out
+  0  certified: every case of the profile's areas is acceptable (passed, not
+     supported, a quality warning or an advisory) and every gate passed; a partial
+     run (--area, --case): everything in it passed (never a certification)
+  1  rejected: an area failed: a case of a document-level clause failed, crashed
+     or timed out, the candidate lacks functions of the area, or (--strict-spec)
+     an advisory
   3  rejected: every case is acceptable but a performance gate failed (or, with
      --strict, stayed inconclusive)
-  2  the harness itself could not run (bad --impl path, build failure, missing
-     tools, a runner that died for reasons that are not the candidate's)"""
+  2  no verdict: the harness itself failed (a case ended internal_error, bad
+     --impl path, build failure, missing tools, a runner that died for reasons
+     that are not the candidate's)"""
 
 
 def add_parser(sub):
@@ -24,6 +29,15 @@ def add_parser(sub):
                     "summary.md and junit.xml.",
         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     options.add_candidate_options(parser, paths.DEFAULT_OUT_DIR)
+    options.add_profile_option(parser)
+    parser.add_argument("--area", metavar="AREA", action="append", choices=areas.NAMES,
+                        help="run only this area of the profile (repeatable; "
+                             f"{', '.join(areas.NAMES)}): a partial run, not a certification")
+    parser.add_argument("--case", metavar="GLOB", action="append",
+                        help="run only the cases whose id matches GLOB (fnmatch, e.g. "
+                             "'CORE-VAL-*'; repeatable), within the profile (and --area): a "
+                             "partial run, not a certification; no gates")
+    options.add_strict_spec_option(parser)
     parser.add_argument("--no-gates", action="store_true",
                         help="run the conformance suite only, no performance gates")
     options.add_rounds_options(parser)

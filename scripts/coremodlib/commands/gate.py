@@ -26,6 +26,7 @@ def add_parser(sub):
         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     options.add_candidate_options(parser, paths.GATE_OUT_DIR)
     options.add_rounds_options(parser)
+    options.add_profile_option(parser, what="gates")
     parser.add_argument("--save-baseline", metavar="NAME",
                         help="save this run's samples as a baseline: perf/baselines/NAME.json, "
                              "or the given path when NAME contains '/' or ends in .json")

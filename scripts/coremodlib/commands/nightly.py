@@ -10,10 +10,11 @@ NAME = "nightly"
 
 EXIT_CODES_HELP = """exit codes:
   0  certified, and no gate regressed against the last good run
-  1  rejected: a conformance case failed, crashed or timed out
+  1  rejected: an area failed (a case of a document-level clause failed, crashed
+     or timed out, functions missing, or with --strict-spec an advisory)
   3  rejected: a gate failed or regressed against the last good run (named), or
      with --strict a gate stayed inconclusive
-  2  the harness itself could not run"""
+  2  no verdict: the harness itself failed (a case ended internal_error, ...)"""
 
 
 def add_parser(sub):
@@ -25,6 +26,8 @@ def add_parser(sub):
         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     options.add_candidate_options(parser, paths.NIGHTLY_OUT_DIR)
     options.add_rounds_options(parser)
+    options.add_profile_option(parser)
+    options.add_strict_spec_option(parser)
     parser.add_argument("--history", metavar="PATH", default=history.DEFAULT_PATH,
                         help="history database: the baseline comes from its last good run and "
                              "this run is appended (default: "

@@ -3,7 +3,7 @@
 import argparse
 import os
 
-from .. import instructions, paths, settings
+from .. import areas, instructions, paths, settings
 
 
 def relative(path):
@@ -39,9 +39,9 @@ def add_candidate_options(parser, default_out):
     """The options of every command that measures a candidate (certify, gate, nightly,
     calibrate)."""
     parser.add_argument("--impl", metavar="PATH",
-                        help="the candidate: a shared library exporting the functions of "
-                             "module_interface.h (default: the reference build's "
-                             "impl/libcoremod.so)")
+                        help="the candidate: a shared library exporting the functions of the "
+                             "API areas certified (module_interface.h for the core area; "
+                             "default: the reference build's impl/libcoremod.so)")
     parser.add_argument("--out", metavar="DIR", default=default_out,
                         help="directory for the reports and raw results (default: "
                              f"{os.path.relpath(default_out, paths.REPO_ROOT)})")
@@ -78,3 +78,19 @@ def add_metric_option(parser):
         "--instructions-baseline", metavar="FILE",
         help="with --metric instructions: the baseline to compare with (default: "
              f"{baseline}, for this machine's architecture)")
+
+
+def add_profile_option(parser, what="cases and gates"):
+    """--profile (certify, gate, nightly): which API areas are certified (areas.py)."""
+    names = "; ".join(f"'{name}': {areas.PROFILE_HELP[name]}" for name in areas.PROFILES)
+    parser.add_argument("--profile", choices=tuple(areas.PROFILES), default=areas.DEFAULT_PROFILE,
+                        help=f"the API areas to certify; only their {what} run ({names}; "
+                             f"default: {areas.DEFAULT_PROFILE})")
+
+
+def add_strict_spec_option(parser):
+    parser.add_argument("--strict-spec", action="store_true",
+                        help="advisory cases (cases of coremod-level SPEC clauses that did not "
+                             "pass: the document leaves that behaviour open) reject the candidate "
+                             "(exit 1), for an implementation that wants to behave exactly as "
+                             "the reference does")
