@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import tomllib
 import warnings
 import xml.etree.ElementTree as ET
 
@@ -194,6 +195,43 @@ def test_a_core_only_candidate_is_certified_for_the_core_profile_only(main_build
     assert {c["area"] for c in cert["cases"]} == {"core"}
     assert [a["status"] for a in cert["areas"]] == ["pass", "fail", "fail", "fail"]
     assert expected in result.stdout.splitlines()[0]
+
+
+ALT_MANIFEST = os.path.join(REPO_ROOT, "fixtures", "alt-impls", "manifest.toml")
+
+
+def alt_manifest():
+    with open(ALT_MANIFEST, "rb") as f:
+        return sorted(tomllib.load(f).items())
+
+
+@pytest.mark.parametrize("name, entry", alt_manifest(), ids=[n for n, _ in alt_manifest()])
+def test_an_implementation_differing_only_in_coremod_choices_is_certified(main_build, tmp_path,
+                                                                          name, entry):
+    """fixtures/alt-impls: the reference with other choices where the document is silent. Under
+    --profile core it is certified, with exactly the expected advisories (each of a coremod-level
+    clause); --strict-spec rejects it for them."""
+    library = os.path.join(paths.alt_impls_dir(main_build), entry["library"])
+    levels = spec_levels.load()
+    result = run_coremod("certify", "--impl", library, "--profile", "core", "--no-gates",
+                         "--build-dir", main_build, "--out", str(tmp_path / "lenient"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[0].startswith("coremod certify: CERTIFIED, profile core")
+    cert = load_cert(tmp_path / "lenient")
+    advisory = sorted(c["id"] for c in cert["cases"] if c["status"] == "advisory")
+    assert advisory == sorted(entry["expected_advisory"]), name
+    for case in cert["cases"]:
+        assert case["area"] == "core"
+        if case["status"] == "advisory":
+            assert levels[case["clause"]].level == "coremod", case["id"]
+            assert case["why_advisory"] and case["outcome"] in case_results.REJECTING
+    not_supported = sorted(c["id"] for c in cert["cases"] if c["status"] == "not_supported")
+    assert not_supported == sorted(entry.get("expected_not_supported", [])), name
+    result = run_coremod("certify", "--impl", library, "--profile", "core", "--no-gates",
+                         "--strict-spec", "--build-dir", main_build,
+                         "--out", str(tmp_path / "strict"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "--strict-spec" in load_cert(tmp_path / "strict")["reason"]
 
 
 def test_partial_runs_of_the_reference(main_build, tmp_path):

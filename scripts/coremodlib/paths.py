@@ -64,6 +64,12 @@ def profile_impls_dir(build_dir):
     return os.path.join(build_dir, "fixtures", "profile-impls")
 
 
+def alt_impls_dir(build_dir):
+    """Implementations that differ from the reference only in coremod-level choices
+    (fixtures/alt-impls/, listed in its manifest.toml)."""
+    return os.path.join(build_dir, "fixtures", "alt-impls")
+
+
 def exercise_executable(build_dir):
     """impl's coremod-exercise driver (argv[1]: fixtures build dir), run under valgrind/TSan."""
     return os.path.join(build_dir, "impl", "coremod-exercise")
