@@ -1,8 +1,8 @@
 """`coremod coverage`: line coverage of impl/, failing under a threshold."""
 import argparse
-import os
 
 from .. import bootstrap, paths, settings
+from . import options
 
 NAME = "coverage"
 
@@ -38,10 +38,10 @@ def add_parser(sub):
                              f"{settings.DEFAULT_COVERAGE_THRESHOLD:g})")
     parser.add_argument("--build-dir", metavar="DIR", default=paths.COVERAGE_BUILD_DIR,
                         help="coverage build directory (default: "
-                             f"{os.path.relpath(paths.COVERAGE_BUILD_DIR, paths.REPO_ROOT)})")
+                             f"{options.relative(paths.COVERAGE_BUILD_DIR)})")
     parser.add_argument("--out", metavar="DIR", default=paths.COVERAGE_OUT_DIR,
                         help="directory for index.html, coverage.xml and the summary (default: "
-                             f"{os.path.relpath(paths.COVERAGE_OUT_DIR, paths.REPO_ROOT)})")
+                             f"{options.relative(paths.COVERAGE_OUT_DIR)})")
     return parser
 
 

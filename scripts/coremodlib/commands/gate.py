@@ -1,6 +1,5 @@
 """`coremod gate`: the performance gates alone, optionally against a baseline."""
 import argparse
-import os
 
 from .. import bootstrap, history, paths
 from . import options
@@ -34,7 +33,7 @@ def add_parser(sub):
                         help="compare with this baseline (a name in perf/baselines/ or a file)")
     parser.add_argument("--history", metavar="PATH", default=history.DEFAULT_PATH,
                         help="history database the run is appended to (default: "
-                             f"{os.path.relpath(history.DEFAULT_PATH, paths.REPO_ROOT)})")
+                             f"{options.relative(history.DEFAULT_PATH)})")
     options.add_metric_option(parser)
     return parser
 

@@ -1,8 +1,8 @@
 """`coremod instructions`: instruction counts per operation under callgrind."""
 import argparse
-import os
 
 from .. import bootstrap, instructions as instruction_counts, paths
+from . import options
 
 NAME = "instructions"
 
@@ -25,15 +25,13 @@ def add_parser(sub):
     parser.add_argument("--impl", metavar="PATH",
                         help="the candidate shared library (default: the reference build's "
                              "impl/libcoremod.so)")
-    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
-                        help="meson build directory, set up if missing (default: "
-                             f"{os.path.relpath(paths.DEFAULT_BUILD_DIR, paths.REPO_ROOT)})")
+    options.add_build_dir_option(parser)
     parser.add_argument("--out", metavar="DIR", default=paths.INSTRUCTIONS_OUT_DIR,
                         help="directory for callgrind's files and instructions.json (default: "
-                             f"{os.path.relpath(paths.INSTRUCTIONS_OUT_DIR, paths.REPO_ROOT)})")
+                             f"{options.relative(paths.INSTRUCTIONS_OUT_DIR)})")
     parser.add_argument("--baseline", metavar="FILE",
                         help="baseline to compare with (default: "
-                             f"{os.path.relpath(instruction_counts.baseline_path(), paths.REPO_ROOT)})")
+                             f"{options.relative(instruction_counts.baseline_path())})")
     parser.add_argument("--update-baseline", action="store_true",
                         help="write this measurement as the baseline (only for the reference; "
                              "commit the file)")

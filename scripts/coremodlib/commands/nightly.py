@@ -1,6 +1,5 @@
 """`coremod nightly`: certify, compare the gates with the last good run, record, report."""
 import argparse
-import os
 
 from .. import bootstrap, history, paths
 from . import options
@@ -31,7 +30,7 @@ def add_parser(sub):
     parser.add_argument("--history", metavar="PATH", default=history.DEFAULT_PATH,
                         help="history database: the baseline comes from its last good run and "
                              "this run is appended (default: "
-                             f"{os.path.relpath(history.DEFAULT_PATH, paths.REPO_ROOT)})")
+                             f"{options.relative(history.DEFAULT_PATH)})")
     return parser
 
 

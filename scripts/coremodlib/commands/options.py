@@ -35,6 +35,13 @@ def add_rounds_options(parser):
                         help="an inconclusive gate fails (exit 3) instead of being reported")
 
 
+def add_build_dir_option(parser):
+    """--build-dir of the main build (certify, gate, nightly, calibrate, instructions)."""
+    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
+                        help="meson build directory, set up if missing (default: "
+                             f"{relative(paths.DEFAULT_BUILD_DIR)})")
+
+
 def add_candidate_options(parser, default_out):
     """The options of every command that measures a candidate (certify, gate, nightly,
     calibrate)."""
@@ -44,10 +51,8 @@ def add_candidate_options(parser, default_out):
                              "default: the reference build's impl/libcoremod.so)")
     parser.add_argument("--out", metavar="DIR", default=default_out,
                         help="directory for the reports and raw results (default: "
-                             f"{os.path.relpath(default_out, paths.REPO_ROOT)})")
-    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
-                        help="meson build directory, set up if missing (default: "
-                             f"{os.path.relpath(paths.DEFAULT_BUILD_DIR, paths.REPO_ROOT)})")
+                             f"{relative(default_out)})")
+    add_build_dir_option(parser)
     parser.add_argument("--buildtype", metavar="TYPE",
                         choices=("plain", "debug", "debugoptimized", "release", "minsize"),
                         help="meson buildtype of the build directory; reconfigures it if it "
@@ -60,7 +65,7 @@ def add_candidate_options(parser, default_out):
                              "trying things out, not for a run of record")
     parser.add_argument("--budgets", metavar="FILE",
                         help="budgets table to judge the gates by (default: "
-                             f"{os.path.relpath(paths.BUDGETS_FILE, paths.REPO_ROOT)})")
+                             f"{relative(paths.BUDGETS_FILE)})")
 
 
 def add_metric_option(parser):

@@ -1,7 +1,7 @@
 """`coremod report`: the HTML report of a run, one self-contained file."""
-import os
 
 from .. import bootstrap, history, paths
+from . import options
 
 NAME = "report"
 
@@ -16,12 +16,12 @@ def add_parser(sub):
                     "fetched.")
     parser.add_argument("--in", dest="in_dir", metavar="DIR", default=paths.DEFAULT_OUT_DIR,
                         help="directory holding the run's certification.json (default: "
-                             f"{os.path.relpath(paths.DEFAULT_OUT_DIR, paths.REPO_ROOT)})")
+                             f"{options.relative(paths.DEFAULT_OUT_DIR)})")
     parser.add_argument("--history", metavar="PATH",
                         help="history database for the trends, read only (default: the one the "
                              "run names, else "
-                             f"{os.path.relpath(history.DEFAULT_PATH, paths.REPO_ROOT)})")
-    coverage_dir = os.path.relpath(paths.COVERAGE_OUT_DIR, paths.REPO_ROOT)
+                             f"{options.relative(history.DEFAULT_PATH)})")
+    coverage_dir = options.relative(paths.COVERAGE_OUT_DIR)
     parser.add_argument("--coverage", metavar="DIR", default=paths.COVERAGE_OUT_DIR,
                         help=f"directory of the latest `coremod coverage` run (default: "
                              f"{coverage_dir})")

@@ -3,6 +3,7 @@ import argparse
 import os
 
 from .. import bootstrap, cross, paths
+from . import options
 
 NAME = "test"
 
@@ -17,7 +18,7 @@ def add_parser(sub):
         epilog="Arguments after -- go to pytest unchanged, e.g. coremod test -- -x -v. The "
                "tests that read the API document take its path from $"
                f"{paths.API_DOCUMENT_ENV} (default: "
-               f"{os.path.relpath(paths.DEFAULT_API_DOCUMENT, paths.REPO_ROOT)}) and are "
+               f"{options.relative(paths.DEFAULT_API_DOCUMENT)}) and are "
                "skipped where it is absent.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-k", dest="keyword", metavar="EXPR",
