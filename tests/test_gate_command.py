@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from conftest import REPO_ROOT, run_coremod
-from coremodlib import baseline, history, paths
+from coremodlib import baseline, history, paths, revisions
 
 pytestmark = pytest.mark.e2e
 
@@ -92,8 +92,9 @@ def test_harness_errors_are_exit_2(main_build, tmp_path, small_budgets):
 def test_calibrate_records_runs_and_rates(main_build, tmp_path, small_budgets):
     record = tmp_path / "runs.json"
     result = run_coremod("calibrate", "--build-dir", main_build, "--out", str(tmp_path / "c"),
-                         "--budgets", small_budgets, "--runs", "3", "--rounds", "1",
-                         "--samples", "400", "--record", str(record), "--record-samples", "50")
+                         "--budgets", small_budgets, "--runs", "3", "--rounds", "2",
+                         "--samples", "400", "--record", str(record), "--record-samples", "50",
+                         "--load", "0,1")
     assert result.returncode == 0, result.stdout + result.stderr
     with open(tmp_path / "c" / "calibration.json", encoding="utf-8") as f:
         figures = json.load(f)
@@ -105,8 +106,36 @@ def test_calibrate_records_runs_and_rates(main_build, tmp_path, small_budgets):
         assert gate_figures["noise_floor"] >= 0
     doc = json.loads(record.read_text(encoding="utf-8"))
     assert doc["schema"] == "coremod-perf-samples/1" and len(doc["runs"]) == 3
+    assert [run["load"] for run in doc["runs"]] == [0, 1, 0] and figures["loads"] == [0, 1, 0]
     for run in doc["runs"]:
+        # what the stored-samples rule needs: the rounds and each round's reference
+        for entry in run["gates"].values():
+            assert len(entry["reference_round_p50"]) == len(entry["round_sizes"]) == 2
         assert set(run["gates"]) == set(TWO_GATES)
         assert all(len(g["samples"]) == 50 for g in run["gates"].values())
     assert "false +" in result.stdout
     shutil.rmtree(tmp_path / "c")
+
+
+def test_against_a_revision_measures_both_builds_in_the_same_rounds(main_build, tmp_path,
+                                                                    small_budgets):
+    """A/B: the reference at HEAD built in a directory of its own and measured beside the
+    candidate in every round; an unknown revision is exit 2 before anything is built."""
+    unknown = gate(main_build, tmp_path / "u", small_budgets, "--against", "no-such-rev",
+                   "--history", str(tmp_path / "h.sqlite"))
+    assert unknown.returncode == 2 and "no such commit" in unknown.stderr
+    result = gate(main_build, tmp_path / "ab", small_budgets, "--against", "HEAD",
+                  "--history", str(tmp_path / "h.sqlite"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    cert = json.loads((tmp_path / "ab" / "certification.json").read_text(encoding="utf-8"))
+    head = revisions.resolve("HEAD")
+    assert cert["baseline"]["mode"] == "A/B" and cert["baseline"]["commit"] == head
+    assert cert["baseline"]["impl"] == os.path.join(paths.REVISIONS_DIR, head, "build", "impl",
+                                                    "libcoremod.so")
+    for g in cert["gates"]:
+        assert g["baseline_comparison"]["mode"] == "A/B"
+        assert g["baseline_comparison"]["rounds"] == [3, 3]
+    rounds_dir = tmp_path / "ab" / "rounds"
+    assert sorted(p.name for p in rounds_dir.glob("round*-timed*.json")) == [
+        "round01-timed-against.json", "round01-timed.json", "round02-timed-against.json",
+        "round02-timed.json", "round03-timed-against.json", "round03-timed.json"]

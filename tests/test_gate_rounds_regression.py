@@ -40,7 +40,7 @@ def test_merge_concatenates_samples_in_round_order():
     load = by_name["module_load"]
     assert load["samples"] == [1, 2, 3] and load["round_sizes"] == [2, 1]
     assert load["rounds"] == 2 and load["failures"] == 1 and len(load["errors"]) == 1
-    assert load["raw_baseline"] == {"name": "dlopen", "samples": [5, 6, 7]}
+    assert load["raw_baseline"] == {"name": "dlopen", "samples": [5, 6, 7], "round_sizes": [1, 2]}
     assert by_name["concurrent_modules"]["rounds"] == 1
     assert by_name["concurrent_modules"]["detail"] == {"modules": 1000}
     assert merged["rounds"] == 2 and merged["schema"] == bench.SCHEMA
@@ -319,7 +319,10 @@ def append_run(path, status, good, when):
         path, started_at=when, commit_id="abc", candidate="/x.so", candidate_sha256="0" * 64,
         metric="time", verdict="certified" if good else "rejected",
         environment={"cores": 2}, good=good,
-        rows=[history.gate_row(record, "ns", [30_000.0, 31_000.0])])
+        rows=[history.gate_row(record, "ns", {"samples": [30_000.0, 31_000.0],
+                                              "round_sizes": [1, 1], "reference": "dlopen",
+                                              "reference_p50": 29_000.0,
+                                              "reference_round_p50": [28_900, 29_100]})])
 
 
 def test_history_schema_matches_the_contract(tmp_path):
@@ -333,7 +336,8 @@ def test_history_schema_matches_the_contract(tmp_path):
     gate_cols = [r[1] for r in conn.execute("PRAGMA table_info(gate_results)")]
     assert gate_cols == ["run_id", "operation", "unit", "budget", "statistic", "p50", "p90",
                          "p99", "max", "mad", "ci_low", "ci_high", "status", "regression",
-                         "change_ratio", "p_value", "samples_json", "platform_p50"]
+                         "change_ratio", "p_value", "samples_json", "platform_p50",
+                         "rounds_json"]
     row = conn.execute("SELECT unit, budget, p50, ci_low, ci_high, samples_json "
                        "FROM gate_results").fetchone()
     assert row[0] == "ns" and row[1] == 1_500_000   # the budget's unit, not the display unit
@@ -349,6 +353,10 @@ def test_last_good_run_and_trend(tmp_path):
     last = history.last_good(path)
     assert last["id"] == first and last["gates"]["module_load"]["samples"] == [30_000.0, 31_000.0]
     assert last["environment"] == {"cores": 2}
+    # the round structure and the same-run reference come back for the regression rule
+    gate = last["gates"]["module_load"]
+    assert gate["round_sizes"] == [1, 1] and gate["reference_round_p50"] == [28_900, 29_100]
+    assert gate["platform_p50"] == 29_000.0 and gate["reference"] == "dlopen"
     points = history.trend(path, "module_load")
     assert [p["status"] for p in points] == ["pass", "fail"]
     assert [p["good"] for p in points] == [True, False]
@@ -363,15 +371,17 @@ def test_what_counts_as_a_good_run():
     assert not history.is_good(0, [record_for("pass", {"result": "regression"})])
 
 
-def test_a_history_without_the_platform_column_gains_it(tmp_path):
+def test_a_history_without_the_added_columns_gains_them(tmp_path):
     path = str(tmp_path / "old.sqlite")
     conn = sqlite3.connect(path)
-    conn.executescript(history._TABLES.replace(", platform_p50 REAL", ""))
+    conn.executescript(history._TABLES.replace(", platform_p50 REAL, rounds_json TEXT", ""))
     conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
     conn.commit()
     conn.close()
     append_run(path, "pass", True, "2024-01-01")
-    assert history.last_good(path)["gates"]["module_load"]["platform_p50"] is None
+    assert history.last_good(path)["gates"]["module_load"]["platform_p50"] == 29_000.0
+    columns = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(gate_results)")]
+    assert columns[-2:] == ["platform_p50", "rounds_json"]
 
 
 def test_a_foreign_database_is_refused(tmp_path):
@@ -434,11 +444,11 @@ def test_loader_gates_are_compared_relative_to_the_platform():
                                    platform_p50=6_800.0 * 1.08)}
     got = regression.compare([UNLOAD], drift, base, "b")["module_unload"]
     assert got["result"] == "no_change" and got["change_ratio"] == pytest.approx(1.0, abs=0.01)
-    assert got["platform_ratio"] == pytest.approx(1.08)
-    assert "relative to the platform" in got["statistic"]
+    assert got["reference_ratio"] == pytest.approx(1.08)
+    assert "relative to the same-run reference" in got["statistic"]
     slower = {"module_unload": dict(series(samples(7_000 * 1.2, seed=3)), platform_p50=6_800.0)}
     got = regression.compare([UNLOAD], slower, base, "b")["module_unload"]
-    assert got["result"] == "regression" and "platform loader" in \
+    assert got["result"] == "regression" and "same-run reference" in \
         regression.describe("module_unload", got)
     # without the platform on one side the raw samples are compared
     plain = {"module_unload": series(samples(7_000 * 1.08, seed=2))}

@@ -8,6 +8,7 @@
 #include "bench_candidate.h"
 #include "bench_context.h"
 #include "bench_optimization.h"
+#include "bench_reference.h"
 #include "bench_report.h"
 #include "bench_sampler.h"
 
@@ -74,17 +75,7 @@ void bench_family_cache_pattern(const bench_context_t* ctx)
                             &failure);
         return;
     }
-    bench_series_t series;
-    if (bench_series_init(&series, ctx->samples)) {
-        bench_case_t c = {.ctx = &bench, .batch = PATTERN_BATCH, .run = run_patterns};
-        bench_sample(&c, NULL, ctx->warmup, ctx->samples, &series, NULL);
-        bench_report_operation(ctx->json, &(bench_operation_t){.name = name, .unit = "ns",
-                                                               .batch = PATTERN_BATCH,
-                                                               .warmup = ctx->warmup,
-                                                               .series = &series});
-        bench_series_free(&series);
-    } else {
-        bench_report_unavailable(ctx->json, name, "runner out of memory");
-    }
+    bench_case_t c = {.ctx = &bench, .batch = PATTERN_BATCH, .run = run_patterns};
+    bench_measure_with_reference(ctx, name, &c, BENCH_REFERENCE_ARITHMETIC, NULL, 0);
     ctx->api->cache_optimization_destroy(bench.ctx);
 }

@@ -5,7 +5,9 @@
  *
  * create: JIT_CREATE_BATCH creates timed together, the contexts destroyed after the clock read
  * (destroy is not part of the operation). info: JIT_INFO_BATCH queries on one context. hints: one
- * call per sample (batch 1: tens of microseconds, far above the clock's resolution).
+ * call per sample (batch 1: tens of microseconds, far above the clock's resolution). Each beside
+ * its same-run reference (bench_reference.h): small allocations, structure copies, a scan of the
+ * same 64 KiB.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "bench_candidate.h"
 #include "bench_context.h"
 #include "bench_optimization.h"
+#include "bench_reference.h"
 #include "bench_report.h"
 #include "bench_sampler.h"
 
@@ -123,22 +126,15 @@ static bool run_hints(void* opaque, size_t iteration, size_t batch, double* valu
     return true;
 }
 
-/* Samples `run` with batch `batch` and reports it as `name`. */
+/* Samples `run` with batch `batch`, beside the reference workload `kind`, and reports it as
+ * `name`. */
 static void measure(const bench_context_t* ctx, const char* name, jit_bench_t* bench, size_t batch,
                     bool (*run)(void*, size_t, size_t, double*, bench_failure_t*),
-                    bool (*finish)(void*, size_t, size_t, bench_failure_t*))
+                    bool (*finish)(void*, size_t, size_t, bench_failure_t*),
+                    bench_reference_kind_t kind)
 {
-    bench_series_t series;
-    if (!bench_series_init(&series, ctx->samples)) {
-        bench_report_unavailable(ctx->json, name, "runner out of memory");
-        return;
-    }
     bench_case_t c = {.ctx = bench, .batch = batch, .run = run, .finish = finish};
-    bench_sample(&c, NULL, ctx->warmup, ctx->samples, &series, NULL);
-    bench_report_operation(ctx->json, &(bench_operation_t){.name = name, .unit = "ns",
-                                                           .batch = batch, .warmup = ctx->warmup,
-                                                           .series = &series});
-    bench_series_free(&series);
+    bench_measure_with_reference(ctx, name, &c, kind, bench->code, BENCH_JIT_CODE_BYTES);
 }
 
 /* Creates the queried context (untimed); false after reporting `name` unavailable. */
@@ -165,7 +161,8 @@ void bench_family_jit_create(const bench_context_t* ctx)
 {
     jit_bench_t bench;
     if (open_context(ctx, "jit_optimization_create", &bench)) {
-        measure(ctx, "jit_optimization_create", &bench, JIT_CREATE_BATCH, run_creates, destroy_created);
+        measure(ctx, "jit_optimization_create", &bench, JIT_CREATE_BATCH, run_creates, destroy_created,
+                BENCH_REFERENCE_ALLOCATE_SMALL);
         ctx->api->jit_optimization_destroy(bench.ctx);
     }
 }
@@ -174,7 +171,8 @@ void bench_family_jit_info(const bench_context_t* ctx)
 {
     jit_bench_t bench;
     if (open_context(ctx, "jit_get_apple_silicon_info", &bench)) {
-        measure(ctx, "jit_get_apple_silicon_info", &bench, JIT_INFO_BATCH, run_infos, NULL);
+        measure(ctx, "jit_get_apple_silicon_info", &bench, JIT_INFO_BATCH, run_infos, NULL,
+                BENCH_REFERENCE_COPY_STRUCT);
         ctx->api->jit_optimization_destroy(bench.ctx);
     }
 }
@@ -183,7 +181,8 @@ void bench_family_jit_hints(const bench_context_t* ctx)
 {
     jit_bench_t bench;
     if (open_context(ctx, "jit_generate_compilation_hints", &bench)) {
-        measure(ctx, "jit_generate_compilation_hints", &bench, 1, run_hints, NULL);
+        measure(ctx, "jit_generate_compilation_hints", &bench, 1, run_hints, NULL,
+                BENCH_REFERENCE_SCAN_CODE);
         ctx->api->jit_optimization_destroy(bench.ctx);
     }
 }

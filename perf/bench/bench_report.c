@@ -60,7 +60,7 @@ void bench_report_operation(bench_json_t* json, const bench_operation_t* op)
     bench_json_uint(json, op->warmup);
     write_series(json, op->series);
     if (op->baseline_name != NULL && op->baseline != NULL) {
-        bench_json_key(json, "raw_baseline");
+        bench_json_key(json, op->baseline_is_reference ? "reference" : "raw_baseline");
         bench_json_begin_object(json);
         bench_json_key(json, "name");
         bench_json_string(json, op->baseline_name);

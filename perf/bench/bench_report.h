@@ -7,6 +7,7 @@
 #ifndef COREMOD_BENCH_REPORT_H
 #define COREMOD_BENCH_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bench_json.h"
@@ -20,8 +21,11 @@ typedef struct {
     size_t batch;                    /* operations per sample */
     size_t warmup;                   /* discarded iterations before the samples */
     const bench_series_t* series;
-    const char* baseline_name;       /* raw loader call ("dlopen", ...); NULL: no baseline */
+    const char* baseline_name;       /* raw loader call ("dlopen", ...) or the reference workload
+                                      * (bench_reference_name); NULL: no baseline */
     const bench_series_t* baseline;
+    bool baseline_is_reference;      /* a workload of the runner's own (bench_reference.h): the
+                                      * results call it "reference", not "raw_baseline" */
     /* Writes the value of "detail" (one object); NULL: the operation has no detail. */
     void (*detail)(bench_json_t* json, const void* ctx);
     const void* detail_ctx;

@@ -4,10 +4,12 @@
  * An init takes microseconds, close to what the clock itself can resolve reliably on a noisy VM,
  * so each sample times INIT_BATCH back-to-back inits (default configuration, NULL) into an array
  * and divides by the batch. The systems are destroyed after the second clock read: destroy is not
- * part of the measured operation.
+ * part of the measured operation. Its same-run reference: as many zeroed 4 KiB allocations
+ * (bench_reference.h).
  */
 #include "bench_candidate.h"
 #include "bench_context.h"
+#include "bench_reference.h"
 #include "bench_report.h"
 #include "bench_sampler.h"
 
@@ -60,16 +62,6 @@ void bench_family_system_init(const bench_context_t* ctx)
     init_bench_t bench = {.api = ctx->api, .created = 0};
     bench_case_t init_case = {
         .ctx = &bench, .batch = INIT_BATCH, .run = run_inits, .finish = destroy_systems};
-    bench_series_t series;
-    if (!bench_series_init(&series, ctx->samples)) {
-        bench_report_unavailable(ctx->json, "module_system_init", "runner out of memory");
-        return;
-    }
-    bench_sample(&init_case, NULL, ctx->warmup, ctx->samples, &series, NULL);
-    bench_report_operation(ctx->json, &(bench_operation_t){.name = "module_system_init",
-                                                           .unit = "ns",
-                                                           .batch = INIT_BATCH,
-                                                           .warmup = ctx->warmup,
-                                                           .series = &series});
-    bench_series_free(&series);
+    bench_measure_with_reference(ctx, "module_system_init", &init_case,
+                                 BENCH_REFERENCE_ALLOCATE_ZEROED, NULL, 0);
 }

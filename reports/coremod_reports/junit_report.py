@@ -91,9 +91,11 @@ def _gate_element(suite_el, gate, strict):
             _text(f"{gate['message']}\ntarget: {_citation(gate)}")
     elif comparison.get("result") == "regression":
         ratio = comparison.get("change_ratio")
-        message = (f"regression against {comparison.get('baseline')}: median "
-                   f"{(ratio - 1) * 100:+.1f}%, p_adj {comparison.get('p_adjusted'):.2g}, "
-                   f"minimum effect {comparison.get('min_effect', 0) * 100:g}%")
+        message = (f"regression against {comparison.get('baseline')}: "
+                   + (comparison["summary"] if comparison.get("summary") else
+                      f"median {(ratio - 1) * 100:+.1f}%, p_adj "
+                      f"{comparison.get('p_adjusted'):.2g}, minimum effect "
+                      f"{comparison.get('min_effect', 0) * 100:g}%"))
         ET.SubElement(el, "failure", message=_text(message), type="regression").text = \
             _text(message)
         status = "fail"

@@ -155,6 +155,8 @@ def _compared(gate):
     comparison = gate.get("baseline_comparison")
     if not comparison:
         return None
+    if comparison.get("summary"):   # the rule's own words (regression.describe)
+        return comparison["summary"].split(": ", 1)[-1]
     ratio = comparison.get("change_ratio")
     change = "n/a" if ratio is None else f"{(ratio - 1) * 100:+.1f}%"
     return (f"{comparison['result'].replace('_', ' ')} ({change}, "

@@ -8,7 +8,12 @@ budget's own unit, with the environment and the noise facts of the run that prod
      "environment": {...}, "noise": {...}, "options": {"samples", "rounds"...},
      "gates": {"module_load": {"unit": "ns", "statistic": "p99", "rounds": 10,
                                "round_sizes": [1000, ...], "samples": [...],
-                               "platform": "dlopen", "platform_p50": 27380.0}, ...}}
+                               "reference": "dlopen", "reference_kind": "platform loader",
+                               "reference_p50": 27380.0,
+                               "reference_round_p50": [27301, ...]}, ...}}
+
+(Baselines written before the same-run references of every gate name the loader gates' reference
+"platform" and "platform_p50"; regression.py reads both.)
 
 The history database (history.py) holds the same samples for every run, which is where `coremod
 nightly` takes its baseline from (the last good run).
@@ -32,29 +37,49 @@ BASELINES_DIR = os.path.join(paths.REPO_ROOT, "perf", "baselines")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
+def same_run_reference(op):
+    """The operation's same-run reference (the platform loader's raw baseline, or the runner's
+    reference workload) as (kind, entry), or (None, None)."""
+    for key, kind in (("raw_baseline", "platform loader"), ("reference", "reference workload")):
+        entry = op.get(key)
+        if isinstance(entry, dict) and entry.get("samples"):
+            return kind, entry
+    return None, None
+
+
 def measured_samples(budgets, bench_doc):
-    """{operation: {"unit", "statistic", "rounds", "round_sizes", "samples"[, "platform",
-    "platform_p50"]}} of every budgeted operation with samples in `bench_doc` (rounds.merge
-    output), in the budget's unit. platform_p50 is the median of the platform loader's samples
-    measured in the same processes (the raw baseline), where the runner measured one: the
-    regression rule compares such gates relative to it (regression.py)."""
+    """{operation: {"unit", "statistic", "rounds", "round_sizes", "samples"[, "reference",
+    "reference_kind", "reference_p50", "reference_round_p50"]}} of every budgeted operation with
+    samples in `bench_doc` (rounds.merge output), in the budget's unit. The reference entries
+    describe the same-run reference measured interleaved in the same processes (the platform
+    loader, or the runner's reference workload): its median over the run and in each round; the
+    regression rule divides each round's samples by its round's reference median
+    (regression.py)."""
     by_name = {op["name"]: op for op in bench_doc.get("operations", [])}
     out = {}
     for budget in budgets:
         op = by_name.get(budget.operation)
         if not op or "error" in op or not op.get("samples"):
             continue
-        out[budget.operation] = {
+        entry = out[budget.operation] = {
             "unit": budget.unit, "statistic": budget.statistic,
             "rounds": int(op.get("rounds", 1)),
             "round_sizes": list(op.get("round_sizes") or [len(op["samples"])]),
             "samples": [units.convert(float(v), op["unit"], budget.unit) for v in op["samples"]],
         }
-        raw = op.get("raw_baseline")
-        if isinstance(raw, dict) and raw.get("samples"):
-            out[budget.operation]["platform"] = raw.get("name")
-            out[budget.operation]["platform_p50"] = units.convert(
-                stats.median(raw["samples"]), raw.get("unit", op["unit"]), budget.unit)
+        kind, ref = same_run_reference(op)
+        if ref is None:
+            continue
+        convert = lambda v: units.convert(v, ref.get("unit", op["unit"]), budget.unit)  # noqa
+        entry.update(reference=ref.get("name"), reference_kind=kind,
+                     reference_p50=convert(stats.median(ref["samples"])))
+        sizes = ref.get("round_sizes") or [len(ref["samples"])]
+        if sum(sizes) == len(ref["samples"]) and len(sizes) == len(entry["round_sizes"]) \
+                and all(sizes):
+            starts = np.cumsum([0] + list(sizes))
+            entry["reference_round_p50"] = [
+                _compact(convert(stats.median(ref["samples"][starts[i]:starts[i + 1]])))
+                for i in range(len(sizes))]
     return out
 
 

@@ -38,6 +38,12 @@ GROUPS = {
     # its own (qemu-user-static, binfmt-support, the arm64 C library and an arm64 Criterion
     # sysroot): cross/setup-aarch64.sh, which needs dpkg's foreign architecture first.
     "tests": ("python3-pytest", "libasan8", "libubsan1", "libtsan2", "chromium"),
+    # A background load of N busy processes (background_load.py): calibrate --load and the
+    # tests that start a load between two nights.
+    "load": ("stress-ng",),
+    # Building an earlier revision in a worktree of its own: gate --against REV, and nightly
+    # against the last good commit.
+    "revisions": ("git",),
     # coremod fresh-machine: a minimal Debian root to run the README's commands in.
     "fresh-machine": ("mmdebstrap",),
 }
@@ -46,14 +52,15 @@ GROUPS = {
 # commands (certify and test) need.
 COMMAND_GROUPS = {
     "certify": ("build", "judge", "reports", "whole-process"),
-    "gate": ("build", "judge", "reports", "whole-process"),
-    "nightly": ("build", "judge", "reports", "whole-process"),
-    "calibrate": ("build", "judge"),
+    "gate": ("build", "judge", "reports", "whole-process", "revisions"),
+    "nightly": ("build", "judge", "reports", "whole-process", "revisions"),
+    "calibrate": ("build", "judge", "load"),
     "report": ("reports",),
     "coverage": ("build", "reports", "coverage"),
     "instructions": ("build", "judge"),
     "topology": ("build",),
-    "test": ("build", "judge", "reports", "whole-process", "coverage", "tests"),
+    "test": ("build", "judge", "reports", "whole-process", "coverage", "tests", "load",
+             "revisions"),
     "fresh-machine": ("fresh-machine",),
 }
 DEFAULT_COMMANDS = ("certify", "test")

@@ -85,8 +85,9 @@ def _defines(options):
 
 
 def ensure_built(build_dir, progress, buildtype=None, options=None, source_dir=paths.REPO_ROOT,
-                 cross_file=None):
-    """Configures (or reconfigures) and compiles `build_dir`. `options`: extra -D options;
+                 cross_file=None, targets=()):
+    """Configures (or reconfigures) and compiles `build_dir` (only `targets`, meson compile's
+    [PATH/]NAME[:TYPE] names, when given). `options`: extra -D options;
     `cross_file`: a meson cross file, used when the directory is set up (a directory already set
     up for another machine is not converted: meson cannot, so it is set up again)."""
     wanted = dict(options or {})
@@ -119,7 +120,7 @@ def ensure_built(build_dir, progress, buildtype=None, options=None, source_dir=p
                 _fail("meson configure", log_path, progress)
 
     progress.phase(f"compiling {build_dir}")
-    if _run(["meson", "compile", "-C", build_dir], progress, log_path) != 0:
+    if _run(["meson", "compile", "-C", build_dir, *targets], progress, log_path) != 0:
         _fail("the build", log_path, progress)
     return build_dir
 

@@ -3,29 +3,39 @@
 Runs the gates N times in a row on the same build (each run a full gate measurement, in rounds,
 exactly as `coremod gate` measures), then compares every ordered pair of runs with the regression
 rule (calibration.py): each gate's empirical false-positive rate and noise floor, and how often a
-10 % slowdown injected into one side is caught. Writes calibration.json into --out and, with
+slowdown injected into one side is caught (10 % between quiet runs, 20 % when either was loaded).
+With --load 0,1,2 the runs take turns with 0, 1 and 2 busy processes beside them
+(background_load.py), so the A/A pairs see the load change between two runs, as nights do. Writes calibration.json into --out and, with
 --record FILE, the runs' samples (at most --record-samples per gate and run) as the recorded data
 the calibration test (tests/test_calibration.py) proves the rule on.
 """
 import json
 import os
 
-from . import baseline, calibration, certification, environment, files, gaterun, paths, settings
+from . import (background_load, baseline, calibration, certification, environment, files, gaterun,
+               paths, settings)
 from .errors import HarnessError
 
 RECORD_SCHEMA = settings.CALIBRATION_RECORD_SCHEMA
 RESULT_NAME = "calibration.json"
 
 
+def _rate(value):
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
 def _table(result):
     width = max([len("gate")] + [len(op) for op in result["gates"]])
-    lines = [f"{'gate':<{width}} {'A/A':>5} {'false +':>8} {'rate':>7} {'noise floor':>12} "
-             f"{'min effect':>11} {'10% caught':>11}"]
+    lines = [f"{'gate':<{width}} {'A/A':>5} {'false +':>8} {'rate':>7} {'load chg':>9} "
+             f"{'inconcl.':>8} {'|change| p95':>12} {'10% quiet':>10} {'20% loaded':>11}"]
     for op, g in result["gates"].items():
         floor = "n/a" if g["noise_floor"] is None else f"{g['noise_floor'] * 100:.2f}%"
+        changed = (f"{g['load_change_false_regressions']}/{g['load_change_comparisons']}"
+                   if g["load_change_comparisons"] else "-")
         lines.append(f"{op:<{width}} {g['comparisons']:>5} {g['false_regressions']:>8} "
-                     f"{g['false_positive_rate'] * 100:>6.2f}% {floor:>12} "
-                     f"{g['min_effect'] * 100:>10g}% {g['detection_rate'] * 100:>10.1f}%")
+                     f"{g['false_positive_rate'] * 100:>6.2f}% {changed:>9} "
+                     f"{g['inconclusive']:>8} {floor:>12} {_rate(g['quiet_detection_rate']):>10} "
+                     f"{_rate(g['loaded_detection_rate']):>11}")
     lines.append(f"any gate falsely flagged in {result['any_gate_false_positives']} of "
                  f"{result['pairs']} A/A comparisons "
                  f"({result['any_gate_false_positive_rate'] * 100:.2f}%)")
@@ -68,22 +78,28 @@ def run(args, progress):
     if args.append and not args.record:
         raise HarnessError("--append needs --record FILE")
     earlier = _earlier_runs(args.record) if args.append else []
+    levels = background_load.parse_levels(args.load)
     prepared = gaterun.prepare(args, progress, need_suite=False)
     runs, meta = [], []
     for number in range(1, args.runs + 1):
-        progress.phase(f"calibration run {number} of {args.runs}")
+        load = levels[(number - 1) % len(levels)]
+        progress.phase(f"calibration run {number} of {args.runs}"
+                       + (f", {load} busy process(es) beside it" if load else ""))
         run_dir = os.path.join(prepared.out_dir, f"run{number}")
         os.makedirs(run_dir, exist_ok=True)
         started = certification.now_utc()
-        measured = gaterun.measure(prepared, args, progress, out_dir=run_dir)
+        with background_load.busy(load):
+            measured = gaterun.measure(prepared, args, progress, out_dir=run_dir)
         runs.append(measured.samples)
         meta.append({"started_at": started, "candidate_sha256": prepared.candidate["sha256"],
                      "runner_sha256": certification.sha256_file(
                          paths.bench_executable(prepared.build_dir)),
-                     "noise": measured.noise,
+                     "noise": measured.noise, "load": load,
                      "rounds": max((e["rounds"] for e in measured.samples.values()), default=0)})
     progress.phase("comparing every pair of runs")
-    result = calibration.analyse(prepared.budgets, runs)
+    all_runs = [run["gates"] for run in earlier] + runs
+    all_loads = [run.get("load", 0) for run in earlier] + [m["load"] for m in meta]
+    result = calibration.analyse(prepared.budgets, all_runs, all_loads)
     env = environment.collect(prepared.build_dir)
     result.update(candidate=prepared.candidate, environment=env,
                   noise=[m["noise"] for m in meta], rounds=args.rounds, samples=args.samples)
@@ -95,8 +111,9 @@ def run(args, progress):
         write_record(args.record, runs, meta, prepared.budgets, args.record_samples, env,
                      earlier)
     progress.finish()
-    print(f"coremod calibrate: {args.runs} runs of the same build, {result['pairs']} ordered A/A "
-          f"comparisons per gate")
+    print(f"coremod calibrate: {len(all_runs)} runs of the same build (loads "
+          f"{','.join(str(v) for v in all_loads)}), {result['pairs']} ordered A/A comparisons "
+          f"per gate")
     print("\n".join("  " + line for line in _table(result)))
     print(f"  results:   {path}" + (f"\n  recorded:  {args.record}" if args.record else ""))
     return 0

@@ -42,6 +42,18 @@ def now_utc():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
+def _effect_text(comparison):
+    """'+21.9% [+20.8%, +23.0%] > threshold 5.0%': the effect, its interval and the rule (older
+    records without an effect: the change of the median)."""
+    effect = comparison.get("effect")
+    if effect is None:
+        return f"median {(comparison['change_ratio'] - 1) * 100:+.1f}%"
+    low, high = comparison.get("effect_ci") or [None, None]
+    show = lambda r: "n/a" if r is None else f"{(r - 1) * 100:+.1f}%"  # noqa: E731
+    return (f"{show(effect)} [{show(low)}, {show(high)}] > threshold "
+            f"{comparison.get('threshold', comparison['min_effect']) * 100:.1f}%")
+
+
 def _gate_problems(gates, strict):
     """Reasons the gates reject the candidate (empty when they do not)."""
     problems = []
@@ -53,8 +65,7 @@ def _gate_problems(gates, strict):
     if regressed:
         baseline = regressed[0]["baseline_comparison"].get("baseline")
         problems.append(f"{len(regressed)} gate(s) regressed against baseline {baseline}: "
-                        + ", ".join(f"{g['operation']} (median "
-                                    f"{(g['baseline_comparison']['change_ratio'] - 1) * 100:+.1f}%)"
+                        + ", ".join(f"{g['operation']} ({_effect_text(g['baseline_comparison'])})"
                                     for g in regressed))
     inconclusive = [g["operation"] for g in gates if g["status"] == "inconclusive"]
     if strict and inconclusive:

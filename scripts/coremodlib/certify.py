@@ -167,7 +167,7 @@ def run_cases(prepared, plan, progress):
     return judged, records, suite_entry, outcome
 
 
-def _run_gates(args, prepared, plan, cases, area_records, progress):
+def _run_gates(args, prepared, plan, cases, area_records, progress, against_for=None):
     """(gate records, unbudgeted measurements, note, Measured or None): the gates of the
     profile's areas, measured for every area whose cases are all acceptable, the others skipped
     with the reason."""
@@ -207,7 +207,9 @@ def _run_gates(args, prepared, plan, cases, area_records, progress):
         records = [gates.skipped([b], skip_reasons[b.operation])[0] for b in budgets]
         return records, [], ("Performance gates were not run: no area with gates passed its "
                              "cases." if budgets else ""), None
-    measured = gaterun.measure(prepared._replace(budgets=measure_these), args, progress)
+    against = against_for(prepared) if against_for is not None else None
+    measured = gaterun.measure(prepared._replace(budgets=measure_these), args, progress,
+                               against=against)
     by_operation = {g["operation"]: g for g in measured.records}
     records = [by_operation.get(b.operation) or gates.skipped([b], skip_reasons[b.operation])[0]
                for b in budgets]
@@ -225,11 +227,13 @@ def _run_gates(args, prepared, plan, cases, area_records, progress):
             measured)
 
 
-def execute(args, progress, compare_with=None):
+def execute(args, progress, compare_with=None, against_for=None):
     """Runs a certification; returns (record, Prepared, Measured or None) without writing reports.
 
     `compare_with(prepared, measured, environment) -> baseline entry or None`: called after the
-    gates were measured (coremod nightly compares them with the last good run there)."""
+    gates were measured (coremod nightly compares them with the last good run there).
+    `against_for(prepared) -> gaterun.Against or None`: called after the build, before the gates
+    are measured: a baseline build to measure in the same rounds (nightly's A/B mode)."""
     started_at = certification.now_utc()
     plan = plan_from(args)
     prepared = gaterun.prepare(args, progress, need_suite=True, need_gates=not args.no_gates)
@@ -238,7 +242,7 @@ def execute(args, progress, compare_with=None):
 
     cases, area_records, suite_entry, outcome = run_cases(prepared, plan, progress)
     gate_records, measurements, gates_note, measured = _run_gates(
-        args, prepared, plan, cases, area_records, progress)
+        args, prepared, plan, cases, area_records, progress, against_for)
     # Instruction counts (--metric instructions) and the whole-process benchmark: sections of
     # the record; the counts may decide gates, so they come before the verdict.
     supplement = supplements.measure(args, prepared.build_dir, impl, out_dir, gate_records,

@@ -10,7 +10,7 @@ import os
 import coremod_reports
 
 from . import (areas, baseline as baseline_mod, certification, certify, environment, gaterun,
-               gates, paths, supplements)
+               gates, paths, revisions, supplements)
 from .errors import HarnessError
 
 
@@ -27,9 +27,22 @@ def _load_baseline(args):
     return path, baseline_mod.load(path)
 
 
+def against_build(args, progress):
+    """The Against of --against REV (built) or --against-impl PATH, or None."""
+    if getattr(args, "against_impl", None):
+        impl = gaterun.validate_impl(args.against_impl)
+        return gaterun.Against(impl, f"--against-impl {args.against_impl}", impl, None)
+    if getattr(args, "against", None):
+        commit, impl = revisions.reference_of(args.against, progress)
+        return gaterun.Against(impl, f"revision {commit[:12]} ({args.against})", impl, commit)
+    return None
+
+
 def run(args, progress):
     started_at = certification.now_utc()
     baseline_path, baseline_doc = _load_baseline(args)   # a missing baseline: exit 2 at once
+    if getattr(args, "against", None):
+        revisions.resolve(args.against)   # an unknown revision: exit 2 before anything is built
     save_path = baseline_mod.path_for(args.save_baseline) if args.save_baseline else None
     prepared = gaterun.prepare(args, progress, need_suite=False)
     profile = getattr(args, "profile", None) or areas.DEFAULT_PROFILE
@@ -37,17 +50,21 @@ def run(args, progress):
     if not prepared.budgets:
         raise HarnessError(f"no gate of profile {profile} in {prepared.budgets_path}")
     coremod_reports.remove_stale(prepared.out_dir)
-    measured = gaterun.measure(prepared, args, progress)
+    against = against_build(args, progress)
+    measured = gaterun.measure(prepared, args, progress, against=against)
     # --metric instructions and the whole-process benchmark (supplements.py).
     supplement = supplements.measure(args, prepared.build_dir, prepared.impl, prepared.out_dir,
                                      measured.records, progress)
     env = environment.collect(prepared.build_dir)
     baseline_entry = None
-    if baseline_doc is not None:
+    if against is not None:
+        baseline_entry = gaterun.compare_ab(prepared, measured, against, env, progress)
+    elif baseline_doc is not None:
         baseline_entry = gaterun.compare(
             prepared, measured, baseline_doc["gates"],
             baseline_doc.get("name") or baseline_mod.display_name(baseline_path),
-            baseline_doc.get("environment"), env, progress, source=baseline_path)
+            baseline_doc.get("environment"), env, progress, source=baseline_path,
+            baseline_noise=baseline_doc.get("noise"))
 
     progress.phase("writing reports")
     cert = certification.assemble(
@@ -61,6 +78,7 @@ def run(args, progress):
                  "quick": args.quick, "samples": args.samples, "buildtype": args.buildtype,
                  "rounds": args.rounds, "max_rounds": gaterun.max_rounds(args),
                  "strict": args.strict, "baseline": baseline_path,
+                 "against": against.name if against else None,
                  "history": os.path.abspath(args.history), "profile": profile},
         artifacts={"bench_results": measured.bench_summary["results"]},
         noise=measured.noise, baseline=baseline_entry, strict=args.strict, scope="gate",

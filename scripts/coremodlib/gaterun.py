@@ -11,8 +11,12 @@ from .errors import HarnessError
 
 Prepared = collections.namedtuple(
     "Prepared", "build_dir impl impl_given fixtures budgets budgets_path out_dir candidate")
+# against_samples: the baseline build's samples when it was measured in the same rounds (A/B).
 Measured = collections.namedtuple(
-    "Measured", "records merged noise samples rounds bench_summary")
+    "Measured", "records merged noise samples rounds bench_summary against_samples",
+    defaults=(None,))
+# What an A/B run compares with: the baseline build's library and how it was found.
+Against = collections.namedtuple("Against", "impl name source commit")
 
 
 def validate_impl(path):
@@ -73,15 +77,23 @@ def prepare(args, progress, need_suite, need_gates=True):
                     budgets_path, out_dir, candidate)
 
 
-def measure(prepared, args, progress, out_dir=None):
-    """Runs the gates in rounds; returns Measured. Prints the noise warnings."""
+def measure(prepared, args, progress, out_dir=None, against=None):
+    """Runs the gates in rounds; returns Measured. Prints the noise warnings. `against`
+    (Against): the A/B mode, the baseline build measured in the same rounds."""
     out_dir = out_dir or prepared.out_dir
     exe = paths.bench_executable(prepared.build_dir)
     recorder = noise.Recorder().start()
-    merged, records, summary = rounds.measure(
-        exe, prepared.impl, prepared.fixtures, prepared.budgets, out_dir, progress,
-        samples=args.samples, quick=args.quick, min_rounds=args.rounds,
-        max_rounds=max_rounds(args))
+    against_doc = None
+    if against is None:
+        merged, records, summary = rounds.measure(
+            exe, prepared.impl, prepared.fixtures, prepared.budgets, out_dir, progress,
+            samples=args.samples, quick=args.quick, min_rounds=args.rounds,
+            max_rounds=max_rounds(args))
+    else:
+        merged, records, summary, against_doc = rounds.measure_ab(
+            exe, prepared.impl, against.impl, prepared.fixtures, prepared.budgets, out_dir,
+            progress, samples=args.samples, quick=args.quick, min_rounds=args.rounds,
+            max_rounds=max_rounds(args))
     facts = recorder.finish()
     for warning in facts["warnings"]:
         progress.note(f"noise warning: {warning}")
@@ -91,19 +103,45 @@ def measure(prepared, args, progress, out_dir=None):
         "rounds": summary, "elapsed_s": merged.get("elapsed_s"),
         "results": results, "quick": merged.get("quick"),
         "timer": merged.get("timer")}
+    if against_doc is not None:
+        bench_summary["against"] = {"impl": against.impl, "name": against.name,
+                                    "results": os.path.join(out_dir, rounds.AGAINST_NAME)}
     return Measured(records, merged, facts,
                     baseline_mod.measured_samples(prepared.budgets, merged), summary,
-                    bench_summary)
+                    bench_summary,
+                    None if against_doc is None else
+                    baseline_mod.measured_samples(prepared.budgets, against_doc))
 
 
 def compare(prepared, measured, baseline_gates, baseline_name, baseline_env, current_env,
-            progress, source):
-    """Attaches each gate's comparison with the baseline to its record; returns the record's
-    "baseline" entry. Different machines are warned about loudly (console and reports)."""
+            progress, source, baseline_noise=None):
+    """Attaches each gate's comparison with the baseline's stored samples to its record; returns
+    the record's "baseline" entry. Different machines are warned about loudly (console and
+    reports); a change of load between the runs is said in the inconclusive results."""
+    change = regression.load_change(baseline_noise, measured.noise)
     comparisons = regression.compare(prepared.budgets, measured.samples, baseline_gates,
-                                     baseline_name)
+                                     baseline_name, conditions=[change] if change else [])
+    return _attach(prepared, measured, comparisons, baseline_gates, baseline_name, baseline_env,
+                   current_env, progress, source, mode="stored")
+
+
+def compare_ab(prepared, measured, against, current_env, progress):
+    """Attaches each gate's A/B comparison (the baseline build measured in the same rounds) to
+    its record; returns the record's "baseline" entry."""
+    comparisons = regression.compare(prepared.budgets, measured.samples,
+                                     measured.against_samples, against.name, paired=True)
+    entry = _attach(prepared, measured, comparisons, measured.against_samples, against.name,
+                    current_env, current_env, progress, against.source, mode="A/B")
+    entry.update(impl=against.impl, commit=against.commit)
+    return entry
+
+
+def _attach(prepared, measured, comparisons, baseline_gates, baseline_name, baseline_env,
+            current_env, progress, source, mode):
     for gate in measured.records:
-        gate["baseline_comparison"] = comparisons.get(gate["operation"])
+        comparison = gate["baseline_comparison"] = comparisons.get(gate["operation"])
+        if comparison:
+            comparison["summary"] = regression.describe(gate["operation"], comparison)
     warnings = regression.machine_differences(baseline_env, current_env)
     if warnings:
         progress.note("!" * 72)
@@ -117,9 +155,9 @@ def compare(prepared, measured, baseline_gates, baseline_name, baseline_env, cur
     for gate in measured.records:
         comparison = gate["baseline_comparison"]
         if comparison:
-            progress.note("compared: " + regression.describe(gate["operation"], comparison))
+            progress.note("compared: " + comparison["summary"])
     return {"name": baseline_name, "source": source, "environment_warnings": warnings,
-            "not_in_baseline": missing}
+            "not_in_baseline": missing, "mode": mode}
 
 
 def deciding_metric(cert):
@@ -140,8 +178,7 @@ def append_history(path, cert, prepared, measured):
             continue
         entry = baseline_mod.subsample(measured.samples.get(gate["operation"]) or
                                        {"samples": []}, baseline_mod.KEEP_SAMPLES)
-        rows.append(history.gate_row(gate, budget.unit, entry["samples"],
-                                     entry.get("platform_p50")))
+        rows.append(history.gate_row(gate, budget.unit, entry))
     environment = dict(cert["environment"], noise=cert.get("noise"))
     return history.append(
         path, started_at=cert["started_at"], commit_id=cert["environment"].get("commit"),

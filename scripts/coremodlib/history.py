@@ -10,11 +10,15 @@ reports draw trends from it. Schema version 1 (the contract in docs/gates.md, "H
          environment_json, good)
     gate_results(run_id, operation, unit, budget, statistic, p50, p90, p99, max, mad, ci_low,
                  ci_high, status, regression, change_ratio, p_value, samples_json,
-                 platform_p50)
+                 platform_p50, rounds_json)
 
-platform_p50 (the median of the platform loader timed beside the gate, for the comparison
-relative to it: regression.py) was added after the first release of version 1: an additional
-column, which readers of the original columns do not see; opened() adds it to older files.
+platform_p50 and rounds_json were added after the first release of version 1: additional
+columns, which readers of the original columns do not see; opened() adds them to older files.
+platform_p50 is the median of the gate's same-run reference (first only the platform loader timed
+beside the loader gates, now every time gate's reference: regression.py). rounds_json holds what
+the regression rule needs of the run's rounds: {"round_sizes": [...] (of the kept samples),
+"reference": name, "reference_kind", "reference_round_p50": [...]} (NULL in older rows: the run
+counts as one round, relative to platform_p50).
 
 Every number of a gate_results row, samples included, is in the row's `unit`: the budget's own
 unit (ns, bytes, count), so rows of different runs compare directly. ci_low/ci_high bound the
@@ -29,6 +33,10 @@ from . import paths, units
 from .errors import HarnessError
 
 SCHEMA_VERSION = "1"
+# Columns of gate_results added within version 1, in the order they were added.
+ADDED_COLUMNS = (("platform_p50", "REAL"), ("rounds_json", "TEXT"))
+# What of a measured gate (baseline.measured_samples) rounds_json keeps.
+ROUND_KEYS = ("round_sizes", "reference", "reference_kind", "reference_round_p50")
 DEFAULT_PATH = os.path.join(paths.REPO_ROOT, "reports", "history.sqlite")
 
 _TABLES = """
@@ -39,7 +47,7 @@ CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started_at TEXT, commit_
 CREATE TABLE IF NOT EXISTS gate_results(run_id INTEGER REFERENCES runs(id), operation TEXT,
     unit TEXT, budget REAL, statistic TEXT, p50 REAL, p90 REAL, p99 REAL, max REAL, mad REAL,
     ci_low REAL, ci_high REAL, status TEXT, regression TEXT, change_ratio REAL, p_value REAL,
-    samples_json TEXT, platform_p50 REAL);
+    samples_json TEXT, platform_p50 REAL, rounds_json TEXT);
 CREATE INDEX IF NOT EXISTS gate_results_run ON gate_results(run_id);
 """
 
@@ -81,17 +89,23 @@ def _check_schema(conn, path, create):
         raise HarnessError(f"{path}: history schema version {row[0] if row else 'missing'}, "
                            f"this coremod reads version {SCHEMA_VERSION}")
     columns = {r[1] for r in conn.execute("PRAGMA table_info(gate_results)")}
-    if "platform_p50" not in columns and create:
-        with conn:
-            conn.execute("ALTER TABLE gate_results ADD COLUMN platform_p50 REAL")
+    for column, kind in ADDED_COLUMNS:
+        if column not in columns and create:
+            with conn:
+                conn.execute(f"ALTER TABLE gate_results ADD COLUMN {column} {kind}")
 
 
 def _in_unit(value, from_unit, to_unit):
     return None if value is None else units.convert(value, from_unit, to_unit)
 
 
-def gate_row(gate, budget_unit, samples, platform_p50=None):
-    """The gate_results values of one gate record (numbers converted to the budget's unit)."""
+def gate_row(gate, budget_unit, measured=None):
+    """The gate_results values of one gate record (numbers converted to the budget's unit);
+    `measured`: its samples as baseline.measured_samples gives them (thinned), with the round
+    structure and the same-run reference."""
+    measured = measured or {"samples": []}
+    samples = measured.get("samples")
+    rounds = {k: measured[k] for k in ROUND_KEYS if measured.get(k) is not None}
     shown = gate["unit"]
     conv = lambda key: _in_unit(gate.get(key), shown, budget_unit)  # noqa: E731
     ci = gate.get("budget_ci") or [None, None]
@@ -105,7 +119,8 @@ def gate_row(gate, budget_unit, samples, platform_p50=None):
         "regression": comparison.get("result"), "change_ratio": comparison.get("change_ratio"),
         "p_value": comparison.get("p_adjusted"),
         "samples_json": json.dumps(samples or [], separators=(",", ":")),
-        "platform_p50": platform_p50,
+        "platform_p50": measured.get("reference_p50", measured.get("platform_p50")),
+        "rounds_json": json.dumps(rounds, separators=(",", ":")) if rounds else None,
     }
 
 
@@ -136,10 +151,11 @@ def append(path, *, started_at, commit_id, candidate, candidate_sha256, metric, 
             conn.execute(
                 "INSERT INTO gate_results(run_id, operation, unit, budget, statistic, p50, p90, "
                 "p99, max, mad, ci_low, ci_high, status, regression, change_ratio, p_value, "
-                "samples_json, platform_p50) VALUES (:run_id, :operation, :unit, :budget, "
-                ":statistic, :p50, :p90, :p99, :max, :mad, :ci_low, :ci_high, :status, "
-                ":regression, :change_ratio, :p_value, :samples_json, :platform_p50)",
-                dict({"platform_p50": None}, **row, run_id=run_id))
+                "samples_json, platform_p50, rounds_json) VALUES (:run_id, :operation, :unit, "
+                ":budget, :statistic, :p50, :p90, :p99, :max, :mad, :ci_low, :ci_high, :status, "
+                ":regression, :change_ratio, :p_value, :samples_json, :platform_p50, "
+                ":rounds_json)",
+                dict({"platform_p50": None, "rounds_json": None}, **row, run_id=run_id))
         return run_id
 
 
@@ -165,6 +181,7 @@ def last_good(path, metric="time"):
         for gate in conn.execute("SELECT * FROM gate_results WHERE run_id = ?", (run["id"],)):
             entry = dict(gate)
             entry["samples"] = json.loads(entry.pop("samples_json") or "[]")
+            entry.update(json.loads(entry.pop("rounds_json", None) or "{}"))
             run["gates"][entry["operation"]] = entry
         return run
 

@@ -33,6 +33,13 @@ def api_document():
     return os.environ.get(API_DOCUMENT_ENV) or DEFAULT_API_DOCUMENT
 
 
+# Earlier revisions built for `gate --against` and nightly's A/B runs: <dir>/<commit>/src (the
+# revision's files, from git archive) and <dir>/<commit>/build.
+REVISIONS_DIR = os.path.join(REPO_ROOT, "build", "revisions")
+# The meson target of the reference implementation's shared library (impl/meson.build).
+REFERENCE_TARGET = "impl/coremod:shared_library"
+
+
 def reference_impl(build_dir):
     """The reference implementation, the default candidate."""
     return os.path.join(build_dir, "impl", "libcoremod.so")

@@ -36,6 +36,9 @@ EVERY_SAMPLE_ROUNDS = 3
 ROUNDS_DIR = "rounds"
 MERGED_NAME = "bench.json"
 MAX_ERRORS_KEPT = 16   # as the runner keeps: the first 16 failures in full
+# The same-run references an operation may carry (coremod-bench/1): the platform loader doing the
+# same job, or a workload of the runner's own (perf/bench/bench_reference.h).
+REFERENCE_KEYS = ("raw_baseline", "reference")
 
 
 def round_paths(out_dir, number, kind):
@@ -60,7 +63,7 @@ def _merge_operation(parts):
     if errored:
         return {"name": first["name"], "error": errored[0]["error"], "rounds": len(parts)}
     merged = {key: value for key, value in first.items()
-              if key not in ("samples", "raw_baseline", "failures", "errors", "aborted")}
+              if key not in ("samples", "failures", "errors", "aborted") + REFERENCE_KEYS}
     merged["samples"] = [v for p in parts for v in p.get("samples", [])]
     merged["round_sizes"] = [len(p.get("samples", [])) for p in parts]
     merged["failures"] = sum(int(p.get("failures", 0) or 0) for p in parts)
@@ -68,10 +71,11 @@ def _merge_operation(parts):
     aborted = [p["aborted"] for p in parts if p.get("aborted")]
     if aborted:
         merged["aborted"] = aborted[0]
-    raws = [p["raw_baseline"] for p in parts if isinstance(p.get("raw_baseline"), dict)]
-    if raws:
-        merged["raw_baseline"] = dict(raws[0], samples=[v for r in raws
-                                                        for v in r.get("samples", [])])
+    for key in REFERENCE_KEYS:
+        refs = [p[key] for p in parts if isinstance(p.get(key), dict)]
+        if refs:
+            merged[key] = dict(refs[0], samples=[v for r in refs for v in r.get("samples", [])],
+                               round_sizes=[len(r.get("samples", [])) for r in refs])
     merged["rounds"] = len(parts)
     return merged
 
@@ -145,11 +149,42 @@ def cold_operations(budgets):
     return [op + gates.COLD_SUFFIX for op in COLD_FAMILY if op in gated]
 
 
+def round_paths_of(out_dir, number, kind, side):
+    """round_paths() of one side of an A/B run: the baseline build's files end in -against."""
+    return round_paths(out_dir, number, kind if side == CURRENT else f"{kind}-against")
+
+
+CURRENT, AGAINST = "current", "against"
+AGAINST_NAME = "bench-against.json"
+
+
 def measure(exe, impl, fixtures_dir, budgets, out_dir, progress, samples=None, quick=False,
             min_rounds=DEFAULT_MIN_ROUNDS, max_rounds=DEFAULT_MAX_ROUNDS, extra_env=None):
     """Runs the rounds; returns (merged document, gate records, summary of the rounds). The
     merged document is also written to out_dir/bench.json, each process's results and log to
     out_dir/rounds/round<NN>-<kind>.json/.log."""
+    merged, records, summary, _ = _measure(exe, {CURRENT: impl}, fixtures_dir, budgets, out_dir,
+                                           progress, samples, quick, min_rounds, max_rounds,
+                                           extra_env)
+    return merged, records, summary
+
+
+def measure_ab(exe, impl, against_impl, fixtures_dir, budgets, out_dir, progress, samples=None,
+               quick=False, min_rounds=DEFAULT_MIN_ROUNDS, max_rounds=DEFAULT_MAX_ROUNDS,
+               extra_env=None):
+    """The A/B mode: as measure(), with the baseline build `against_impl` measured in the same
+    rounds by the same runner, each of its processes next to the candidate's (which goes first
+    alternates from round to round), so that both see the same machine. Returns (merged,
+    records, summary, merged document of the baseline build, also written to
+    out_dir/bench-against.json). The baseline build gets exactly the rounds the candidate gets
+    (its round i is paired with the candidate's round i); the first calls in a fresh process
+    (the cold family) are measured for the candidate only."""
+    return _measure(exe, {CURRENT: impl, AGAINST: against_impl}, fixtures_dir, budgets, out_dir,
+                    progress, samples, quick, min_rounds, max_rounds, extra_env)
+
+
+def _measure(exe, impls, fixtures_dir, budgets, out_dir, progress, samples, quick, min_rounds,
+             max_rounds, extra_env):
     if min_rounds < 1 or max_rounds < min_rounds:
         raise HarnessError(f"rounds: need 1 <= min ({min_rounds}) <= max ({max_rounds})")
     _remove_old_rounds(out_dir)
@@ -157,7 +192,8 @@ def measure(exe, impl, fixtures_dir, budgets, out_dir, progress, samples=None, q
     wanted = [min(min_rounds, EVERY_SAMPLE_ROUNDS) if every else min_rounds
               for _, every in groups]
     done = [0] * len(groups)
-    docs, summary = [], []
+    docs = {side: [] for side in impls}
+    summary = []
     start = time.monotonic()
     number = 0
     while True:
@@ -167,40 +203,50 @@ def measure(exe, impl, fixtures_dir, budgets, out_dir, progress, samples=None, q
             break
         progress.phase(f"measuring performance, round {number}: "
                        + ", ".join(f"{len(groups[i][0])} {'every-sample' if groups[i][1] else 'time'}"
-                                   f" gate(s)" for i in todo))
+                                   f" gate(s)" for i in todo)
+                       + (" of both builds (A/B)" if len(impls) > 1 else ""))
         elapsed_total = 0.0
+        # A/B: the candidate first in odd rounds, the baseline build first in even ones
+        order = list(impls) if number % 2 == 1 else list(reversed(list(impls)))
         for i in todo:
             operations, every = groups[i]
-            out_path, log_path = round_paths(out_dir, number, "scale" if every else "timed")
-            doc, elapsed = bench.run(exe, impl, fixtures_dir, out_path, log_path, progress,
-                                     samples=samples, quick=quick, extra_env=extra_env,
-                                     only=operations, label=None)
-            docs.append(doc)
+            for side in order:
+                out_path, log_path = round_paths_of(out_dir, number,
+                                                    "scale" if every else "timed", side)
+                doc, elapsed = bench.run(exe, impls[side], fixtures_dir, out_path, log_path,
+                                         progress, samples=samples, quick=quick,
+                                         extra_env=extra_env, only=operations, label=None)
+                docs[side].append(doc)
+                elapsed_total += elapsed
             done[i] += 1
-            elapsed_total += elapsed
         operations_run = [op for i in todo for op in groups[i][0]]
         cold = cold_operations(budgets) if number == 1 else []
         if cold:
             out_path, log_path = round_paths(out_dir, number, "cold")
-            doc, elapsed = bench.run(exe, impl, fixtures_dir, out_path, log_path, progress,
-                                     samples=samples, quick=quick, extra_env=extra_env,
+            doc, elapsed = bench.run(exe, impls[CURRENT], fixtures_dir, out_path, log_path,
+                                     progress, samples=samples, quick=quick, extra_env=extra_env,
                                      only=cold, label=None)
-            docs.append(doc)
+            docs[CURRENT].append(doc)
             elapsed_total += elapsed
             operations_run += cold
         summary.append({"round": number, "operations": operations_run,
                         "elapsed_s": round(elapsed_total, 3)})
         if any(done[i] < wanted[i] for i in range(len(groups))):
             continue
-        waiting = undecided(gates.evaluate_all(budgets, merge(docs)), number, max_rounds)
+        waiting = undecided(gates.evaluate_all(budgets, merge(docs[CURRENT])), number,
+                            max_rounds)
         timed_index = next((i for i, (_, every) in enumerate(groups) if not every), None)
         if not waiting or timed_index is None or done[timed_index] >= max_rounds:
             break
         progress.note(f"undecided after {number} round(s): {', '.join(waiting)}")
         wanted[timed_index] = done[timed_index] + 1
     progress.finish()
-    merged = merge(docs)
+    merged = merge(docs[CURRENT])
     records = gates.evaluate_all(budgets, merged)
     merged["elapsed_s"] = round(time.monotonic() - start, 3)
     files.write_json(os.path.join(out_dir, MERGED_NAME), merged)
-    return merged, records, summary
+    against = None
+    if AGAINST in impls:
+        against = merge(docs[AGAINST])
+        files.write_json(os.path.join(out_dir, AGAINST_NAME), against)
+    return merged, records, summary, against

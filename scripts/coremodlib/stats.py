@@ -139,3 +139,58 @@ def holm(p_values):
         running = max(running, min(1.0, (m - rank) * p_values[index]))
         adjusted[index] = running
     return adjusted
+
+
+# ---- effect sizes: Hodges-Lehmann shifts and the noise between rounds ------------------------
+
+HL_MAX_PER_SIDE = 1000   # samples per side in the pairwise differences (evenly spaced)
+
+
+def _thinned(values, keep=HL_MAX_PER_SIDE):
+    values = np.asarray(values, dtype=float)
+    return values[np.asarray(evenly_spaced_indices(values.size, keep), dtype=int)]
+
+
+def _order_statistics(values, ranks):
+    """The given 0-based order statistics of `values`, without sorting all of them."""
+    ranks = sorted(set(int(r) for r in ranks))
+    part = np.partition(values, ranks)
+    return {r: float(part[r]) for r in ranks}
+
+
+def hodges_lehmann_shift(first, second, confidence=CONFIDENCE):
+    """(estimate, low, high): the Hodges-Lehmann estimate of the shift `first - second` (the
+    median of every pairwise difference) and its distribution-free confidence interval, the
+    k-th smallest and k-th largest differences, k from the Mann-Whitney U distribution (normal
+    approximation, exact enough from 8 samples a side). Sides are thinned evenly to
+    HL_MAX_PER_SIDE samples (a million differences). low/high are None when the sides are too
+    small for an interval at this confidence."""
+    a, b = _thinned(_checked(first)), _thinned(_checked(second))
+    differences = np.subtract.outer(a, b).ravel()
+    n, m, total = a.size, b.size, differences.size
+    z = float(sps.norm.ppf(1.0 - (1.0 - confidence) / 2.0))
+    k = int(math.floor(n * m / 2.0 - z * math.sqrt(n * m * (n + m + 1) / 12.0)))
+    middle = [(total - 1) // 2, total // 2]
+    if k < 1:
+        picked = _order_statistics(differences, middle)
+        return (picked[middle[0]] + picked[middle[1]]) / 2.0, None, None
+    picked = _order_statistics(differences, middle + [k - 1, total - k])
+    return ((picked[middle[0]] + picked[middle[1]]) / 2.0, picked[k - 1], picked[total - k])
+
+
+def round_noise_floor(first_rounds, second_rounds, paired=False, alpha=0.01):
+    """The smallest shift between two runs' round-level values (e.g. log medians of each round)
+    that the spread between rounds cannot produce by itself with probability 1 - alpha: the
+    one-sided (1 - alpha) Student t quantile times the standard error of the difference of the
+    mean round values. Paired (round i of one run measured next to round i of the other, as the
+    A/B mode does): the standard error of the mean of the paired differences. None when a side
+    has fewer than 2 rounds (no spread to measure)."""
+    a, b = np.asarray(first_rounds, dtype=float), np.asarray(second_rounds, dtype=float)
+    if paired and a.size == b.size and a.size >= 2:
+        d = a - b
+        return float(sps.t.ppf(1.0 - alpha, d.size - 1) * d.std(ddof=1) / math.sqrt(d.size))
+    if a.size < 2 or b.size < 2:
+        return None
+    pooled = ((a.size - 1) * a.var(ddof=1) + (b.size - 1) * b.var(ddof=1)) / (a.size + b.size - 2)
+    se = math.sqrt(pooled * (1.0 / a.size + 1.0 / b.size))
+    return float(sps.t.ppf(1.0 - alpha, a.size + b.size - 2) * se)

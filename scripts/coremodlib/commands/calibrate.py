@@ -12,8 +12,9 @@ def add_parser(sub):
         NAME, help="A/A runs: the regression rule's false-positive rate and noise floor",
         description="Measure the gates N times on the same build and compare every pair of "
                     "runs with the regression rule: per gate the empirical false-positive rate, "
-                    "the noise floor (95th percentile of |median ratio - 1|) and the rate at "
-                    "which an injected 10% slowdown is caught.",
+                    "the 95th percentile of |median ratio - 1| and the rates at which an "
+                    "injected slowdown is caught (10% between quiet runs, 20% when either run "
+                    "was loaded).",
         epilog="exit codes: 0 measured and written (whatever the rates); 2 the harness could "
                "not run", formatter_class=argparse.RawDescriptionHelpFormatter)
     options.add_candidate_options(parser, paths.CALIBRATE_OUT_DIR)
@@ -26,6 +27,10 @@ def add_parser(sub):
                         default=settings.DEFAULT_MIN_ROUNDS,
                         help="rounds per run, as coremod gate (default "
                              f"{settings.DEFAULT_MIN_ROUNDS})")
+    parser.add_argument("--load", metavar="N[,N...]", default="0",
+                        help="busy processes beside each run, in turn (default 0: none); e.g. "
+                             "0,1,2 on 2 cores makes consecutive runs see the load change "
+                             "(stress-ng)")
     parser.add_argument("--record", metavar="FILE",
                         help="also write the runs' samples to FILE (JSON, schema "
                              f"{settings.CALIBRATION_RECORD_SCHEMA}), e.g. tests/data/aa-runs.json")
