@@ -557,7 +557,7 @@ def test_gates_run_for_the_areas_that_passed(fake_build, monkeypatch):
     monkeypatch.setenv("FAKE_FAIL", "CORE-SYM-002,JIT-HINT-002")   # core rejects, jit advisory
     measured_budgets = []
 
-    def fake_measure(prep, args, progress, out_dir=None):
+    def fake_measure(prep, args, progress, out_dir=None, against=None):
         measured_budgets.extend(b.operation for b in prep.budgets)
         records = [gates.evaluate(b, {"name": b.operation, "unit": b.unit,
                                       "samples": [b.limit / 2] * 400}) for b in prep.budgets]
