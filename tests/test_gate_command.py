@@ -44,7 +44,8 @@ def test_save_compare_and_regress(main_build, tmp_path, small_budgets):
     assert set(doc["gates"]) == set(TWO_GATES)
     # 3 rounds of 1000 samples, thinned to the samples a baseline keeps
     assert all(len(g["samples"]) == baseline.KEEP_SAMPLES for g in doc["gates"].values())
-    assert doc["gates"]["module_unload"]["platform"] == "dlclose"
+    assert doc["gates"]["module_unload"]["reference"] == "dlclose"
+    assert doc["gates"]["module_unload"]["reference_kind"] == "platform loader"
     assert doc["environment"]["cpu_model"] and doc["noise"]["cores"] >= 1
 
     slowed = gate(main_build, tmp_path / "b", small_budgets, "--impl",
