@@ -46,9 +46,17 @@ def make_build(name, options=None):
 
 def run_coremod(*args, timeout=3600, env=None, cwd=None):
     """Runs scripts/coremod as a user would; returns the CompletedProcess (text output)."""
-    return subprocess.run([COREMOD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          stdin=subprocess.DEVNULL, text=True, timeout=timeout, env=env,
-                          cwd=cwd or REPO_ROOT, check=False)
+    return subprocess.run(
+        [COREMOD, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=cwd or REPO_ROOT,
+        check=False,
+    )
 
 
 def broken_manifest():

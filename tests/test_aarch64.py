@@ -31,36 +31,50 @@ EMULATOR_LIMITS = {
     "CORE-SYM-010": "/proc/self/task/TID/syscall",
 }
 # The meson tests the AArch64 build must run (more may be added; none may disappear unnoticed).
-MESON_TESTS = ("kernels", "platform", "coremod-exercise", "coremod-optimization-exercise",
-               "bad files are what they claim")
+MESON_TESTS = (
+    "kernels",
+    "platform",
+    "coremod-exercise",
+    "coremod-optimization-exercise",
+    "bad files are what they claim",
+)
 
 
 @pytest.fixture(scope="module")
 def aarch64_build():
     missing = cross.missing_setup()
     if missing:
-        pytest.fail("this machine is not prepared for the AArch64 tests; run them with "
-                    "`./scripts/coremod test --arch aarch64`, which runs cross/setup-aarch64.sh. "
-                    "Missing: " + "; ".join(missing))
+        pytest.fail(
+            "this machine is not prepared for the AArch64 tests; run them with "
+            "`./scripts/coremod test --arch aarch64`, which runs cross/setup-aarch64.sh. "
+            "Missing: " + "; ".join(missing)
+        )
     progress = Progress(stream=sys.stderr, tty=False)
-    return build.ensure_built(os.path.join(build_root(), cross.BUILD_NAME), progress,
-                              cross_file=cross.cross_file())
+    return build.ensure_built(
+        os.path.join(build_root(), cross.BUILD_NAME), progress, cross_file=cross.cross_file()
+    )
 
 
 def _meson_tests(build_dir):
-    result = subprocess.run(["meson", "introspect", "--tests", build_dir], stdout=subprocess.PIPE,
-                            text=True, check=True)
+    result = subprocess.run(
+        ["meson", "introspect", "--tests", build_dir], stdout=subprocess.PIPE, text=True, check=True
+    )
     return sorted({t["name"] for t in json.loads(result.stdout)})
 
 
 def test_everything_built_is_aarch64(aarch64_build):
-    built = [paths.reference_impl(aarch64_build), paths.suite_executable(aarch64_build),
-             paths.exercise_executable(aarch64_build),
-             os.path.join(aarch64_build, "impl", "asm", "tests", "coremod-kernel-tests"),
-             os.path.join(aarch64_build, "fixtures", "modules", "example_module.so"),
-             topology_cmd.tool_path(aarch64_build)]
-    built += [os.path.join(paths.broken_impls_dir(aarch64_build), entry["library"])
-              for _, entry in broken_manifest()]
+    built = [
+        paths.reference_impl(aarch64_build),
+        paths.suite_executable(aarch64_build),
+        paths.exercise_executable(aarch64_build),
+        os.path.join(aarch64_build, "impl", "asm", "tests", "coremod-kernel-tests"),
+        os.path.join(aarch64_build, "fixtures", "modules", "example_module.so"),
+        topology_cmd.tool_path(aarch64_build),
+    ]
+    built += [
+        os.path.join(paths.broken_impls_dir(aarch64_build), entry["library"])
+        for _, entry in broken_manifest()
+    ]
     machines = {path: elfmachine.of_file(path) for path in built}
     assert all(m == "aarch64" for m in machines.values()), machines
     # the foreign-architecture bad file is foreign to this build: x86-64
@@ -76,8 +90,13 @@ KERNEL_USERS = {
     "fixtures/modules/compute_engine.so": ("coremod_scale_add_f32_asm",),
     "perf/coremod-bench": ("coremod_tsc_read_asm", "coremod_tsc_frequency_hz_asm"),
     "impl/asm/tests/coremod-kernel-tests": (
-        "coremod_insn_classify_asm", "coremod_prefetch_range_asm", "coremod_scale_add_f32_asm",
-        "coremod_secure_zero_asm", "coremod_capture_processor_state_asm", "coremod_tsc_read_asm"),
+        "coremod_insn_classify_asm",
+        "coremod_prefetch_range_asm",
+        "coremod_scale_add_f32_asm",
+        "coremod_secure_zero_asm",
+        "coremod_capture_processor_state_asm",
+        "coremod_tsc_read_asm",
+    ),
 }
 
 
@@ -85,8 +104,9 @@ KERNEL_USERS = {
 def test_the_aarch64_assembly_kernels_are_linked_in(aarch64_build, relative):
     assert build.current_options(aarch64_build)["kernels"] == "asm"
     nm = "aarch64-linux-gnu-nm" if cross.emulated() else "nm"
-    symbols = subprocess.run([nm, os.path.join(aarch64_build, relative)],
-                             stdout=subprocess.PIPE, text=True, check=True).stdout
+    symbols = subprocess.run(
+        [nm, os.path.join(aarch64_build, relative)], stdout=subprocess.PIPE, text=True, check=True
+    ).stdout
     absent = [k for k in KERNEL_USERS[relative] if f" {k}\n" not in symbols]
     assert not absent, f"{relative} lacks {absent}"
 
@@ -100,17 +120,32 @@ def test_meson_test_passes_under_qemu(aarch64_build, name):
     # The kernels' Criterion tests compare every assembly kernel with its C twin on random and
     # edge inputs; platform replays detection; the exercise drivers run threads.
     # --timeout-multiplier: emulation is several times slower than the native run.
-    result = subprocess.run(["meson", "test", "-C", aarch64_build, "--print-errorlogs",
-                             "--timeout-multiplier", "5", name],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            stdin=subprocess.DEVNULL, check=False, timeout=1800)
+    result = subprocess.run(
+        [
+            "meson",
+            "test",
+            "-C",
+            aarch64_build,
+            "--print-errorlogs",
+            "--timeout-multiplier",
+            "5",
+            name,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        timeout=1800,
+    )
     assert result.returncode == 0, result.stdout[-6000:]
     assert "Ok:                 1" in result.stdout, result.stdout[-3000:]
 
 
 def _certify(aarch64_build, out, *extra):
-    result = run_coremod("certify", "--build-dir", aarch64_build, "--no-gates", "--out",
-                         str(out), *extra)
+    result = run_coremod(
+        "certify", "--build-dir", aarch64_build, "--no-gates", "--out", str(out), *extra
+    )
     cert_path = os.path.join(str(out), "certification.json")
     cert = None
     if os.path.exists(cert_path):
@@ -136,8 +171,7 @@ def test_reference_is_certified_by_the_aarch64_suite_under_qemu(aarch64_build, t
         limit = EMULATOR_LIMITS.get(case["id"]) if cross.emulated() else None
         # The reference refuses hot reload and security policies, which SPEC 3.10 allows.
         declared = "(allowed: SPEC 3.10)" in case["message"]
-        if case["status"] == "not_supported" and (declared or (limit and limit in
-                                                               case["message"])):
+        if case["status"] == "not_supported" and (declared or (limit and limit in case["message"])):
             continue
         unexpected[case["id"]] = f"{case['status']}: {case['message'][:200]}"
     assert not unexpected, unexpected
@@ -158,8 +192,15 @@ def test_broken_implementation_is_rejected_under_qemu(aarch64_build, tmp_path, n
     # manifest.toml; without it such a one is certified with advisories, test_e2e_certify.py).
     # Under qemu the exports are not probed: CORE-API-001 catches a missing function itself.
     library = os.path.join(paths.broken_impls_dir(aarch64_build), entry["library"])
-    result, cert = _certify(aarch64_build, tmp_path, "--impl", library, "--strict-spec",
-                            "--profile", entry.get("profile", "full"))
+    result, cert = _certify(
+        aarch64_build,
+        tmp_path,
+        "--impl",
+        library,
+        "--strict-spec",
+        "--profile",
+        entry.get("profile", "full"),
+    )
     assert result.returncode == 1, f"{name}: exit {result.returncode}\n{result.stderr[-3000:]}"
     statuses = {c["id"]: c for c in cert["cases"]}
     expected = set(entry.get("expected_status") or case_results.REJECTING)
@@ -167,17 +208,19 @@ def test_broken_implementation_is_rejected_under_qemu(aarch64_build, tmp_path, n
         got = statuses[case_id]
         assert got["outcome"] in expected, (
             f"{name}: {case_id} ended {got['outcome']} ({got['message']}), expected one of "
-            f"{sorted(expected)}")
+            f"{sorted(expected)}"
+        )
 
 
 @pytest.mark.parametrize("machine", topology_cmd.recorded_machines())
 def test_detection_replays_every_recorded_machine_under_qemu(aarch64_build, machine):
     from test_topology_command import _differences
-    result = run_coremod("topology", "--json", "--machine", machine, "--build-dir",
-                         aarch64_build)
+
+    result = run_coremod("topology", "--json", "--machine", machine, "--build-dir", aarch64_build)
     assert result.returncode == 0, result.stderr
-    with open(os.path.join(REPO_ROOT, "fixtures", "topology", machine, "expected.json"),
-              encoding="utf-8") as f:
+    with open(
+        os.path.join(REPO_ROOT, "fixtures", "topology", machine, "expected.json"), encoding="utf-8"
+    ) as f:
         expected = json.load(f)
     expected.pop("source", None)
     assert _differences(expected, json.loads(result.stdout)) == []

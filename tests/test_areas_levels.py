@@ -15,8 +15,18 @@ import pytest
 import coremod_reports
 from conftest import REPO_ROOT
 from coremod_reports import html_report, junit_report, markdown_report
-from coremodlib import (areas, budgets as budgets_mod, case_results, certification, certify,
-                        gaterun, gates, judging, spec_levels, suite)
+from coremodlib import (
+    areas,
+    budgets as budgets_mod,
+    case_results,
+    certification,
+    certify,
+    gaterun,
+    gates,
+    judging,
+    spec_levels,
+    suite,
+)
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
 
@@ -32,7 +42,7 @@ def header_functions(macro):
         lines = f.read().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"#define {macro}(X)"))
     body = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         body.append(line)
         if not line.rstrip().endswith("\\"):
             break
@@ -40,6 +50,7 @@ def header_functions(macro):
 
 
 # ---- the areas table -----------------------------------------------------------------------
+
 
 def header_lists():
     with open(HEADER, encoding="utf-8") as f:
@@ -61,8 +72,10 @@ def test_area_functions_are_the_binding_headers_lists():
     assert len(everything) == len(set(everything)), "a function in two areas"
     for area in ("jit", "cache", "numa"):
         assert all(f.startswith(area + "_") for f in areas.BY_NAME[area].functions)
-    assert set(areas.BY_NAME["numa-ext"].functions) == {"numa_release_placement",
-                                                        "numa_apply_placement"}
+    assert set(areas.BY_NAME["numa-ext"].functions) == {
+        "numa_release_placement",
+        "numa_apply_placement",
+    }
 
 
 def test_every_budgeted_gate_belongs_to_exactly_one_area():
@@ -74,11 +87,23 @@ def test_every_budgeted_gate_belongs_to_exactly_one_area():
     assert areas.area_of_gate("numa_place_module") == "numa"
 
 
-@pytest.mark.parametrize("suite_name, area", [
-    ("core_load", "core"), ("core_validation", "core"), ("jit_hint", "jit"), ("cache_pf", "cache"),
-    ("numa_place", "numa"), ("numa_conc", "numa"), ("numa_apply", "numa-ext"),
-    ("numa_release", "numa-ext"), ("topo_replay", "topology"), ("topo_api", "topology"),
-    ("harness", "core"), ("debugger_x", None)])
+@pytest.mark.parametrize(
+    "suite_name, area",
+    [
+        ("core_load", "core"),
+        ("core_validation", "core"),
+        ("jit_hint", "jit"),
+        ("cache_pf", "cache"),
+        ("numa_place", "numa"),
+        ("numa_conc", "numa"),
+        ("numa_apply", "numa-ext"),
+        ("numa_release", "numa-ext"),
+        ("topo_replay", "topology"),
+        ("topo_api", "topology"),
+        ("harness", "core"),
+        ("debugger_x", None),
+    ],
+)
 def test_suites_map_to_one_area(suite_name, area):
     assert areas.area_of_suite(suite_name) == area
 
@@ -96,15 +121,18 @@ def test_profiles():
 
 def test_gate_command_measures_the_gates_of_its_profile():
     from coremodlib import gatecmd
+
     table = budgets_mod.load(BUDGETS)
     assert [b.operation for b in gatecmd.profile_budgets(table, "core")] == list(
-        areas.BY_NAME["core"].gates)
+        areas.BY_NAME["core"].gates
+    )
     assert len(gatecmd.profile_budgets(table, "full")) == len(table)
     own = budgets_mod.make("my_operation", "p99", "<", 1, "ns")
-    assert gatecmd.profile_budgets([own], "core") == [own]   # no area: kept
+    assert gatecmd.profile_budgets([own], "core") == [own]  # no area: kept
 
 
 # ---- SPEC levels ---------------------------------------------------------------------------
+
 
 def test_every_numbered_clause_of_spec_has_a_level():
     levels = spec_levels.load()
@@ -130,7 +158,8 @@ def test_every_numbered_clause_of_spec_has_a_level():
     assert levels["P.1"].level == "document" and levels["P.12"].level == "coremod"
 
 
-SYNTHETIC_SPEC = textwrap.dedent("""\
+SYNTHETIC_SPEC = textwrap.dedent(
+    """\
     # SPEC
 
     ## 1. General
@@ -156,7 +185,8 @@ SYNTHETIC_SPEC = textwrap.dedent("""\
     | clause | target | level |
     |---|---|---|
     | P.1 | init < 50 us | Level: document — "<50μs initialization time" (`module_system_init`) |
-    """)
+    """
+)
 
 
 def test_level_parsing_on_synthetic_text():
@@ -176,12 +206,15 @@ def test_level_parsing_on_synthetic_text():
     assert spec_levels.problem_of(levels, "1.1") is None
 
 
-@pytest.mark.parametrize("text, complaint", [
-    ("Level: document - \"x\" (y)", "not of the form"),
-    ("Level: document — x (y)", "must read"),
-    ("Level: document — \"x\"", "must read"),
-    ("Level: coremod — ", "not of the form"),
-])
+@pytest.mark.parametrize(
+    "text, complaint",
+    [
+        ('Level: document - "x" (y)', "not of the form"),
+        ("Level: document — x (y)", "must read"),
+        ('Level: document — "x"', "must read"),
+        ("Level: coremod — ", "not of the form"),
+    ],
+)
 def test_malformed_level_lines(text, complaint):
     with pytest.raises(ValueError, match=complaint):
         spec_levels.parse_level_text(text)
@@ -194,27 +227,44 @@ LEVELS = spec_levels.parse(SYNTHETIC_SPEC)
 
 def case(case_id, status, clause, suite_name=None, message="m"):
     suite_name = suite_name or "_".join(case_id.lower().split("-")[:2])
-    return {"id": case_id, "suite": suite_name, "clause": clause, "title": f"title {case_id}",
-            "status": status, "message": message, "elapsed_s": 0.01}
+    return {
+        "id": case_id,
+        "suite": suite_name,
+        "clause": clause,
+        "title": f"title {case_id}",
+        "status": status,
+        "message": message,
+        "elapsed_s": 0.01,
+    }
 
 
-@pytest.mark.parametrize("status, clause, judged", [
-    ("fail", "1.1", "advisory"), ("crash", "1.1", "advisory"), ("timeout", "1.1", "advisory"),
-    ("pass", "1.1", "pass"), ("not_supported", "1.1", "not_supported"),
-    ("quality_warning", "1.1", "quality_warning"),
-    ("fail", "1.2", "fail"), ("crash", "1.3", "crash"), ("pass", "1.2", "pass"),
-    ("internal_error", "1.2", "internal_error"),
-    ("pass", "1.4", "internal_error"),     # the clause has no level line
-    ("fail", "1.5", "internal_error"),     # two level lines
-    ("fail", "9.9", "internal_error"),     # SPEC has no such clause
-])
+@pytest.mark.parametrize(
+    "status, clause, judged",
+    [
+        ("fail", "1.1", "advisory"),
+        ("crash", "1.1", "advisory"),
+        ("timeout", "1.1", "advisory"),
+        ("pass", "1.1", "pass"),
+        ("not_supported", "1.1", "not_supported"),
+        ("quality_warning", "1.1", "quality_warning"),
+        ("fail", "1.2", "fail"),
+        ("crash", "1.3", "crash"),
+        ("pass", "1.2", "pass"),
+        ("internal_error", "1.2", "internal_error"),
+        ("pass", "1.4", "internal_error"),  # the clause has no level line
+        ("fail", "1.5", "internal_error"),  # two level lines
+        ("fail", "9.9", "internal_error"),  # SPEC has no such clause
+    ],
+)
 def test_statuses_by_level(status, clause, judged):
     got = judging.annotate([case("CORE-X-001", status, clause)], LEVELS)[0]
     assert got["status"] == judged
     assert got["outcome"] == status and got["area"] == "core"
     if judged == "advisory":
-        assert got["why_advisory"] == ("SPEC 1.1 is a coremod rule: The document never mentions "
-                                       "threads, so this is our choice.")
+        assert got["why_advisory"] == (
+            "SPEC 1.1 is a coremod rule: The document never mentions "
+            "threads, so this is our choice."
+        )
     else:
         assert got["why_advisory"] is None
     if judged == "internal_error" and status != "internal_error":
@@ -226,26 +276,65 @@ def test_a_suite_of_no_area_is_a_harness_fault():
     assert got["status"] == "internal_error" and "no API area" in got["message"]
 
 
-def judged_record(cases, profile="full", missing=None, strict_spec=False, skipped=None,
-                  gate_records=(), scope="certification", selection=None, tmp_path=None):
+def judged_record(
+    cases,
+    profile="full",
+    missing=None,
+    strict_spec=False,
+    skipped=None,
+    gate_records=(),
+    scope="certification",
+    selection=None,
+    tmp_path=None,
+):
     judged = judging.annotate(cases, spec_levels.load())
-    records = judging.area_records(areas.profile_areas(profile), judged, missing=missing,
-                                   skipped=skipped, strict_spec=strict_spec)
+    records = judging.area_records(
+        areas.profile_areas(profile),
+        judged,
+        missing=missing,
+        skipped=skipped,
+        strict_spec=strict_spec,
+    )
     return certification.assemble(
-        candidate={"path": "/x/libcand.so", "sha256": "ab" * 32, "size_bytes": 9,
-                   "is_reference": False, "machine": "x86_64", "emulated": False},
-        cases=judged, gates=list(gate_records), measurements=[], gates_note="",
-        environment={"cpu_model": "CPU", "commit": "abc"}, suite=None, bench=None,
-        started_at="s", finished_at="f", harness_version="9", options={}, artifacts={},
-        scope=scope, profile=profile, areas=records, strict_spec=strict_spec,
-        selection=selection)
+        candidate={
+            "path": "/x/libcand.so",
+            "sha256": "ab" * 32,
+            "size_bytes": 9,
+            "is_reference": False,
+            "machine": "x86_64",
+            "emulated": False,
+        },
+        cases=judged,
+        gates=list(gate_records),
+        measurements=[],
+        gates_note="",
+        environment={"cpu_model": "CPU", "commit": "abc"},
+        suite=None,
+        bench=None,
+        started_at="s",
+        finished_at="f",
+        harness_version="9",
+        options={},
+        artifacts={},
+        scope=scope,
+        profile=profile,
+        areas=records,
+        strict_spec=strict_spec,
+        selection=selection,
+    )
 
 
 # Cases of real SPEC clauses: 3.3 and 10.7 are coremod-level, 5.2 and 3.8 document-level.
-MIXED = [case("CACHE-PF-001", "fail", "11.5"), case("CACHE-PF-002", "fail", "11.5"),
-         case("CORE-REF-002", "fail", "3.3"), case("CORE-SYM-002", "fail", "5.2"),
-         case("CORE-LIMIT-001", "crash", "3.8"), case("CORE-LOAD-001", "pass", "3.1"),
-         case("JIT-HINT-002", "timeout", "10.7"), case("NUMA-PLACE-001", "pass", "12.8")]
+MIXED = [
+    case("CACHE-PF-001", "fail", "11.5"),
+    case("CACHE-PF-002", "fail", "11.5"),
+    case("CORE-REF-002", "fail", "3.3"),
+    case("CORE-SYM-002", "fail", "5.2"),
+    case("CORE-LIMIT-001", "crash", "3.8"),
+    case("CORE-LOAD-001", "pass", "3.1"),
+    case("JIT-HINT-002", "timeout", "10.7"),
+    case("NUMA-PLACE-001", "pass", "12.8"),
+]
 
 
 def test_reason_leads_with_failing_areas_core_first_then_advisories():
@@ -255,7 +344,8 @@ def test_reason_leads_with_failing_areas_core_first_then_advisories():
     assert cert["reason"].startswith(
         "area core: 2 of 4 case(s) rejected (1 fail, 1 crash): CORE-LIMIT-001, CORE-SYM-002; "
         "4 advisory case(s) (coremod rules, not rejecting; --strict-spec would reject them): "
-        "CORE-REF-002, JIT-HINT-002, CACHE-PF-001, CACHE-PF-002")
+        "CORE-REF-002, JIT-HINT-002, CACHE-PF-001, CACHE-PF-002"
+    )
     # cache's and jit's failures are coremod rules: advisories, listed after core's
     assert "area cache" not in cert["reason"] and "area jit" not in cert["reason"]
     status = {a["name"]: a["status"] for a in cert["areas"]}
@@ -274,22 +364,26 @@ def test_advisories_alone_certify_and_strict_spec_rejects():
     assert "4 advisory case(s)" in cert["reason"]
     strict = judged_record(advisory_only, strict_spec=True)
     assert (strict["verdict"], strict["exit_code"]) == ("rejected", 1)
-    assert strict["reason"].startswith("area core: 1 advisory case(s) rejected by --strict-spec: "
-                                       "CORE-REF-002; area jit: ")
+    assert strict["reason"].startswith(
+        "area core: 1 advisory case(s) rejected by --strict-spec: " "CORE-REF-002; area jit: "
+    )
     assert "--strict-spec" in strict["reason"]
     assert [a["status"] for a in strict["areas"]] == ["fail", "fail", "fail", "pass"]
 
 
 def test_missing_functions_fail_their_area_in_one_line():
     cases = [case("CORE-LOAD-001", "pass", "3.1"), case("NUMA-PLACE-001", "pass", "12.8")]
-    missing = {"jit": ["jit_get_apple_silicon_info", "jit_generate_compilation_hints"],
-               "cache": ["cache_optimization_create"]}
+    missing = {
+        "jit": ["jit_get_apple_silicon_info", "jit_generate_compilation_hints"],
+        "cache": ["cache_optimization_create"],
+    }
     cert = judged_record(cases, missing=missing)
     assert cert["exit_code"] == 1
     assert cert["reason"] == (
         "area jit: the candidate does not export jit_get_apple_silicon_info, "
         "jit_generate_compilation_hints; area cache: the candidate does not export "
-        "cache_optimization_create")
+        "cache_optimization_create"
+    )
     jit = next(a for a in cert["areas"] if a["name"] == "jit")
     assert jit["status"] == "fail" and jit["missing_functions"] == missing["jit"]
     # the same candidate, profile core: certified
@@ -302,14 +396,19 @@ def test_missing_functions_fail_their_area_in_one_line():
 
 
 def test_internal_error_gives_no_verdict_exit_2():
-    cases = MIXED + [case("CORE-SYS-003", "internal_error", "2.2",
-                          message="harness: cannot arm the case watchdog")]
+    cases = MIXED + [
+        case(
+            "CORE-SYS-003", "internal_error", "2.2", message="harness: cannot arm the case watchdog"
+        )
+    ]
     cert = judged_record(cases)
     assert (cert["verdict"], cert["exit_code"]) == ("internal_error", 2)
     assert cert["headline"] == "NO VERDICT (internal_error), profile full"
-    assert cert["reason"] == ("no verdict: the harness failed in 1 case(s): CORE-SYS-003: "
-                              "harness: cannot arm the case watchdog; this is not the "
-                              "candidate's fault")
+    assert cert["reason"] == (
+        "no verdict: the harness failed in 1 case(s): CORE-SYS-003: "
+        "harness: cannot arm the case watchdog; this is not the "
+        "candidate's fault"
+    )
     assert cert["areas"][0]["status"] == "internal_error"
     # a case citing a clause SPEC does not have is the harness's fault too, never 1
     cert = judged_record([case("CORE-SYM-002", "fail", "5.99")])
@@ -318,16 +417,22 @@ def test_internal_error_gives_no_verdict_exit_2():
 
 def test_partial_runs_never_certify():
     selection = {"areas": ["core"], "cases": ["CORE-LOAD-*"]}
-    passing = judged_record([case("CORE-LOAD-001", "pass", "3.1")], scope="partial",
-                            selection=selection, skipped={"jit": "not part of this run"})
+    passing = judged_record(
+        [case("CORE-LOAD-001", "pass", "3.1")],
+        scope="partial",
+        selection=selection,
+        skipped={"jit": "not part of this run"},
+    )
     assert (passing["verdict"], passing["exit_code"]) == ("partial", 0)
     assert passing["scope"] == "partial"
-    assert passing["headline"] == ("PARTIAL RUN, not a certification (areas core; cases "
-                                   "CORE-LOAD-*), profile full")
+    assert passing["headline"] == (
+        "PARTIAL RUN, not a certification (areas core; cases " "CORE-LOAD-*), profile full"
+    )
     assert "CERTIFIED" not in json.dumps(passing)
     assert {a["name"]: a["status"] for a in passing["areas"]}["jit"] == "skipped"
-    failing = judged_record([case("CORE-SYM-002", "fail", "5.2")], scope="partial",
-                            selection=selection)
+    failing = judged_record(
+        [case("CORE-SYM-002", "fail", "5.2")], scope="partial", selection=selection
+    )
     assert (failing["verdict"], failing["exit_code"]) == ("rejected", 1)
     assert failing["headline"].startswith("PARTIAL RUN, not a certification")
     assert failing["headline"].endswith(": REJECTED, profile full")
@@ -350,10 +455,14 @@ def test_reports_show_areas_first_and_explain_advisories(tmp_path):
     assert text.index("| core |") < text.index("| numa |")
     assert "### Advisories (4)" in text
     assert "SPEC 3.3 is a coremod rule: The document has a `reference_count` field" in text
-    page = html_report.render(cert, history_path=str(tmp_path / "none.sqlite"),
-                              coverage_dir=str(tmp_path))
-    assert page.index('data-check="areas-table"') < page.index('data-check="advisories-table"') \
+    page = html_report.render(
+        cert, history_path=str(tmp_path / "none.sqlite"), coverage_dir=str(tmp_path)
+    )
+    assert (
+        page.index('data-check="areas-table"')
+        < page.index('data-check="advisories-table"')
         < page.index('id="gates"')
+    )
     assert "REJECTED, profile full" in page and "s-advisory" in page
     assert page.index('data-check="area-row:core"') < page.index('data-check="area-row:numa"')
     junit = ET.fromstring(junit_report.render(cert).encode())
@@ -375,13 +484,21 @@ def test_reports_show_areas_first_and_explain_advisories(tmp_path):
 # ---- the flow of certify against a stand-in suite ------------------------------------------
 
 # suite, Criterion test, clause (real SPEC clauses)
-FAKE_CASES = [("core_api", "CORE_API_001", "1.2"), ("core_ref", "CORE_REF_002", "3.3"),
-              ("core_sym", "CORE_SYM_002", "5.2"), ("core_validation", "CORE_VAL_001", "3.4"),
-              ("core_validation", "CORE_VAL_002", "3.4"), ("jit_hint", "JIT_HINT_002", "10.7"),
-              ("cache_pf", "CACHE_PF_002", "11.5"), ("numa_place", "NUMA_PLACE_003", "12.4"),
-              ("numa_release", "NUMA_REL_001", "12.9"), ("topo_replay", "TOPO_REPLAY_008", "13.5")]
+FAKE_CASES = [
+    ("core_api", "CORE_API_001", "1.2"),
+    ("core_ref", "CORE_REF_002", "3.3"),
+    ("core_sym", "CORE_SYM_002", "5.2"),
+    ("core_validation", "CORE_VAL_001", "3.4"),
+    ("core_validation", "CORE_VAL_002", "3.4"),
+    ("jit_hint", "JIT_HINT_002", "10.7"),
+    ("cache_pf", "CACHE_PF_002", "11.5"),
+    ("numa_place", "NUMA_PLACE_003", "12.4"),
+    ("numa_release", "NUMA_REL_001", "12.9"),
+    ("topo_replay", "TOPO_REPLAY_008", "13.5"),
+]
 
-FAKE_SUITE = textwrap.dedent("""\
+FAKE_SUITE = textwrap.dedent(
+    """\
     #!/usr/bin/python3
     import fnmatch, json, os, sys
     cases = CASES
@@ -416,7 +533,8 @@ FAKE_SUITE = textwrap.dedent("""\
                                   "clause": clause, "title": "t", "status": status,
                                   "message": message, "elapsed_s": 0.01}) + "\\n")
     sys.exit(1 if failing or internal else 0)
-    """).replace("CASES", repr(FAKE_CASES))
+    """
+).replace("CASES", repr(FAKE_CASES))
 
 
 @pytest.fixture
@@ -429,23 +547,43 @@ def fake_build(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     monkeypatch.setenv("FAKE_ARGS", str(tmp_path / "args.json"))
-    prepared = gaterun.Prepared(str(build_dir), "/cand/libx.so", True, str(tmp_path / "fx"),
-                                budgets_mod.load(BUDGETS), BUDGETS, str(out),
-                                {"path": "/cand/libx.so", "sha256": "ab" * 32, "size_bytes": 1,
-                                 "is_reference": False, "machine": "x86_64",
-                                 "emulated": False})
+    prepared = gaterun.Prepared(
+        str(build_dir),
+        "/cand/libx.so",
+        True,
+        str(tmp_path / "fx"),
+        budgets_mod.load(BUDGETS),
+        BUDGETS,
+        str(out),
+        {
+            "path": "/cand/libx.so",
+            "sha256": "ab" * 32,
+            "size_bytes": 1,
+            "is_reference": False,
+            "machine": "x86_64",
+            "emulated": False,
+        },
+    )
     return prepared, tmp_path
 
 
 def exports(monkeypatch, missing=(), verdict="ok", detail=""):
-    monkeypatch.setattr(suite, "probe_exports",
-                        lambda impl, names, **kw: (verdict, [n for n in names if n in missing],
-                                                   detail))
+    monkeypatch.setattr(
+        suite,
+        "probe_exports",
+        lambda impl, names, **kw: (verdict, [n for n in names if n in missing], detail),
+    )
 
 
 def args_for(profile="full", area=None, case_globs=None, strict_spec=False, no_gates=True):
-    return argparse.Namespace(profile=profile, area=area, case=case_globs,
-                              strict_spec=strict_spec, no_gates=no_gates, quick=False)
+    return argparse.Namespace(
+        profile=profile,
+        area=area,
+        case=case_globs,
+        strict_spec=strict_spec,
+        no_gates=no_gates,
+        quick=False,
+    )
 
 
 def run_plan(prepared, args):
@@ -453,11 +591,25 @@ def run_plan(prepared, args):
     cases, records, suite_entry, _ = certify.run_cases(prepared, plan, Silent())
     gate_records, _, note, _ = certify._run_gates(args, prepared, plan, cases, records, Silent())
     cert = certification.assemble(
-        candidate=prepared.candidate, cases=cases, gates=gate_records, measurements=[],
-        gates_note=note, environment={}, suite=suite_entry, bench=None, started_at="s",
-        finished_at="f", harness_version="9", options={}, artifacts={},
-        scope="partial" if plan.partial else "certification", profile=plan.profile,
-        areas=records, strict_spec=plan.strict_spec, selection=plan.selection)
+        candidate=prepared.candidate,
+        cases=cases,
+        gates=gate_records,
+        measurements=[],
+        gates_note=note,
+        environment={},
+        suite=suite_entry,
+        bench=None,
+        started_at="s",
+        finished_at="f",
+        harness_version="9",
+        options={},
+        artifacts={},
+        scope="partial" if plan.partial else "certification",
+        profile=plan.profile,
+        areas=records,
+        strict_spec=plan.strict_spec,
+        selection=plan.selection,
+    )
     return cert
 
 
@@ -473,8 +625,10 @@ def test_profile_full_runs_only_the_documents_areas(fake_build, monkeypatch):
     assert cert["exit_code"] == 0 and cert["headline"] == "CERTIFIED, profile full"
     ids = {c["id"] for c in cert["cases"]}
     assert "NUMA-REL-001" not in ids and "TOPO-REPLAY-008" not in ids and "NUMA-PLACE-003" in ids
-    assert filter_arg(tmp_path) == ("--filter=@(cache_pf/*|core_api/*|core_ref/*|core_sym/*|"
-                                    "core_validation/*|jit_hint/*|numa_place/*)")
+    assert filter_arg(tmp_path) == (
+        "--filter=@(cache_pf/*|core_api/*|core_ref/*|core_sym/*|"
+        "core_validation/*|jit_hint/*|numa_place/*)"
+    )
     assert cert["suite"]["listed_cases"] == 8 and cert["suite"]["all_listed_cases"] == 10
     coremod = run_plan(prepared, args_for("coremod"))
     assert len(coremod["cases"]) == 10 and filter_arg(tmp_path) is None
@@ -486,23 +640,32 @@ def test_missing_functions_skip_the_areas_cases(fake_build, monkeypatch):
     exports(monkeypatch, missing=("jit_generate_compilation_hints", "numa_apply_placement"))
     cert = run_plan(prepared, args_for("coremod"))
     assert cert["exit_code"] == 1
-    assert cert["reason"].startswith("area jit: the candidate does not export "
-                                     "jit_generate_compilation_hints; area numa-ext: the "
-                                     "candidate does not export numa_apply_placement")
+    assert cert["reason"].startswith(
+        "area jit: the candidate does not export "
+        "jit_generate_compilation_hints; area numa-ext: the "
+        "candidate does not export numa_apply_placement"
+    )
     ids = {c["id"] for c in cert["cases"]}
     assert "JIT-HINT-002" not in ids and "NUMA-REL-001" not in ids
-    assert "TOPO-REPLAY-008" not in ids    # topology needs jit and numa-ext
+    assert "TOPO-REPLAY-008" not in ids  # topology needs jit and numa-ext
     status = {a["name"]: a["status"] for a in cert["areas"]}
-    assert status == {"core": "pass", "jit": "fail", "cache": "pass", "numa": "pass",
-                      "numa-ext": "fail", "topology": "skipped"}
+    assert status == {
+        "core": "pass",
+        "jit": "fail",
+        "cache": "pass",
+        "numa": "pass",
+        "numa-ext": "fail",
+        "topology": "skipped",
+    }
     # profile core: what the candidate lacks is not asked for
     core = run_plan(prepared, args_for("core"))
     assert core["exit_code"] == 0 and core["headline"] == "CERTIFIED, profile core"
     assert {c["area"] for c in core["cases"]} == {"core"}
 
 
-def test_an_unloadable_candidate_fails_every_area_without_running_the_suite(fake_build,
-                                                                            monkeypatch):
+def test_an_unloadable_candidate_fails_every_area_without_running_the_suite(
+    fake_build, monkeypatch
+):
     prepared, tmp_path = fake_build
     exports(monkeypatch, verdict="unloadable", detail="invalid ELF header")
     cert = run_plan(prepared, args_for("full"))
@@ -521,16 +684,25 @@ def test_area_and_case_selections_are_partial_runs(fake_build, monkeypatch):
     assert filter_arg(tmp_path) == "--filter=@(core_validation/*)"
     assert [c["id"] for c in cert["cases"]] == ["CORE-VAL-001", "CORE-VAL-002"]
     assert cert["scope"] == "partial" and cert["exit_code"] == 1
-    assert cert["headline"].startswith("PARTIAL RUN, not a certification (areas core; cases "
-                                       "CORE-VAL-*)")
+    assert cert["headline"].startswith(
+        "PARTIAL RUN, not a certification (areas core; cases " "CORE-VAL-*)"
+    )
     assert {a["name"]: a["status"] for a in cert["areas"]} == {
-        "core": "fail", "jit": "skipped", "cache": "skipped", "numa": "skipped"}
+        "core": "fail",
+        "jit": "skipped",
+        "cache": "skipped",
+        "numa": "skipped",
+    }
     monkeypatch.setenv("FAKE_FAIL", "")
     one = run_plan(prepared, args_for("full", case_globs=["CORE-VAL-001", "JIT-*"], no_gates=False))
     assert filter_arg(tmp_path) == "--filter=@(core_validation/CORE_VAL_001|jit_hint/*)"
     assert (one["verdict"], one["exit_code"]) == ("partial", 0)
     assert {a["name"]: a["status"] for a in one["areas"]} == {
-        "core": "pass", "jit": "pass", "cache": "skipped", "numa": "skipped"}
+        "core": "pass",
+        "jit": "pass",
+        "cache": "skipped",
+        "numa": "skipped",
+    }
     assert all(g["status"] == "skipped" and "--case" in g["message"] for g in one["gates"])
     with pytest.raises(HarnessError, match="matches no case"):
         run_plan(prepared, args_for("full", case_globs=["NOPE-*"]))
@@ -545,56 +717,72 @@ def test_internal_error_from_the_suite_is_exit_2(fake_build, monkeypatch):
     monkeypatch.setenv("FAKE_FAIL", "CORE-SYM-002")
     cert = run_plan(prepared, args_for("full", no_gates=False))
     assert (cert["verdict"], cert["exit_code"]) == ("internal_error", 2)
-    assert cert["reason"].startswith("no verdict: the harness failed in 1 case(s): "
-                                     "CORE-API-001: harness: set-up failed")
-    assert all(g["status"] == "skipped" and "internal_error" in g["message"]
-               for g in cert["gates"])
+    assert cert["reason"].startswith(
+        "no verdict: the harness failed in 1 case(s): " "CORE-API-001: harness: set-up failed"
+    )
+    assert all(g["status"] == "skipped" and "internal_error" in g["message"] for g in cert["gates"])
 
 
 def test_gates_run_for_the_areas_that_passed(fake_build, monkeypatch):
     prepared, tmp_path = fake_build
     exports(monkeypatch)
-    monkeypatch.setenv("FAKE_FAIL", "CORE-SYM-002,JIT-HINT-002")   # core rejects, jit advisory
+    monkeypatch.setenv("FAKE_FAIL", "CORE-SYM-002,JIT-HINT-002")  # core rejects, jit advisory
     measured_budgets = []
 
     def fake_measure(prep, args, progress, out_dir=None, against=None):
         measured_budgets.extend(b.operation for b in prep.budgets)
-        records = [gates.evaluate(b, {"name": b.operation, "unit": b.unit,
-                                      "samples": [b.limit / 2] * 400}) for b in prep.budgets]
+        records = [
+            gates.evaluate(b, {"name": b.operation, "unit": b.unit, "samples": [b.limit / 2] * 400})
+            for b in prep.budgets
+        ]
         return gaterun.Measured(records, {"operations": []}, None, {}, [], {"results": "x"})
 
     monkeypatch.setattr(gaterun, "measure", fake_measure)
     cert = run_plan(prepared, args_for("full", no_gates=False))
     assert cert["exit_code"] == 1
-    assert measured_budgets == ["jit_optimization_create", "jit_get_apple_silicon_info",
-                                "jit_generate_compilation_hints",
-                                "cache_generate_prefetch_pattern", "numa_place_module"]
+    assert measured_budgets == [
+        "jit_optimization_create",
+        "jit_get_apple_silicon_info",
+        "jit_generate_compilation_hints",
+        "cache_generate_prefetch_pattern",
+        "numa_place_module",
+    ]
     by_op = {g["operation"]: g for g in cert["gates"]}
     assert by_op["numa_place_module"]["status"] == "pass"
     assert by_op["module_load"]["status"] == "skipped"
     assert by_op["module_load"]["message"].startswith("not run: area core failed")
     assert [g["operation"] for g in cert["gates"]] == [b.operation for b in prepared.budgets]
-    assert cert["reason"].startswith("area core: 1 of 5 case(s) rejected (1 fail): CORE-SYM-002; "
-                                     "1 advisory case(s)")
+    assert cert["reason"].startswith(
+        "area core: 1 of 5 case(s) rejected (1 fail): CORE-SYM-002; " "1 advisory case(s)"
+    )
     assert "5 performance gate(s) passed, 6 not judged" in cert["reason"]
     assert {a["name"]: a["gates_run"] for a in cert["areas"]} == {
-        "core": False, "jit": True, "cache": True, "numa": True}
+        "core": False,
+        "jit": True,
+        "cache": True,
+        "numa": True,
+    }
 
 
 # ---- the export probe on real shared objects -----------------------------------------------
 
+
 def test_probe_exports_finds_what_a_library_lacks(tmp_path):
     import subprocess
+
     source = tmp_path / "lib.c"
-    source.write_text("int module_load(void) { return 0; }\nint jit_optimization_create(void) "
-                      "{ return 0; }\n")
+    source.write_text(
+        "int module_load(void) { return 0; }\nint jit_optimization_create(void) " "{ return 0; }\n"
+    )
     lib = tmp_path / "libpart.so"
     subprocess.run(["gcc", "-shared", "-fPIC", str(source), "-o", str(lib)], check=True)
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else None
     kw = {"python": python} if python else {}
-    verdict, missing, _ = suite.probe_exports(str(lib), ["module_load", "module_unload",
-                                                         "jit_optimization_create",
-                                                         "numa_place_module"], **kw)
+    verdict, missing, _ = suite.probe_exports(
+        str(lib),
+        ["module_load", "module_unload", "jit_optimization_create", "numa_place_module"],
+        **kw,
+    )
     assert (verdict, missing) == ("ok", ["module_unload", "numa_place_module"])
     text = tmp_path / "text.so"
     text.write_text("not a library\n")
@@ -610,8 +798,15 @@ def test_criterion_filter_pattern():
 
 
 def test_suite_may_report_internal_error_but_not_advisory():
-    line = {"schema": "coremod-case/1", "id": "CORE-X-001", "suite": "s", "clause": "1.1",
-            "title": "t", "status": "internal_error", "message": "harness: x"}
+    line = {
+        "schema": "coremod-case/1",
+        "id": "CORE-X-001",
+        "suite": "s",
+        "clause": "1.1",
+        "title": "t",
+        "status": "internal_error",
+        "message": "harness: x",
+    }
     assert case_results.parse_line(json.dumps(line), "here")["status"] == "internal_error"
     with pytest.raises(HarnessError, match="unknown status"):
         case_results.parse_line(json.dumps(dict(line, status="advisory")), "here")

@@ -13,10 +13,23 @@ from coremodlib import paths
 def _bench_timer(main_build, tmp_path, **env):
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [paths.bench_executable(main_build), "--impl", paths.reference_impl(main_build),
-         "--quick", "--only", "module_system_init", "--out", str(out)],
-        env=dict(os.environ, **env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, check=False, timeout=300)
+        [
+            paths.bench_executable(main_build),
+            "--impl",
+            paths.reference_impl(main_build),
+            "--quick",
+            "--only",
+            "module_system_init",
+            "--out",
+            str(out),
+        ],
+        env=dict(os.environ, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout
     doc = json.loads(out.read_text())
     samples = [s for op in doc["operations"] for s in op.get("samples") or []]

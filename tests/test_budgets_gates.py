@@ -13,11 +13,20 @@ CONCURRENT_BUDGET = budgets.make("concurrent_modules", "min", ">=", 1000, "count
 
 
 def op(name="module_load", samples=(), unit="ns", **extra):
-    return {"name": name, "unit": unit, "batch": 1, "warmup": 0, "samples": list(samples),
-            "failures": 0, "errors": [], **extra}
+    return {
+        "name": name,
+        "unit": unit,
+        "batch": 1,
+        "warmup": 0,
+        "samples": list(samples),
+        "failures": 0,
+        "errors": [],
+        **extra,
+    }
 
 
 # ---- units ---------------------------------------------------------------------------------
+
 
 def test_units_convert_within_a_dimension():
     assert units.convert(1500, "us", "ms") == pytest.approx(1.5)
@@ -43,7 +52,7 @@ def test_display_unit_reads_naturally():
 
 # ---- budgets table -------------------------------------------------------------------------
 
-TABLE = '''schema = "ignored scalar"
+TABLE = """schema = "ignored scalar"
 document = "Core Module System API"
 [module_load]
 operation = "module_load"
@@ -64,7 +73,7 @@ unit = "count"
 statistic = "min"
 comparison = ">="
 document = "another document"
-'''
+"""
 
 
 def test_budgets_parse_tables_in_order(tmp_path):
@@ -84,8 +93,9 @@ def test_budgets_parse_tables_in_order(tmp_path):
 def test_the_project_budgets_table_parses():
     parsed = budgets.load(os.path.join(REPO_ROOT, "perf", "budgets.toml"))
     assert {b.clause for b in parsed} >= {"P.1", "P.2", "P.3", "P.4", "P.5", "P.6"}
-    assert all(b.document and b.document_section and b.document_line and b.document_quote
-               for b in parsed)
+    assert all(
+        b.document and b.document_section and b.document_line and b.document_quote for b in parsed
+    )
 
 
 def _section_of_each_line(document):
@@ -111,13 +121,16 @@ def test_the_project_budgets_quote_the_document(api_document):
         assert sections[b.document_line - 1] == b.document_section, b.operation
 
 
-@pytest.mark.parametrize("change, complaint", [
-    (("budget = 1500000", ""), "budget"),
-    (('statistic = "p99"', 'statistic = "mean"'), "statistic"),
-    (('comparison = "<"', 'comparison = "~"'), "comparison"),
-    (('unit = "ns"', 'unit = "parsecs"'), "unit"),
-    (("budget = 1500000", "budget = true"), "budget"),
-])
+@pytest.mark.parametrize(
+    "change, complaint",
+    [
+        (("budget = 1500000", ""), "budget"),
+        (('statistic = "p99"', 'statistic = "mean"'), "statistic"),
+        (('comparison = "<"', 'comparison = "~"'), "comparison"),
+        (('unit = "ns"', 'unit = "parsecs"'), "unit"),
+        (("budget = 1500000", "budget = true"), "budget"),
+    ],
+)
 def test_budgets_reject_malformed_tables(tmp_path, change, complaint):
     path = tmp_path / "budgets.toml"
     path.write_text(TABLE.replace(*change))
@@ -137,14 +150,23 @@ def test_budgets_missing_file_is_a_harness_error(tmp_path):
         budgets.load(str(tmp_path / "absent.toml"))
 
 
-@pytest.mark.parametrize("comparison, value, expected", [
-    ("<", 9, True), ("<", 10, False), ("<=", 10, True), (">=", 10, True), (">=", 9, False),
-    (">", 10, False)])
+@pytest.mark.parametrize(
+    "comparison, value, expected",
+    [
+        ("<", 9, True),
+        ("<", 10, False),
+        ("<=", 10, True),
+        (">=", 10, True),
+        (">=", 9, False),
+        (">", 10, False),
+    ],
+)
 def test_comparisons(comparison, value, expected):
     assert budgets.passes(budgets.make("x", "p99", comparison, 10, "ns"), value) is expected
 
 
 # ---- gates ---------------------------------------------------------------------------------
+
 
 def test_p99_gate_passes_when_the_interval_is_under_budget():
     gate = gates.evaluate(LOAD_BUDGET, op(samples=[400_000] * 990 + [1_400_000] * 10))
@@ -184,10 +206,11 @@ def test_p99_gate_of_too_few_samples_is_inconclusive_not_passed():
 
 def test_max_gate_needs_every_sample_under_budget():
     memory = budgets.make("memory_per_module", "max", "<", 153600, "bytes")
-    assert gates.evaluate(memory, op("memory_per_module", [22000] * 5,
-                                     unit="bytes"))["status"] == "pass"
-    gate = gates.evaluate(memory, op("memory_per_module", [22000] * 4 + [160000],
-                                     unit="bytes"))
+    assert (
+        gates.evaluate(memory, op("memory_per_module", [22000] * 5, unit="bytes"))["status"]
+        == "pass"
+    )
+    gate = gates.evaluate(memory, op("memory_per_module", [22000] * 4 + [160000], unit="bytes"))
     assert gate["status"] == "fail" and "highest sample" in gate["message"]
     assert gate["budget_ci"] is None and "every sample" in gate["verdict_rule"]
 
@@ -205,10 +228,15 @@ def test_p99_gate_judges_p99_not_the_maximum():
 
 
 def test_min_gate_needs_every_sample_to_reach_budget():
-    assert gates.evaluate(CONCURRENT_BUDGET, op("concurrent_modules", [1000, 1000],
-                                                unit="count"))["status"] == "pass"
-    gate = gates.evaluate(CONCURRENT_BUDGET, op("concurrent_modules", [1000, 999, 1000],
-                                                unit="count"))
+    assert (
+        gates.evaluate(CONCURRENT_BUDGET, op("concurrent_modules", [1000, 1000], unit="count"))[
+            "status"
+        ]
+        == "pass"
+    )
+    gate = gates.evaluate(
+        CONCURRENT_BUDGET, op("concurrent_modules", [1000, 999, 1000], unit="count")
+    )
     assert gate["status"] == "fail"
     assert "lowest sample 999" in gate["message"]
 
@@ -219,23 +247,40 @@ def test_samples_in_another_unit_are_converted():
 
 
 def test_gate_fails_when_candidate_failed_calls():
-    gate = gates.evaluate(LOAD_BUDGET, op(samples=[1000] * 10, failures=3, errors=[
-        {"call": "module_load", "code": 4, "string": "invalid module", "message": "bad"}]))
+    gate = gates.evaluate(
+        LOAD_BUDGET,
+        op(
+            samples=[1000] * 10,
+            failures=3,
+            errors=[
+                {"call": "module_load", "code": 4, "string": "invalid module", "message": "bad"}
+            ],
+        ),
+    )
     assert gate["status"] == "fail"
     assert "3 call(s) failed" in gate["message"] and "invalid module" in gate["message"]
 
 
 def test_gate_fails_when_nothing_was_measured():
-    gate = gates.evaluate(LOAD_BUDGET, op(samples=[], failures=20, aborted="stopped",
-                                          errors=[{"call": "module_load", "message": "x"}]))
+    gate = gates.evaluate(
+        LOAD_BUDGET,
+        op(
+            samples=[],
+            failures=20,
+            aborted="stopped",
+            errors=[{"call": "module_load", "message": "x"}],
+        ),
+    )
     assert gate["status"] == "fail" and "no samples" in gate["message"]
     unavailable = gates.evaluate(LOAD_BUDGET, {"name": "module_load", "error": "no symbol"})
     assert unavailable["status"] == "fail" and "no symbol" in unavailable["message"]
 
 
 def test_aborted_measurement_fails_even_with_samples():
-    assert gates.evaluate(LOAD_BUDGET, op(samples=[1000] * 5,
-                                          aborted="stopped after 20"))["status"] == "fail"
+    assert (
+        gates.evaluate(LOAD_BUDGET, op(samples=[1000] * 5, aborted="stopped after 20"))["status"]
+        == "fail"
+    )
 
 
 def test_operation_missing_from_results_is_a_harness_error():
@@ -244,9 +289,13 @@ def test_operation_missing_from_results_is_a_harness_error():
 
 
 def test_raw_loader_ratio_is_ratio_of_medians():
-    gate = gates.evaluate(LOAD_BUDGET, op(samples=[300_000, 300_000, 300_000],
-                                          raw_baseline={"name": "dlopen",
-                                                        "samples": [100_000, 100_000, 200_000]}))
+    gate = gates.evaluate(
+        LOAD_BUDGET,
+        op(
+            samples=[300_000, 300_000, 300_000],
+            raw_baseline={"name": "dlopen", "samples": [100_000, 100_000, 200_000]},
+        ),
+    )
     assert gate["raw_baseline"] == "dlopen"
     assert gate["raw_p50"] == pytest.approx(0.1)
     assert gate["raw_ratio"] == pytest.approx(3.0)
@@ -258,9 +307,16 @@ def test_no_ratio_without_baseline():
 
 
 def test_unbudgeted_operations_are_reported_not_judged():
-    doc = {"operations": [op(samples=[1, 2, 3]), op("module_get_symbol_cold", [5000, 7000, 9000],
-                                                     raw_baseline={"name": "dlsym",
-                                                                   "samples": [3500]})]}
+    doc = {
+        "operations": [
+            op(samples=[1, 2, 3]),
+            op(
+                "module_get_symbol_cold",
+                [5000, 7000, 9000],
+                raw_baseline={"name": "dlsym", "samples": [3500]},
+            ),
+        ]
+    }
     extra = gates.unbudgeted([LOAD_BUDGET], doc)
     assert [m["operation"] for m in extra] == ["module_get_symbol_cold"]
     assert extra[0]["p50"] == pytest.approx(7) and extra[0]["unit"] == "us"
@@ -271,16 +327,25 @@ def test_skipped_gates_and_counts():
     records = gates.skipped([LOAD_BUDGET, CONCURRENT_BUDGET], "not run (--no-gates)")
     assert all(g["status"] == "skipped" and g["p99"] is None for g in records)
     assert records[0]["budget"] == pytest.approx(1.5) and records[0]["unit"] == "ms"
-    assert gates.count_statuses(records) == {"pass": 0, "fail": 0, "inconclusive": 0,
-                                             "skipped": 2, "total": 2}
+    assert gates.count_statuses(records) == {
+        "pass": 0,
+        "fail": 0,
+        "inconclusive": 0,
+        "skipped": 2,
+        "total": 2,
+    }
 
 
 def test_quick_runs_do_not_judge_scale_gates():
     memory = budgets.make("memory_per_module", "max", "<", 153600, "bytes")
-    doc = {"quick": True, "operations": [
-        op(samples=[1000] * 400),
-        op("memory_per_module", [20000], unit="bytes", detail={"modules": 100}),
-        op("concurrent_modules", [100], unit="count", detail={"modules": 100, "threads": 4})]}
+    doc = {
+        "quick": True,
+        "operations": [
+            op(samples=[1000] * 400),
+            op("memory_per_module", [20000], unit="bytes", detail={"modules": 100}),
+            op("concurrent_modules", [100], unit="count", detail={"modules": 100, "threads": 4}),
+        ],
+    }
     records = gates.evaluate_all([LOAD_BUDGET, memory, CONCURRENT_BUDGET], doc)
     assert [g["status"] for g in records] == ["pass", "skipped", "skipped"]
     assert "100 modules" in records[2]["message"]

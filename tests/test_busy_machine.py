@@ -27,14 +27,20 @@ def run(median, round_spread, seed, machine=1.0, reference=20_000.0, paired_with
         mode = 1 + round_spread * rng.standard_normal()
         samples += list(median * mode * m * (1 + 0.01 * rng.standard_normal(PER_ROUND)))
         refs.append(reference * m)
-    return {"unit": "ns", "samples": samples, "round_sizes": [PER_ROUND] * ROUNDS,
-            "reference": "reference:scan_code_64k", "reference_p50": float(np.median(refs)),
-            "reference_round_p50": refs}, machines
+    return {
+        "unit": "ns",
+        "samples": samples,
+        "round_sizes": [PER_ROUND] * ROUNDS,
+        "reference": "reference:scan_code_64k",
+        "reference_p50": float(np.median(refs)),
+        "reference_round_p50": refs,
+    }, machines
 
 
 def compare(new, old, **kwargs):
-    return regression.compare([HINTS], {HINTS.operation: new}, {HINTS.operation: old}, "base",
-                              **kwargs)[HINTS.operation]
+    return regression.compare(
+        [HINTS], {HINTS.operation: new}, {HINTS.operation: old}, "base", **kwargs
+    )[HINTS.operation]
 
 
 def test_hodges_lehmann_finds_the_shift_and_brackets_it():
@@ -43,7 +49,7 @@ def test_hodges_lehmann_finds_the_shift_and_brackets_it():
     new = rng.standard_normal(400) + 0.5
     estimate, low, high = stats.hodges_lehmann_shift(new, old)
     assert low < estimate < high and low < 0.5 < high and high - low < 0.4
-    assert stats.hodges_lehmann_shift([1.0, 2.0], [1.0])[1:] == (None, None)   # too few
+    assert stats.hodges_lehmann_shift([1.0, 2.0], [1.0])[1:] == (None, None)  # too few
 
 
 def test_the_noise_floor_grows_with_the_spread_between_rounds():
@@ -53,8 +59,9 @@ def test_the_noise_floor_grows_with_the_spread_between_rounds():
     assert stats.round_noise_floor([0.0], [0.0, 0.1]) is None
     # paired rounds: what the two runs share cancels
     shared = [0.0, 0.2, -0.2, 0.1]
-    assert stats.round_noise_floor([v + 0.05 for v in shared], shared, paired=True) == \
-        pytest.approx(0.0, abs=1e-12)
+    assert stats.round_noise_floor(
+        [v + 0.05 for v in shared], shared, paired=True
+    ) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_process_to_process_spread_is_not_taken_for_a_regression():
@@ -78,8 +85,9 @@ def test_a_slowdown_beyond_the_floor_is_caught_with_its_interval():
     assert got["result"] == "regression"
     low, high = got["effect_ci"]
     assert low < got["effect"] < high and 1.12 < low and high < 1.28
-    assert "[+" in regression.describe(HINTS.operation, got) and "noise floor" in \
-        regression.describe(HINTS.operation, got)
+    assert "[+" in regression.describe(
+        HINTS.operation, got
+    ) and "noise floor" in regression.describe(HINTS.operation, got)
 
 
 def test_a_busier_machine_slows_the_reference_too_and_cancels():
@@ -99,8 +107,9 @@ def test_a_busier_machine_slows_the_reference_too_and_cancels():
 def test_conditions_too_different_make_the_verdict_inconclusive_in_words():
     old, _ = run(24_000, 0.02, 1)
     new, _ = run(24_000 * 1.6, 0.02, 2, machine=1.4)
-    change = regression.load_change({"loadavg": [0.2, 0.2, 0.2]},
-                                    {"loadavg": [2.3, 1.0, 0.5], "cores_usable": 2})
+    change = regression.load_change(
+        {"loadavg": [0.2, 0.2, 0.2]}, {"loadavg": [2.3, 1.0, 0.5], "cores_usable": 2}
+    )
     assert change == "load average 0.20 -> 2.30 on 2 core(s)"
     got = compare(new, old, conditions=[change])
     assert got["result"] == "inconclusive"
@@ -143,7 +152,7 @@ def _busy_workers():
 def test_a_background_load_runs_while_asked_and_stops_after():
     before = _busy_workers()
     with background_load.busy(1) as proc:
-        assert proc.poll() is None and _busy_workers() >= before + 2   # parent and worker
+        assert proc.poll() is None and _busy_workers() >= before + 2  # parent and worker
     deadline = time.monotonic() + 10
     while _busy_workers() > before and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -19,8 +19,10 @@ from conftest import REPO_ROOT
 from coremodlib import budgets, calibration
 
 RECORD = os.path.join(REPO_ROOT, "tests", "data", "aa-runs.json")
-RECORD_COMMAND = ("./scripts/coremod calibrate --runs 12 --load 0,1,2 --record "
-                  "tests/data/aa-runs.json (about 25 minutes on the 2-core VM)")
+RECORD_COMMAND = (
+    "./scripts/coremod calibrate --runs 12 --load 0,1,2 --record "
+    "tests/data/aa-runs.json (about 25 minutes on the 2-core VM)"
+)
 MIN_COMPARISONS = 100
 MAX_FALSE_POSITIVE_RATE = 0.01
 MIN_DETECTION_RATE = 0.95
@@ -54,8 +56,9 @@ def test_the_record_holds_independent_runs_of_every_gate(record, table):
     assert len({run["candidate_sha256"] for run in runs}) == 1
     assert len({run["runner_sha256"] for run in runs}) == 1
     missing = [b.operation for b in table if not all(b.operation in run["gates"] for run in runs)]
-    assert not missing, (f"no recorded A/A samples for {missing}: re-record with "
-                         f"{RECORD_COMMAND}")
+    assert not missing, (
+        f"no recorded A/A samples for {missing}: re-record with " f"{RECORD_COMMAND}"
+    )
     for run in runs:
         for operation, entry in run["gates"].items():
             assert entry["samples"], operation
@@ -68,9 +71,11 @@ def test_the_record_holds_independent_runs_of_every_gate(record, table):
 # is what catches a 20 % slowdown here (test_nightly.py). These stay strict xfails until a
 # re-recording meets them: a pass is then reported as XPASS, which fails the run, and the marks
 # must go.
-STORED_SHORTFALL = ("issue 10 open: on the 2-core VM the stored-samples rule misses the goals "
-                    "(cache_generate_prefetch_pattern 4/110 false positives; 10 % caught in "
-                    "0-50 % of quiet trials, 20 % in 34-99 % of loaded ones); see docs/gates.md")
+STORED_SHORTFALL = (
+    "issue 10 open: on the 2-core VM the stored-samples rule misses the goals "
+    "(cache_generate_prefetch_pattern 4/110 false positives; 10 % caught in "
+    "0-50 % of quiet trials, 20 % in 34-99 % of loaded ones); see docs/gates.md"
+)
 
 
 @pytest.mark.xfail(strict=True, reason=STORED_SHORTFALL)
@@ -78,10 +83,15 @@ def test_false_positive_rate_is_at_most_one_percent(analysis):
     report = []
     for operation, figures in analysis["gates"].items():
         assert figures["comparisons"] >= MIN_COMPARISONS, operation
-        report.append(f"{operation}: {figures['false_regressions']}/{figures['comparisons']} "
-                      f"(|change| p95 {figures['noise_floor'] * 100:.2f}%)")
-    bad = {op: g["false_positive_rate"] for op, g in analysis["gates"].items()
-           if g["false_positive_rate"] > MAX_FALSE_POSITIVE_RATE}
+        report.append(
+            f"{operation}: {figures['false_regressions']}/{figures['comparisons']} "
+            f"(|change| p95 {figures['noise_floor'] * 100:.2f}%)"
+        )
+    bad = {
+        op: g["false_positive_rate"]
+        for op, g in analysis["gates"].items()
+        if g["false_positive_rate"] > MAX_FALSE_POSITIVE_RATE
+    }
     assert not bad, "false-positive rate over 1 %: " + "; ".join(report)
 
 
@@ -94,8 +104,10 @@ def test_the_record_sees_the_load_change(record):
 def test_an_injected_slowdown_is_caught_quiet_and_under_load(analysis):
     assert analysis["slowdown"] == pytest.approx(1.10)
     assert analysis["loaded_slowdown"] == pytest.approx(1.20)
-    missed = {op: (g["quiet_detection_rate"], g["loaded_detection_rate"])
-              for op, g in analysis["gates"].items()
-              if g["quiet_detection_rate"] < MIN_DETECTION_RATE
-              or g["loaded_detection_rate"] < MIN_DETECTION_RATE}
+    missed = {
+        op: (g["quiet_detection_rate"], g["loaded_detection_rate"])
+        for op, g in analysis["gates"].items()
+        if g["quiet_detection_rate"] < MIN_DETECTION_RATE
+        or g["loaded_detection_rate"] < MIN_DETECTION_RATE
+    }
     assert not missed, f"slowdown caught in less than 95 % of the trials: {missed}"

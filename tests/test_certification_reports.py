@@ -9,20 +9,43 @@ import coremod_reports
 from coremod_reports import junit_report, markdown_report
 from coremodlib import budgets, certification, gates
 
-BUDGET = budgets.make("module_load", "p99", "<", 1.5, "ms", clause="P.2",
-                      document="Core Module System API", document_section="module_load",
-                      document_line=191, document_quote="**Performance:** <1.5ms load time")
+BUDGET = budgets.make(
+    "module_load",
+    "p99",
+    "<",
+    1.5,
+    "ms",
+    clause="P.2",
+    document="Core Module System API",
+    document_section="module_load",
+    document_line=191,
+    document_quote="**Performance:** <1.5ms load time",
+)
 
 
 def case(case_id, status, message="", suite="core_load", clause="3.1"):
-    return {"id": case_id, "suite": suite, "clause": clause, "title": f"title {case_id}",
-            "status": status, "message": message, "elapsed_s": 0.01}
+    return {
+        "id": case_id,
+        "suite": suite,
+        "clause": clause,
+        "title": f"title {case_id}",
+        "status": status,
+        "message": message,
+        "elapsed_s": 0.01,
+    }
 
 
 def gate(status):
     samples = [1_000_000] * 400 if status == "pass" else [2_000_000] * 400
-    record = gates.evaluate(BUDGET, {"name": "module_load", "unit": "ns", "samples": samples,
-                                     "raw_baseline": {"name": "dlopen", "samples": [500_000]}})
+    record = gates.evaluate(
+        BUDGET,
+        {
+            "name": "module_load",
+            "unit": "ns",
+            "samples": samples,
+            "raw_baseline": {"name": "dlopen", "samples": [500_000]},
+        },
+    )
     assert record["status"] == status
     return record
 
@@ -32,25 +55,42 @@ def make_cert(tmp_path, cases, gate_records, gates_note=""):
     lib.write_bytes(b"\x7fELF candidate bytes")
     return certification.assemble(
         candidate=certification.candidate_record(str(lib), is_reference=False),
-        cases=cases, gates=gate_records, measurements=[], gates_note=gates_note,
-        environment={"cpu_model": "Test CPU", "cores": 2, "kernel": "Linux 6", "compiler": "gcc",
-                     "commit": "abc123", "commit_dirty": False},
+        cases=cases,
+        gates=gate_records,
+        measurements=[],
+        gates_note=gates_note,
+        environment={
+            "cpu_model": "Test CPU",
+            "cores": 2,
+            "kernel": "Linux 6",
+            "compiler": "gcc",
+            "commit": "abc123",
+            "commit_dirty": False,
+        },
         suite={"executable": "x", "exit_status": 1, "elapsed_s": 1.5, "listed_cases": len(cases)},
-        bench=None, started_at="2024-01-01T00:00:00+00:00",
-        finished_at="2024-01-01T00:01:00+00:00", harness_version="9.9.9", options={},
-        artifacts={})
+        bench=None,
+        started_at="2024-01-01T00:00:00+00:00",
+        finished_at="2024-01-01T00:01:00+00:00",
+        harness_version="9.9.9",
+        options={},
+        artifacts={},
+    )
 
 
 # ---- verdicts ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("statuses, gate_statuses, verdict, code", [
-    (["pass", "not_supported", "quality_warning"], ["pass"], "certified", 0),
-    (["pass"], [], "certified", 0),
-    (["pass", "fail"], ["pass"], "rejected", 1),
-    (["crash"], [], "rejected", 1),
-    (["timeout"], ["fail"], "rejected", 1),  # a failed case outranks a failed gate
-    (["pass"], ["pass", "fail"], "rejected", 3),
-])
+
+@pytest.mark.parametrize(
+    "statuses, gate_statuses, verdict, code",
+    [
+        (["pass", "not_supported", "quality_warning"], ["pass"], "certified", 0),
+        (["pass"], [], "certified", 0),
+        (["pass", "fail"], ["pass"], "rejected", 1),
+        (["crash"], [], "rejected", 1),
+        (["timeout"], ["fail"], "rejected", 1),  # a failed case outranks a failed gate
+        (["pass"], ["pass", "fail"], "rejected", 3),
+    ],
+)
 def test_verdict_and_exit_code(statuses, gate_statuses, verdict, code):
     cases = [case(f"C-{i}", s) for i, s in enumerate(statuses)]
     gate_records = [{"status": s, "operation": f"op{i}"} for i, s in enumerate(gate_statuses)]
@@ -59,21 +99,44 @@ def test_verdict_and_exit_code(statuses, gate_statuses, verdict, code):
 
 
 def test_reason_names_the_failing_cases():
-    _, _, reason = certification.decide([case("CORE-A-001", "fail"), case("CORE-B-002", "crash")],
-                                        [])
-    assert reason.startswith("area core: 2 of 2 case(s) rejected (1 fail, 1 crash): "
-                             "CORE-A-001, CORE-B-002")
+    _, _, reason = certification.decide(
+        [case("CORE-A-001", "fail"), case("CORE-B-002", "crash")], []
+    )
+    assert reason.startswith(
+        "area core: 2 of 2 case(s) rejected (1 fail, 1 crash): " "CORE-A-001, CORE-B-002"
+    )
 
 
 def test_record_has_every_documented_key(tmp_path):
     cert = make_cert(tmp_path, [case("C-1", "pass")], [gate("pass")])
-    for key in ("schema", "verdict", "candidate", "cases", "gates", "environment", "counts",
-                "started_at", "finished_at", "harness_version"):
+    for key in (
+        "schema",
+        "verdict",
+        "candidate",
+        "cases",
+        "gates",
+        "environment",
+        "counts",
+        "started_at",
+        "finished_at",
+        "harness_version",
+    ):
         assert key in cert
     assert cert["schema"] == "coremod-certification/3"
     assert len(cert["candidate"]["sha256"]) == 64
-    for key in ("operation", "budget", "p50", "p90", "p99", "max", "mad", "unit", "samples",
-                "status", "raw_ratio"):
+    for key in (
+        "operation",
+        "budget",
+        "p50",
+        "p90",
+        "p99",
+        "max",
+        "mad",
+        "unit",
+        "samples",
+        "status",
+        "raw_ratio",
+    ):
         assert key in cert["gates"][0]
     for key in ("id", "clause", "title", "status", "message"):
         assert key in cert["cases"][0]
@@ -81,22 +144,29 @@ def test_record_has_every_documented_key(tmp_path):
 
 # ---- writers -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def mixed_cert(tmp_path):
-    cases = [case("CORE-LOAD-001", "pass"),
-             case("CORE-LOAD-002", "fail", "expected 1 | got <2> & \x01"),
-             case("CORE-ERR-001", "crash", "SIGSEGV", suite="core_err"),
-             case("CORE-CONC-001", "timeout", "15 s", suite="core_conc"),
-             case("CORE-OPT-001", "not_supported", "hot reload"),
-             case("CORE-Q-001", "quality_warning", "slow")]
+    cases = [
+        case("CORE-LOAD-001", "pass"),
+        case("CORE-LOAD-002", "fail", "expected 1 | got <2> & \x01"),
+        case("CORE-ERR-001", "crash", "SIGSEGV", suite="core_err"),
+        case("CORE-CONC-001", "timeout", "15 s", suite="core_conc"),
+        case("CORE-OPT-001", "not_supported", "hot reload"),
+        case("CORE-Q-001", "quality_warning", "slow"),
+    ]
     return make_cert(tmp_path, cases, [gate("pass"), gate("fail")])
 
 
 def test_all_reports_are_written_and_stale_ones_removed(tmp_path, mixed_cert):
     out = tmp_path / "out"
     written = coremod_reports.write_all(mixed_cert, str(out))
-    assert sorted(p.split("/")[-1] for p in written) == ["certification.json", "junit.xml",
-                                                         "report.html", "summary.md"]
+    assert sorted(p.split("/")[-1] for p in written) == [
+        "certification.json",
+        "junit.xml",
+        "report.html",
+        "summary.md",
+    ]
     assert json.loads((out / "certification.json").read_text()) == mixed_cert
     coremod_reports.remove_stale(str(out))
     assert list(out.iterdir()) == []
@@ -113,14 +183,20 @@ def test_junit_has_one_testcase_per_case_and_gate_with_mapped_statuses(mixed_cer
     assert cases["CORE-CONC-001"].find("error").get("type") == "timeout"
     assert cases["CORE-OPT-001"].find("skipped") is not None
     assert cases["CORE-Q-001"].find("failure") is None
-    assert (conformance.get("tests"), conformance.get("failures"), conformance.get("errors"),
-            conformance.get("skipped")) == ("6", "1", "2", "1")
+    assert (
+        conformance.get("tests"),
+        conformance.get("failures"),
+        conformance.get("errors"),
+        conformance.get("skipped"),
+    ) == ("6", "1", "2", "1")
     gate_cases = performance.findall("testcase")
     assert len(gate_cases) == 2
     assert gate_cases[0].find("failure") is None and gate_cases[1].find("failure") is not None
     # the failed gate cites its target by document name, section and line, never by a path
-    assert "target: Core Module System API, section module_load, line 191: **Performance:** " \
+    assert (
+        "target: Core Module System API, section module_load, line 191: **Performance:** "
         "<1.5ms load time" in gate_cases[1].find("failure").text
+    )
     assert root.get("tests") == "8" and root.get("failures") == "2"
     # the control character was replaced, the markup characters escaped
     assert "expected 1 | got <2> &" in cases["CORE-LOAD-002"].find("failure").get("message")

@@ -25,8 +25,20 @@ def test_every_option_has_help(name):
 def test_certify_help_lists_every_option_and_exit_code():
     result = run_coremod("certify", "--help")
     assert result.returncode == 0
-    for option in ("--impl", "--out", "--no-gates", "--build-dir", "--buildtype", "--samples",
-                   "--quick", "--budgets", "--profile", "--area", "--case", "--strict-spec"):
+    for option in (
+        "--impl",
+        "--out",
+        "--no-gates",
+        "--build-dir",
+        "--buildtype",
+        "--samples",
+        "--quick",
+        "--budgets",
+        "--profile",
+        "--area",
+        "--case",
+        "--strict-spec",
+    ):
         assert option in result.stdout
     for code in ("0  certified", "1  rejected", "3  rejected", "2  no verdict: the harness"):
         assert code in result.stdout
@@ -49,8 +61,9 @@ def test_launcher_ignores_path_python_and_pythonpath(tmp_path):
     poison.mkdir(parents=True)
     (poison / "__init__.py").write_text("raise SystemExit('poisoned coremodlib imported')\n")
     (poison / "cli.py").write_text("raise SystemExit('poisoned cli imported')\n")
-    env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}",
-               PYTHONPATH=str(tmp_path / "poison"))
+    env = dict(
+        os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", PYTHONPATH=str(tmp_path / "poison")
+    )
     result = run_coremod("--help", env=env, cwd=str(tmp_path / "poison"))
     assert result.returncode == 0, result.stderr
     assert "certify" in result.stdout and "poisoned" not in result.stderr + result.stdout
@@ -76,8 +89,9 @@ def test_directory_as_impl_is_exit_2(tmp_path):
 
 def test_malformed_budgets_is_exit_2(tmp_path):
     budgets = tmp_path / "budgets.toml"
-    budgets.write_text("[module_load]\nstatistic = 'p99'\ncomparison = 'sometimes'\n"
-                       "budget = 1\nunit = 'ns'\n")
+    budgets.write_text(
+        "[module_load]\nstatistic = 'p99'\ncomparison = 'sometimes'\n" "budget = 1\nunit = 'ns'\n"
+    )
     result = run_coremod("certify", "--budgets", str(budgets))
     assert result.returncode == 2 and "comparison" in result.stderr
 
@@ -100,6 +114,7 @@ class _Capture:
 
 def test_progress_live_line_on_a_terminal_plain_lines_otherwise():
     from coremodlib.progress import Progress
+
     tty = _Capture()
     live = Progress(stream=tty, tty=True)
     live.update("suite: 1/3")

@@ -33,7 +33,9 @@ def test_cobertura_figures_count_impl_lines_only():
     assert (view["lines_valid"], view["lines_covered"]) == (6, 4)
     assert view["percent"] == pytest.approx(400 / 6)
     assert [(d["name"], d["lines_valid"], d["lines_covered"]) for d in view["directories"]] == [
-        ("impl/core", 4, 3), ("impl/platform", 2, 1)]
+        ("impl/core", 4, 3),
+        ("impl/platform", 2, 1),
+    ]
 
 
 def test_summary_fails_under_the_threshold_with_a_clear_message(tmp_path):
@@ -74,8 +76,14 @@ def test_report_view_says_not_run_without_a_coverage_run(tmp_path):
 def test_coverage_of_impl_meets_the_threshold():
     # Kept in the build root: the HTML report test shows it when it runs after this one.
     out = pathlib.Path(build_root(), "coverage-report")
-    result = run_coremod("coverage", "--build-dir", os.path.join(build_root(), "coverage"),
-                         "--out", str(out), timeout=3600)
+    result = run_coremod(
+        "coverage",
+        "--build-dir",
+        os.path.join(build_root(), "coverage"),
+        "--out",
+        str(out),
+        timeout=3600,
+    )
     with open(out / coverage.SUMMARY_NAME, encoding="utf-8") as f:
         summary = json.load(f)
     figure = summary["percent"]
@@ -86,7 +94,8 @@ def test_coverage_of_impl_meets_the_threshold():
     assert figure >= 85, result.stdout
     html = (out / coverage.HTML_NAME).read_text(encoding="utf-8")
     shown = {f"{figure:.1f}", f"{math.floor(figure * 10) / 10:.1f}"}  # gcovr may round down
-    assert any(re.search(rf">\s*{re.escape(v)}\s*%", html) for v in shown), \
-        "the HTML report must show the figure"
+    assert any(
+        re.search(rf">\s*{re.escape(v)}\s*%", html) for v in shown
+    ), "the HTML report must show the figure"
     view = coverage_view.read(str(out))
     assert view["available"] and view["lines_valid"] == summary["lines_valid"]

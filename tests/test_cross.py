@@ -8,18 +8,21 @@ from coremodlib import build, cross, elfmachine, selftest
 from coremodlib.errors import HarnessError
 
 
-@pytest.mark.parametrize("arch, fast, expected", [
-    ("native", False, "not aarch64"),
-    ("native", True, "not aarch64 and not slow"),
-    ("aarch64", False, "aarch64"),
-    ("aarch64", True, "aarch64 and not slow"),
-    ("all", False, None),
-    ("all", True, "not slow"),
-])
+@pytest.mark.parametrize(
+    "arch, fast, expected",
+    [
+        ("native", False, "not aarch64"),
+        ("native", True, "not aarch64 and not slow"),
+        ("aarch64", False, "aarch64"),
+        ("aarch64", True, "aarch64 and not slow"),
+        ("all", False, None),
+        ("all", True, "not slow"),
+    ],
+)
 def test_arch_selects_the_marked_tests(arch, fast, expected):
     assert cross.marker_expression(arch, fast) == expected
     cmd = selftest.pytest_command(fast=fast, arch=arch)
-    pytest_args = cmd[cmd.index("pytest") + 1:]    # after `python3 -I -m pytest`
+    pytest_args = cmd[cmd.index("pytest") + 1 :]  # after `python3 -I -m pytest`
     if expected is None:
         assert "-m" not in pytest_args
     else:
@@ -61,7 +64,8 @@ def test_a_cross_build_directory_is_recognised(tmp_path):
     private.mkdir()
     (private / "cmd_line.txt").write_text(
         "[options]\nbuildtype = debugoptimized\n\n[properties]\n"
-        "cross_file = ['/src/cross/aarch64-linux-gnu.ini']\n")
+        "cross_file = ['/src/cross/aarch64-linux-gnu.ini']\n"
+    )
     assert build._is_cross(str(tmp_path))
     (private / "cmd_line.txt").write_text("[options]\nbuildtype = debugoptimized\n")
     assert not build._is_cross(str(tmp_path))

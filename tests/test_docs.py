@@ -27,9 +27,15 @@ def test_readme_certify_options_are_the_help_text():
     """The README's option blocks are regenerated from the live parser (`coremod certify --help`,
     at a fixed width): an option, default or wording changed in the code shows up here."""
     assert "<!-- coremod certify --help -->" in read("README.md")
-    result = subprocess.run([sys.executable, "-I", SYNC_README_HELP, "--check"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            stdin=subprocess.DEVNULL, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-I", SYNC_README_HELP, "--check"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -41,19 +47,25 @@ def test_readme_documents_every_certify_exit_code():
 
 def test_gates_doc_states_the_rounds_defaults_of_the_code():
     gates_doc = read("docs/gates.md")
-    for stated, name in ((f"`--rounds` rounds (default **{rounds.DEFAULT_MIN_ROUNDS}**)",
-                          "DEFAULT_MIN_ROUNDS"),
-                         (f"`--max-rounds` (default {rounds.DEFAULT_MAX_ROUNDS})",
-                          "DEFAULT_MAX_ROUNDS"),
-                         (f"in a process of their own, **{rounds.EVERY_SAMPLE_ROUNDS}** rounds",
-                          "EVERY_SAMPLE_ROUNDS")):
+    for stated, name in (
+        (f"`--rounds` rounds (default **{rounds.DEFAULT_MIN_ROUNDS}**)", "DEFAULT_MIN_ROUNDS"),
+        (f"`--max-rounds` (default {rounds.DEFAULT_MAX_ROUNDS})", "DEFAULT_MAX_ROUNDS"),
+        (
+            f"in a process of their own, **{rounds.EVERY_SAMPLE_ROUNDS}** rounds",
+            "EVERY_SAMPLE_ROUNDS",
+        ),
+    ):
         assert stated in gates_doc, f"docs/gates.md does not say {stated!r} (rounds.{name})"
 
 
 def test_readme_points_to_the_other_documents():
     readme = read("README.md")
-    for doc in ("conformance/SPEC.md", "docs/harness-interfaces.md", "perf/README.md",
-                "fixtures/README.md"):
+    for doc in (
+        "conformance/SPEC.md",
+        "docs/harness-interfaces.md",
+        "perf/README.md",
+        "fixtures/README.md",
+    ):
         assert doc in readme, doc
 
 
@@ -73,8 +85,10 @@ def test_ci_runs_the_readme_commands_on_a_fresh_root():
     assert "set -euo pipefail" in ci
     assert "--arch all" in _readme_command("test"), "the test command covers AArch64 too"
     live = [line for line in ci.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    assert any(re.match(r"^\./scripts/coremod fresh-machine --shared \.\./shared(\s|$)", line)
-               for line in live)
+    assert any(
+        re.match(r"^\./scripts/coremod fresh-machine --shared \.\./shared(\s|$)", line)
+        for line in live
+    )
     for name in ("certify", "test"):
         assert not any(_readme_command(name) in line for line in live), name
     assert os.access(os.path.join(REPO_ROOT, ".ci", "run"), os.X_OK)

@@ -38,8 +38,12 @@ def test_build_produces_every_contract_output(main_build):
 
 
 def test_reference_exports_every_api_function(main_build):
-    result = subprocess.run(["nm", "-D", "--defined-only", paths.reference_impl(main_build)],
-                            stdout=subprocess.PIPE, text=True, check=True)
+    result = subprocess.run(
+        ["nm", "-D", "--defined-only", paths.reference_impl(main_build)],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
     exported = {line.split()[-1] for line in result.stdout.splitlines() if line.strip()}
     missing = [name for name in api_functions() if name not in exported]
     assert not missing, f"libcoremod.so does not export {missing}"
@@ -47,6 +51,7 @@ def test_reference_exports_every_api_function(main_build):
 
 def test_a_second_build_has_nothing_to_do(main_build):
     """The build is reproducible from its own description: nothing is left stale or rebuilt."""
-    result = subprocess.run(["ninja", "-C", main_build, "-n"], stdout=subprocess.PIPE,
-                            text=True, check=True)
+    result = subprocess.run(
+        ["ninja", "-C", main_build, "-n"], stdout=subprocess.PIPE, text=True, check=True
+    )
     assert "no work to do" in result.stdout

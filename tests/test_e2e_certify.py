@@ -36,8 +36,9 @@ def reference_run(main_build, tmp_path_factory):
     out = tmp_path_factory.mktemp("certify-reference")
     result = run_coremod("certify", "--build-dir", main_build, "--out", str(out))
     if result.returncode == 3:
-        warnings.warn("certify on the reference failed a gate once and was run again:\n"
-                      + result.stdout)
+        warnings.warn(
+            "certify on the reference failed a gate once and was run again:\n" + result.stdout
+        )
         result = run_coremod("certify", "--build-dir", main_build, "--out", str(out))
     return result, out
 
@@ -56,12 +57,17 @@ def test_reference_is_certified(reference_run):
     assert "CERTIFIED, profile full" in result.stdout.splitlines()[0]
     assert cert["profile"] == "full" and cert["scope"] == "certification"
     assert [(a["name"], a["status"]) for a in cert["areas"]] == [
-        ("core", "pass"), ("jit", "pass"), ("cache", "pass"), ("numa", "pass")]
+        ("core", "pass"),
+        ("jit", "pass"),
+        ("cache", "pass"),
+        ("numa", "pass"),
+    ]
     assert all(a["gates_run"] for a in cert["areas"])
     # the document's areas only: no extension's case ran
     assert {c["area"] for c in cert["cases"]} == {"core", "jit", "cache", "numa"}
-    assert not any(c["suite"].startswith(("topo_", "numa_apply", "numa_release"))
-                   for c in cert["cases"])
+    assert not any(
+        c["suite"].startswith(("topo_", "numa_apply", "numa_release")) for c in cert["cases"]
+    )
 
 
 def test_reference_passes_every_case(reference_run):
@@ -69,8 +75,11 @@ def test_reference_passes_every_case(reference_run):
     _, out = reference_run
     cases = load_cert(out)["cases"]
     assert len(cases) >= 30
-    bad = [(c["id"], c["status"], c["message"]) for c in cases
-           if c["status"] not in ("pass", "not_supported")]
+    bad = [
+        (c["id"], c["status"], c["message"])
+        for c in cases
+        if c["status"] not in ("pass", "not_supported")
+    ]
     assert not bad
 
 
@@ -104,12 +113,17 @@ def test_reference_gates_are_measured(reference_run):
         assert gate["p50"] <= gate["p90"] <= gate["p99"] <= gate["max"]
     # the first (cold) call beside the steady state for the JIT, Cache and NUMA gates (issue 3)
     cold = {g["operation"]: g.get("cold") for g in cert["gates"]}
-    for operation in ("jit_optimization_create", "jit_get_apple_silicon_info",
-                      "jit_generate_compilation_hints", "cache_generate_prefetch_pattern",
-                      "numa_place_module"):
+    for operation in (
+        "jit_optimization_create",
+        "jit_get_apple_silicon_info",
+        "jit_generate_compilation_hints",
+        "cache_generate_prefetch_pattern",
+        "numa_place_module",
+    ):
         assert cold[operation] and cold[operation]["samples"] >= 10, operation
-        assert cold[operation]["p50"] > 0 and cold[operation]["unit"] == \
-            next(g["unit"] for g in cert["gates"] if g["operation"] == operation)
+        assert cold[operation]["p50"] > 0 and cold[operation]["unit"] == next(
+            g["unit"] for g in cert["gates"] if g["operation"] == operation
+        )
     summary = (out / "summary.md").read_text(encoding="utf-8")
     assert "first call p50 / p99" in summary
     with_baseline = [g for g in cert["gates"] if g["raw_baseline"]]
@@ -123,8 +137,17 @@ def test_reference_reports_are_well_formed(reference_run):
         assert os.path.getsize(os.path.join(out, name)) > 0, name
     cert = load_cert(out)
     assert cert["schema"] == "coremod-certification/3"
-    for key in ("verdict", "candidate", "cases", "gates", "environment", "counts",
-                "started_at", "finished_at", "harness_version"):
+    for key in (
+        "verdict",
+        "candidate",
+        "cases",
+        "gates",
+        "environment",
+        "counts",
+        "started_at",
+        "finished_at",
+        "harness_version",
+    ):
         assert key in cert, key
     assert re.fullmatch(r"[0-9a-f]{64}", cert["candidate"]["sha256"])
     for key in ("cpu_model", "cores", "kernel", "compiler", "commit"):
@@ -147,9 +170,10 @@ def test_reference_reports_are_well_formed(reference_run):
 
 
 def test_every_listed_suite_belongs_to_exactly_one_area(main_build):
-    listed = suite.list_tests(paths.suite_executable(main_build),
-                              suite.candidate_env(paths.reference_impl(main_build),
-                                                  paths.fixtures_dir(main_build)))
+    listed = suite.list_tests(
+        paths.suite_executable(main_build),
+        suite.candidate_env(paths.reference_impl(main_build), paths.fixtures_dir(main_build)),
+    )
     suites = sorted({s for s, _ in listed})
     assert len(suites) >= 20
     for name in suites:
@@ -161,8 +185,16 @@ def test_every_listed_suite_belongs_to_exactly_one_area(main_build):
 
 @pytest.mark.parametrize("profile", ["core", "coremod"])
 def test_reference_is_certified_under_other_profiles(main_build, tmp_path, profile):
-    result = run_coremod("certify", "--profile", profile, "--no-gates", "--build-dir",
-                         main_build, "--out", str(tmp_path))
+    result = run_coremod(
+        "certify",
+        "--profile",
+        profile,
+        "--no-gates",
+        "--build-dir",
+        main_build,
+        "--out",
+        str(tmp_path),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"CERTIFIED, profile {profile}" in result.stdout.splitlines()[0]
     cert = load_cert(tmp_path)
@@ -178,19 +210,42 @@ def test_a_core_only_candidate_is_certified_for_the_core_profile_only(main_build
     function. --profile core: certified; --profile full: rejected with one line per missing area,
     and the cases of those areas are not run."""
     library = os.path.join(paths.profile_impls_dir(main_build), "libcore_only.so")
-    result = run_coremod("certify", "--impl", library, "--profile", "core", "--no-gates",
-                         "--build-dir", main_build, "--out", str(tmp_path / "core"))
+    result = run_coremod(
+        "certify",
+        "--impl",
+        library,
+        "--profile",
+        "core",
+        "--no-gates",
+        "--build-dir",
+        main_build,
+        "--out",
+        str(tmp_path / "core"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "CERTIFIED, profile core" in result.stdout.splitlines()[0]
     cert = load_cert(tmp_path / "core")
     assert [(a["name"], a["status"]) for a in cert["areas"]] == [("core", "pass")]
-    result = run_coremod("certify", "--impl", library, "--profile", "full", "--no-gates",
-                         "--build-dir", main_build, "--out", str(tmp_path / "full"))
+    result = run_coremod(
+        "certify",
+        "--impl",
+        library,
+        "--profile",
+        "full",
+        "--no-gates",
+        "--build-dir",
+        main_build,
+        "--out",
+        str(tmp_path / "full"),
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     cert = load_cert(tmp_path / "full")
     assert cert["headline"] == "REJECTED, profile full"
-    expected = "; ".join(f"area {a.name}: the candidate does not export {', '.join(a.functions)}"
-                         for a in areas.profile_areas("full") if a.name != "core")
+    expected = "; ".join(
+        f"area {a.name}: the candidate does not export {', '.join(a.functions)}"
+        for a in areas.profile_areas("full")
+        if a.name != "core"
+    )
     assert cert["reason"].startswith(expected), cert["reason"]
     assert {c["area"] for c in cert["cases"]} == {"core"}
     assert [a["status"] for a in cert["areas"]] == ["pass", "fail", "fail", "fail"]
@@ -206,15 +261,26 @@ def alt_manifest():
 
 
 @pytest.mark.parametrize("name, entry", alt_manifest(), ids=[n for n, _ in alt_manifest()])
-def test_an_implementation_differing_only_in_coremod_choices_is_certified(main_build, tmp_path,
-                                                                          name, entry):
+def test_an_implementation_differing_only_in_coremod_choices_is_certified(
+    main_build, tmp_path, name, entry
+):
     """fixtures/alt-impls: the reference with other choices where the document is silent. Under
     --profile core it is certified, with exactly the expected advisories (each of a coremod-level
     clause); --strict-spec rejects it for them."""
     library = os.path.join(paths.alt_impls_dir(main_build), entry["library"])
     levels = spec_levels.load()
-    result = run_coremod("certify", "--impl", library, "--profile", "core", "--no-gates",
-                         "--build-dir", main_build, "--out", str(tmp_path / "lenient"))
+    result = run_coremod(
+        "certify",
+        "--impl",
+        library,
+        "--profile",
+        "core",
+        "--no-gates",
+        "--build-dir",
+        main_build,
+        "--out",
+        str(tmp_path / "lenient"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[0].startswith("coremod certify: CERTIFIED, profile core")
     cert = load_cert(tmp_path / "lenient")
@@ -227,17 +293,36 @@ def test_an_implementation_differing_only_in_coremod_choices_is_certified(main_b
             assert case["why_advisory"] and case["outcome"] in case_results.REJECTING
     not_supported = sorted(c["id"] for c in cert["cases"] if c["status"] == "not_supported")
     assert not_supported == sorted(entry.get("expected_not_supported", [])), name
-    result = run_coremod("certify", "--impl", library, "--profile", "core", "--no-gates",
-                         "--strict-spec", "--build-dir", main_build,
-                         "--out", str(tmp_path / "strict"))
+    result = run_coremod(
+        "certify",
+        "--impl",
+        library,
+        "--profile",
+        "core",
+        "--no-gates",
+        "--strict-spec",
+        "--build-dir",
+        main_build,
+        "--out",
+        str(tmp_path / "strict"),
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "--strict-spec" in load_cert(tmp_path / "strict")["reason"]
 
 
 def test_partial_runs_of_the_reference(main_build, tmp_path):
     out = tmp_path / "case"
-    result = run_coremod("certify", "--case", "CORE-VAL-00[12]", "--case", "JIT-INFO-*",
-                         "--build-dir", main_build, "--out", str(out))
+    result = run_coremod(
+        "certify",
+        "--case",
+        "CORE-VAL-00[12]",
+        "--case",
+        "JIT-INFO-*",
+        "--build-dir",
+        main_build,
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "PARTIAL RUN, not a certification" in result.stdout.splitlines()[0]
     assert "CERTIFIED" not in result.stdout
@@ -247,13 +332,18 @@ def test_partial_runs_of_the_reference(main_build, tmp_path):
     assert all(g["status"] == "skipped" for g in cert["gates"])
     assert (out / "summary.md").read_text().startswith("# coremod partial run: PARTIAL RUN")
     out = tmp_path / "area"
-    result = run_coremod("certify", "--area", "cache", "--no-gates", "--build-dir", main_build,
-                         "--out", str(out))
+    result = run_coremod(
+        "certify", "--area", "cache", "--no-gates", "--build-dir", main_build, "--out", str(out)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     cert = load_cert(out)
     assert {c["area"] for c in cert["cases"]} == {"cache"}
     assert {a["name"]: a["status"] for a in cert["areas"]} == {
-        "core": "skipped", "jit": "skipped", "cache": "pass", "numa": "skipped"}
+        "core": "skipped",
+        "jit": "skipped",
+        "cache": "pass",
+        "numa": "skipped",
+    }
 
 
 def test_manifest_lists_the_broken_implementations(main_build):
@@ -263,8 +353,9 @@ def test_manifest_lists_the_broken_implementations(main_build):
     levels = spec_levels.load()
     for name, entry in entries:
         assert entry.get("caught_by") or entry.get("missing_functions"), name
-        assert os.path.isfile(os.path.join(paths.broken_impls_dir(main_build),
-                                           entry["library"])), name
+        assert os.path.isfile(
+            os.path.join(paths.broken_impls_dir(main_build), entry["library"])
+        ), name
         assert entry.get("profile", areas.DEFAULT_PROFILE) in areas.PROFILES, name
         assert entry["verdict"] in ("rejected", "advisories"), name
         assert entry["level"] in ("document", "coremod"), name
@@ -286,10 +377,12 @@ def _catching(cert, name, entry):
         got = statuses[case_id]
         assert got["outcome"] in expected, (
             f"{name}: {case_id} ended {got['outcome']} ({got['message']}), expected one of "
-            f"{sorted(expected)}")
+            f"{sorted(expected)}"
+        )
         assert got["level"] == entry["level"], (
             f"{name}: {case_id} cites SPEC {got['clause']} ({got['level']}), the manifest says "
-            f"{entry['level']}")
+            f"{entry['level']}"
+        )
         want = "advisory" if entry["level"] == "coremod" else got["outcome"]
         assert got["status"] == want, (name, case_id, got["status"])
         caught.append(got)
@@ -303,12 +396,23 @@ def test_broken_implementation_is_caught(main_build, tmp_path, name, entry):
     --strict-spec (a partial run of them): rejected."""
     library = os.path.join(paths.broken_impls_dir(main_build), entry["library"])
     profile = entry.get("profile", areas.DEFAULT_PROFILE)
-    result = run_coremod("certify", "--impl", library, "--no-gates", "--profile", profile,
-                         "--build-dir", main_build, "--out", str(tmp_path / "default"))
+    result = run_coremod(
+        "certify",
+        "--impl",
+        library,
+        "--no-gates",
+        "--profile",
+        profile,
+        "--build-dir",
+        main_build,
+        "--out",
+        str(tmp_path / "default"),
+    )
     want = 1 if entry["verdict"] == "rejected" else 0
     assert result.returncode == want, (
         f"{name}: exit {result.returncode}, manifest verdict {entry['verdict']}\n"
-        f"{result.stdout}{result.stderr}")
+        f"{result.stdout}{result.stderr}"
+    )
     cert = load_cert(tmp_path / "default")
     assert cert["verdict"] == ("rejected" if want else "certified")
     assert not cert["candidate"]["is_reference"] and cert["profile"] == profile
@@ -318,7 +422,8 @@ def test_broken_implementation_is_caught(main_build, tmp_path, name, entry):
         assert [f for a in failed for f in a["missing_functions"]] == entry["missing_functions"]
         area = failed[0]["name"]
         assert cert["reason"].startswith(
-            f"area {area}: the candidate does not export {', '.join(entry['missing_functions'])}")
+            f"area {area}: the candidate does not export {', '.join(entry['missing_functions'])}"
+        )
         assert not any(c["area"] == area for c in cert["cases"])
     for got in caught:
         if got["status"] == "advisory":
@@ -330,11 +435,23 @@ def test_broken_implementation_is_caught(main_build, tmp_path, name, entry):
     strict_args = [arg for case_id in (entry.get("caught_by") or []) for arg in ("--case", case_id)]
     if entry.get("missing_functions"):
         strict_args = ["--area", "core"]
-    result = run_coremod("certify", "--impl", library, "--no-gates", "--profile", profile,
-                         "--strict-spec", *strict_args, "--build-dir", main_build, "--out",
-                         str(tmp_path / "strict"))
-    assert result.returncode == 1, f"{name} with --strict-spec: exit {result.returncode}\n" \
-                                   f"{result.stdout}{result.stderr}"
+    result = run_coremod(
+        "certify",
+        "--impl",
+        library,
+        "--no-gates",
+        "--profile",
+        profile,
+        "--strict-spec",
+        *strict_args,
+        "--build-dir",
+        main_build,
+        "--out",
+        str(tmp_path / "strict"),
+    )
+    assert result.returncode == 1, (
+        f"{name} with --strict-spec: exit {result.returncode}\n" f"{result.stdout}{result.stderr}"
+    )
     strict = load_cert(tmp_path / "strict")
     assert strict["strict_spec"] and strict["verdict"] == "rejected"
     if entry["level"] == "coremod":
@@ -352,12 +469,22 @@ def test_budget_violation_is_exit_3(main_build, tmp_path):
     """A correct candidate judged by a budgets table with an impossible budget (a symbol lookup in
     under a picosecond) is rejected with exit 3; the project's own table is not touched."""
     budgets = tmp_path / "impossible.toml"
-    budgets.write_text('[module_get_symbol]\noperation = "module_get_symbol"\n'
-                       'budget = 0.001\nunit = "ns"\nstatistic = "p99"\ncomparison = "<"\n'
-                       'clause = "P.4"\n')
+    budgets.write_text(
+        '[module_get_symbol]\noperation = "module_get_symbol"\n'
+        'budget = 0.001\nunit = "ns"\nstatistic = "p99"\ncomparison = "<"\n'
+        'clause = "P.4"\n'
+    )
     out = tmp_path / "out"
-    result = run_coremod("certify", "--build-dir", main_build, "--out", str(out),
-                         "--budgets", str(budgets), "--quick")
+    result = run_coremod(
+        "certify",
+        "--build-dir",
+        main_build,
+        "--out",
+        str(out),
+        "--budgets",
+        str(budgets),
+        "--quick",
+    )
     assert result.returncode == 3, result.stdout + result.stderr
     cert = load_cert(out)
     assert cert["verdict"] == "rejected"
@@ -372,8 +499,10 @@ def test_candidate_that_cannot_even_load_is_rejected_not_an_error(main_build, tm
     case crashed or failed), not a harness failure (exit 2)."""
     if kind == "crashes_on_load":
         source = tmp_path / "crash.c"
-        source.write_text("#include <signal.h>\n"
-                          "__attribute__((constructor)) static void c(void) { raise(SIGSEGV); }\n")
+        source.write_text(
+            "#include <signal.h>\n"
+            "__attribute__((constructor)) static void c(void) { raise(SIGSEGV); }\n"
+        )
         candidate = tmp_path / "libcrash.so"
         subprocess.run(["cc", "-shared", "-fPIC", str(source), "-o", str(candidate)], check=True)
         expected = "crash"
@@ -382,8 +511,16 @@ def test_candidate_that_cannot_even_load_is_rejected_not_an_error(main_build, tm
         candidate.write_text("not a library\n")
         expected = "fail"
     out = tmp_path / "out"
-    result = run_coremod("certify", "--impl", str(candidate), "--no-gates", "--build-dir",
-                         main_build, "--out", str(out))
+    result = run_coremod(
+        "certify",
+        "--impl",
+        str(candidate),
+        "--no-gates",
+        "--build-dir",
+        main_build,
+        "--out",
+        str(out),
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     cert = load_cert(out)
     assert {c["status"] for c in cert["cases"]} == {expected}

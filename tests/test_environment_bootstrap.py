@@ -31,14 +31,17 @@ def test_hypervisor_flag():
     assert not environment.hypervisor_flag(ARM_CPUINFO)
 
 
-@pytest.mark.parametrize("vm, container, cpuinfo, dmi, expected", [
-    # a docker container on a KVM guest: both layers, one record
-    ("kvm", "docker", X86_CPUINFO, "QEMU", ("kvm", "docker")),
-    ("none", "none", X86_CPUINFO, "", ("none", "none")),
-    # without systemd-detect-virt: the hypervisor flag, named by DMI; the container is unknown
-    (None, None, X86_CPUINFO, "QEMU Standard PC", ("hypervisor (QEMU Standard PC)", "unknown")),
-    (None, None, ARM_CPUINFO, "", ("none", "unknown")),
-])
+@pytest.mark.parametrize(
+    "vm, container, cpuinfo, dmi, expected",
+    [
+        # a docker container on a KVM guest: both layers, one record
+        ("kvm", "docker", X86_CPUINFO, "QEMU", ("kvm", "docker")),
+        ("none", "none", X86_CPUINFO, "", ("none", "none")),
+        # without systemd-detect-virt: the hypervisor flag, named by DMI; the container is unknown
+        (None, None, X86_CPUINFO, "QEMU Standard PC", ("hypervisor (QEMU Standard PC)", "unknown")),
+        (None, None, ARM_CPUINFO, "", ("none", "unknown")),
+    ],
+)
 def test_virtualization_from(vm, container, cpuinfo, dmi, expected):
     assert tuple(environment.virtualization_from(vm, container, cpuinfo, dmi)) == expected
 
@@ -51,13 +54,22 @@ def test_os_release():
 
 def test_collect_on_this_machine_gives_every_fact():
     facts = environment.collect()
-    for key in ("cpu_model", "cores", "kernel", "compiler", "commit", "os", "virtualization",
-                "container"):
+    for key in (
+        "cpu_model",
+        "cores",
+        "kernel",
+        "compiler",
+        "commit",
+        "os",
+        "virtualization",
+        "container",
+    ):
         assert facts[key] not in (None, ""), key
     assert facts["cores"] >= 1
 
 
 # ---- bootstrap -----------------------------------------------------------------------------
+
 
 class FakeSystem:
     """Stands in for dpkg-query, sudo and apt-get; records what would have run."""
@@ -76,8 +88,12 @@ class FakeSystem:
         if cmd[:3] == ["sudo", "-n", "true"]:
             return subprocess.CompletedProcess(cmd, 0 if self.sudo_ok else 1)
         if "install" in cmd and self.apt_ok:
-            self.installed.update(p for p in cmd if not p.startswith("-") and p not in (
-                "sudo", "env", "apt-get", "install", "DEBIAN_FRONTEND=noninteractive"))
+            self.installed.update(
+                p
+                for p in cmd
+                if not p.startswith("-")
+                and p not in ("sudo", "env", "apt-get", "install", "DEBIAN_FRONTEND=noninteractive")
+            )
         return subprocess.CompletedProcess(cmd, 0 if self.apt_ok else 100)
 
     @staticmethod
@@ -98,8 +114,9 @@ def test_nothing_runs_when_everything_is_installed():
 
 def test_root_installs_missing_with_one_update():
     fake = FakeSystem(installed=["gcc", "libc6-dev"])
-    installed = bootstrap.ensure_packages(["gcc", "meson", "ninja-build"], Silent(), run=fake.run,
-                                          which=fake.which, euid=0)
+    installed = bootstrap.ensure_packages(
+        ["gcc", "meson", "ninja-build"], Silent(), run=fake.run, which=fake.which, euid=0
+    )
     assert installed == ["meson", "ninja-build"]
     apt = [c for c in fake.commands if c[0] == "apt-get"]
     assert apt[0] == ["apt-get", "update", "-q"]
@@ -118,8 +135,13 @@ def test_non_root_uses_sudo_n():
 def test_no_root_no_sudo_names_the_packages():
     fake = FakeSystem(installed=["gcc"], sudo_ok=False)
     with pytest.raises(HarnessError, match="meson libcriterion-dev"):
-        bootstrap.ensure_packages(["gcc", "meson", "libcriterion-dev"], Silent(), run=fake.run,
-                                  which=fake.which, euid=1000)
+        bootstrap.ensure_packages(
+            ["gcc", "meson", "libcriterion-dev"],
+            Silent(),
+            run=fake.run,
+            which=fake.which,
+            euid=1000,
+        )
     assert not any(c[0] == "apt-get" for c in fake.commands)
 
 
@@ -131,14 +153,23 @@ def test_failed_install_is_a_harness_error():
 
 def test_commands_declare_what_they_need():
     certify = set(bootstrap.packages_for("certify"))
-    assert {"libcriterion-dev", "gcc-aarch64-linux-gnu", "python3-numpy", "python3-scipy",
-            "python3-jinja2", "python3-matplotlib"} <= certify
-    assert {"python3-pytest", "valgrind", "gcovr", "chromium"} <= set(bootstrap.packages_for("test"))
+    assert {
+        "libcriterion-dev",
+        "gcc-aarch64-linux-gnu",
+        "python3-numpy",
+        "python3-scipy",
+        "python3-jinja2",
+        "python3-matplotlib",
+    } <= certify
+    assert {"python3-pytest", "valgrind", "gcovr", "chromium"} <= set(
+        bootstrap.packages_for("test")
+    )
     assert bootstrap.packages_for("fresh-machine") == ("mmdebstrap",)
 
 
 def test_every_command_has_a_row_in_the_table():
     from coremodlib import commands
+
     for module in commands.ALL:
         if module.NAME != "bootstrap":
             assert module.NAME in bootstrap.COMMAND_GROUPS, module.NAME
@@ -161,17 +192,18 @@ def test_plan_names_missing_packages_and_the_commands_without_running_them():
     assert cmds[-1][-1] == "meson" and "--no-install-recommends" in cmds[-1]
     assert not any(c[0] == "apt-get" for c in fake.commands)
     fake = FakeSystem(installed=[], sudo_ok=False)
-    assert bootstrap.plan(["meson"], run=fake.run, which=fake.which, euid=1000) == (["meson"],
-                                                                                     None)
+    assert bootstrap.plan(["meson"], run=fake.run, which=fake.which, euid=1000) == (["meson"], None)
 
 
 def test_real_dpkg_query_sees_an_installed_package():
     # dpkg itself is always installed on Debian; a made-up name never is
     assert bootstrap.missing_packages(["dpkg", "coremod-no-such-package"]) == [
-        "coremod-no-such-package"]
+        "coremod-no-such-package"
+    ]
 
 
 # ---- build options -------------------------------------------------------------------------
+
 
 def test_option_text_matches_meson_spelling():
     assert build.option_text(True) == "true"
@@ -183,4 +215,6 @@ def test_changed_options_only_lists_differences():
     current = {"buildtype": "debugoptimized", "b_sanitize": "none", "b_lundef": "true"}
     assert build.changed_options({"buildtype": "debugoptimized"}, current) == {}
     assert build.changed_options({"buildtype": "release", "b_lundef": False}, current) == {
-        "buildtype": "release", "b_lundef": False}
+        "buildtype": "release",
+        "b_lundef": False,
+    }

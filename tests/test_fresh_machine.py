@@ -40,23 +40,35 @@ def test_readme_commands_strips_comments_and_needs_a_block():
 
 def test_sources_are_those_of_a_fresh_debian_12_install():
     lines = freshroot.sources("http://m/debian", "http://m/debian-security")
-    assert lines == ["deb http://m/debian bookworm main",
-                     "deb http://m/debian bookworm-updates main",
-                     "deb http://m/debian-security bookworm-security main"]
+    assert lines == [
+        "deb http://m/debian bookworm main",
+        "deb http://m/debian bookworm-updates main",
+        "deb http://m/debian-security bookworm-security main",
+    ]
     cmd = freshroot.mmdebstrap_command("/c/r.tar", lines)
     assert cmd[:2] == ["mmdebstrap", "--variant=apt"] and "bookworm" in cmd and cmd[-3:] == lines
 
 
 def test_pytest_summary_is_found_and_other_lines_are_not():
-    lines = ["===== 3 failed, 600 passed, 2 skipped in 1033.21s (0:17:13) =====", "x",
-             "=== short test summary info ===", "========== 12 passed in 0.51s ==========", "tail"]
+    lines = [
+        "===== 3 failed, 600 passed, 2 skipped in 1033.21s (0:17:13) =====",
+        "x",
+        "=== short test summary info ===",
+        "========== 12 passed in 0.51s ==========",
+        "tail",
+    ]
     assert freshroot.pytest_summary(lines) == "========== 12 passed in 0.51s =========="
     assert freshroot.pytest_summary(["=== short test summary info ===", "ok"]) is None
 
 
 def test_namespace_script_mounts_inside_the_namespace_and_quotes_everything():
-    script = freshroot.namespace_script("/w/r o'ot", "/root/src/main", "./x 'a b'",
-                                        apt_cache="/c/apt", env={"PATH": "/bin", "CI": "true"})
+    script = freshroot.namespace_script(
+        "/w/r o'ot",
+        "/root/src/main",
+        "./x 'a b'",
+        apt_cache="/c/apt",
+        env={"PATH": "/bin", "CI": "true"},
+    )
     assert "mount -t proc proc '/w/r o'\\''ot/proc'" in script
     assert "mount --rbind /dev '/w/r o'\\''ot/dev'" in script
     assert "mount --bind '/c/apt' '/w/r o'\\''ot/var/cache/apt/archives'" in script
@@ -76,6 +88,7 @@ def test_chroot_environment_is_clean(monkeypatch):
 
 # ---- a real fresh root ---------------------------------------------------------------------
 
+
 def _real_root_unavailable():
     if os.geteuid() != 0:
         return "needs root (mmdebstrap, chroot, mounts)"
@@ -86,23 +99,33 @@ def _real_root_unavailable():
     return None
 
 
-real_root = pytest.mark.skipif(_real_root_unavailable() is not None,
-                               reason=_real_root_unavailable() or "")
+real_root = pytest.mark.skipif(
+    _real_root_unavailable() is not None, reason=_real_root_unavailable() or ""
+)
 
 
 def _coremod_fresh(tmp_path, *args, **kwargs):
-    return subprocess.Popen([COREMOD, "fresh-machine", "--workdir", str(tmp_path), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            stdin=subprocess.DEVNULL, cwd=REPO_ROOT, **kwargs)
+    return subprocess.Popen(
+        [COREMOD, "fresh-machine", "--workdir", str(tmp_path), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        cwd=REPO_ROOT,
+        **kwargs,
+    )
 
 
 @real_root
 def test_a_fresh_root_has_nothing_a_developer_machine_has(tmp_path):
-    head = subprocess.run(["git", "-C", REPO_ROOT, "rev-parse", "HEAD"], stdout=subprocess.PIPE,
-                          text=True, check=True).stdout.strip()
-    probe = ("for t in python3 gcc meson git; do command -v $t && echo HAS $t; done; "
-             "echo CWD $(pwd); ls ..; test -x scripts/coremod && echo LAUNCHER; "
-             "test -e /proc/self/status && test -e /dev/null && echo MOUNTED")
+    head = subprocess.run(
+        ["git", "-C", REPO_ROOT, "rev-parse", "HEAD"], stdout=subprocess.PIPE, text=True, check=True
+    ).stdout.strip()
+    probe = (
+        "for t in python3 gcc meson git; do command -v $t && echo HAS $t; done; "
+        "echo CWD $(pwd); ls ..; test -x scripts/coremod && echo LAUNCHER; "
+        "test -e /proc/self/status && test -e /dev/null && echo MOUNTED"
+    )
     proc = _coremod_fresh(tmp_path, "--no-shared", "--command", probe, "--command", "exit 7")
     out, _ = proc.communicate(timeout=900)
     assert proc.returncode == 1, out
@@ -131,6 +154,7 @@ def test_an_interrupted_run_leaves_no_mount_and_no_directory(tmp_path):
     assert os.listdir(tmp_path) == []
     with open("/proc/self/mountinfo", encoding="utf-8") as f:
         assert str(tmp_path) not in f.read()
-    left = subprocess.run(["pgrep", "-f", "sleep 600"], stdout=subprocess.PIPE, text=True,
-                          check=False).stdout.split()
+    left = subprocess.run(
+        ["pgrep", "-f", "sleep 600"], stdout=subprocess.PIPE, text=True, check=False
+    ).stdout.split()
     assert not left, f"the chroot's processes outlived the run: {left}"

@@ -28,17 +28,35 @@ def small_budgets(tmp_path):
 
 
 def gate(build, out, budgets_file, *extra):
-    return run_coremod("gate", "--build-dir", build, "--out", str(out), "--budgets",
-                       budgets_file, "--rounds", "3", *extra)
+    return run_coremod(
+        "gate",
+        "--build-dir",
+        build,
+        "--out",
+        str(out),
+        "--budgets",
+        budgets_file,
+        "--rounds",
+        "3",
+        *extra,
+    )
 
 
 def test_save_compare_and_regress(main_build, tmp_path, small_budgets):
     slow = paths.slow_impls_dir(main_build)
     hist = tmp_path / "h.sqlite"
     base_file = tmp_path / "base.json"
-    saved = gate(main_build, tmp_path / "a", small_budgets, "--impl",
-                 os.path.join(slow, "libslow_none.so"), "--save-baseline", str(base_file),
-                 "--history", str(hist))
+    saved = gate(
+        main_build,
+        tmp_path / "a",
+        small_budgets,
+        "--impl",
+        os.path.join(slow, "libslow_none.so"),
+        "--save-baseline",
+        str(base_file),
+        "--history",
+        str(hist),
+    )
     assert saved.returncode == 0, saved.stdout + saved.stderr
     doc = baseline.load(str(base_file))
     assert set(doc["gates"]) == set(TWO_GATES)
@@ -48,9 +66,17 @@ def test_save_compare_and_regress(main_build, tmp_path, small_budgets):
     assert doc["gates"]["module_unload"]["reference_kind"] == "platform loader"
     assert doc["environment"]["cpu_model"] and doc["noise"]["cores"] >= 1
 
-    slowed = gate(main_build, tmp_path / "b", small_budgets, "--impl",
-                  os.path.join(slow, "libslow_module_unload.so"), "--baseline", str(base_file),
-                  "--history", str(hist))
+    slowed = gate(
+        main_build,
+        tmp_path / "b",
+        small_budgets,
+        "--impl",
+        os.path.join(slow, "libslow_module_unload.so"),
+        "--baseline",
+        str(base_file),
+        "--history",
+        str(hist),
+    )
     assert slowed.returncode == 3, slowed.stdout + slowed.stderr
     assert "module_unload" in slowed.stdout.splitlines()[0]
     with open(tmp_path / "b" / "certification.json", encoding="utf-8") as f:
@@ -69,21 +95,46 @@ def test_save_compare_and_regress(main_build, tmp_path, small_budgets):
 
 def test_a_baseline_from_another_machine_is_warned_about(main_build, tmp_path, small_budgets):
     base_file = tmp_path / "base.json"
-    made = gate(main_build, tmp_path / "a", small_budgets, "--rounds", "1", "--save-baseline",
-                str(base_file), "--history", str(tmp_path / "h.sqlite"))
+    made = gate(
+        main_build,
+        tmp_path / "a",
+        small_budgets,
+        "--rounds",
+        "1",
+        "--save-baseline",
+        str(base_file),
+        "--history",
+        str(tmp_path / "h.sqlite"),
+    )
     assert made.returncode == 0, made.stdout + made.stderr
     doc = json.loads(base_file.read_text(encoding="utf-8"))
     doc["environment"]["cpu_model"] = "Imaginary CPU 9000"
     base_file.write_text(json.dumps(doc), encoding="utf-8")
-    result = gate(main_build, tmp_path / "b", small_budgets, "--rounds", "1", "--baseline",
-                  str(base_file), "--history", str(tmp_path / "h.sqlite"))
+    result = gate(
+        main_build,
+        tmp_path / "b",
+        small_budgets,
+        "--rounds",
+        "1",
+        "--baseline",
+        str(base_file),
+        "--history",
+        str(tmp_path / "h.sqlite"),
+    )
     assert "different machine" in result.stderr and "Imaginary CPU 9000" in result.stderr
     assert "different machine" in (tmp_path / "b" / "summary.md").read_text(encoding="utf-8")
 
 
 def test_harness_errors_are_exit_2(main_build, tmp_path, small_budgets):
-    missing = gate(main_build, tmp_path / "a", small_budgets, "--baseline",
-                   str(tmp_path / "absent.json"), "--history", str(tmp_path / "h.sqlite"))
+    missing = gate(
+        main_build,
+        tmp_path / "a",
+        small_budgets,
+        "--baseline",
+        str(tmp_path / "absent.json"),
+        "--history",
+        str(tmp_path / "h.sqlite"),
+    )
     assert missing.returncode == 2 and "baseline not found" in missing.stderr
     rounds = gate(main_build, tmp_path / "a", small_budgets, "--max-rounds", "1")
     assert rounds.returncode == 2 and "--max-rounds" in rounds.stderr
@@ -92,10 +143,27 @@ def test_harness_errors_are_exit_2(main_build, tmp_path, small_budgets):
 
 def test_calibrate_records_runs_and_rates(main_build, tmp_path, small_budgets):
     record = tmp_path / "runs.json"
-    result = run_coremod("calibrate", "--build-dir", main_build, "--out", str(tmp_path / "c"),
-                         "--budgets", small_budgets, "--runs", "3", "--rounds", "2",
-                         "--samples", "400", "--record", str(record), "--record-samples", "50",
-                         "--load", "0,1")
+    result = run_coremod(
+        "calibrate",
+        "--build-dir",
+        main_build,
+        "--out",
+        str(tmp_path / "c"),
+        "--budgets",
+        small_budgets,
+        "--runs",
+        "3",
+        "--rounds",
+        "2",
+        "--samples",
+        "400",
+        "--record",
+        str(record),
+        "--record-samples",
+        "50",
+        "--load",
+        "0,1",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     with open(tmp_path / "c" / "calibration.json", encoding="utf-8") as f:
         figures = json.load(f)
@@ -118,25 +186,46 @@ def test_calibrate_records_runs_and_rates(main_build, tmp_path, small_budgets):
     shutil.rmtree(tmp_path / "c")
 
 
-def test_against_a_revision_measures_both_builds_in_the_same_rounds(main_build, tmp_path,
-                                                                    small_budgets):
+def test_against_a_revision_measures_both_builds_in_the_same_rounds(
+    main_build, tmp_path, small_budgets
+):
     """A/B: the reference at HEAD built in a directory of its own and measured beside the
     candidate in every round; an unknown revision is exit 2 before anything is built."""
-    unknown = gate(main_build, tmp_path / "u", small_budgets, "--against", "no-such-rev",
-                   "--history", str(tmp_path / "h.sqlite"))
+    unknown = gate(
+        main_build,
+        tmp_path / "u",
+        small_budgets,
+        "--against",
+        "no-such-rev",
+        "--history",
+        str(tmp_path / "h.sqlite"),
+    )
     assert unknown.returncode == 2 and "no such commit" in unknown.stderr
-    result = gate(main_build, tmp_path / "ab", small_budgets, "--against", "HEAD",
-                  "--history", str(tmp_path / "h.sqlite"))
+    result = gate(
+        main_build,
+        tmp_path / "ab",
+        small_budgets,
+        "--against",
+        "HEAD",
+        "--history",
+        str(tmp_path / "h.sqlite"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     cert = json.loads((tmp_path / "ab" / "certification.json").read_text(encoding="utf-8"))
     head = revisions.resolve("HEAD")
     assert cert["baseline"]["mode"] == "A/B" and cert["baseline"]["commit"] == head
-    assert cert["baseline"]["impl"] == os.path.join(paths.REVISIONS_DIR, head, "build", "impl",
-                                                    "libcoremod.so")
+    assert cert["baseline"]["impl"] == os.path.join(
+        paths.REVISIONS_DIR, head, "build", "impl", "libcoremod.so"
+    )
     for g in cert["gates"]:
         assert g["baseline_comparison"]["mode"] == "A/B"
         assert g["baseline_comparison"]["rounds"] == [3, 3]
     rounds_dir = tmp_path / "ab" / "rounds"
     assert sorted(p.name for p in rounds_dir.glob("round*-timed*.json")) == [
-        "round01-timed-against.json", "round01-timed.json", "round02-timed-against.json",
-        "round02-timed.json", "round03-timed-against.json", "round03-timed.json"]
+        "round01-timed-against.json",
+        "round01-timed.json",
+        "round02-timed-against.json",
+        "round02-timed.json",
+        "round03-timed-against.json",
+        "round03-timed.json",
+    ]

@@ -8,8 +8,20 @@ import sqlite3
 import numpy as np
 import pytest
 
-from coremodlib import (baseline, bench, budgets, certification, environment, gaterun, gates,
-                        history, noise, regression, rounds, units)
+from coremodlib import (
+    baseline,
+    bench,
+    budgets,
+    certification,
+    environment,
+    gaterun,
+    gates,
+    history,
+    noise,
+    regression,
+    rounds,
+    units,
+)
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
 
@@ -19,22 +31,45 @@ CONCURRENT = budgets.make("concurrent_modules", "min", ">=", 1000, "count", clau
 
 
 def op(name, samples, unit="ns", **extra):
-    return {"name": name, "unit": unit, "batch": 1, "warmup": 50, "samples": list(samples),
-            "failures": 0, "errors": [], **extra}
+    return {
+        "name": name,
+        "unit": unit,
+        "batch": 1,
+        "warmup": 50,
+        "samples": list(samples),
+        "failures": 0,
+        "errors": [],
+        **extra,
+    }
 
 
 def doc(*operations, **header):
-    return {"schema": bench.SCHEMA, "candidate": "x.so", "quick": False, **header,
-            "operations": list(operations)}
+    return {
+        "schema": bench.SCHEMA,
+        "candidate": "x.so",
+        "quick": False,
+        **header,
+        "operations": list(operations),
+    }
 
 
 # ---- rounds ---------------------------------------------------------------------------------
 
+
 def test_merge_concatenates_samples_in_round_order():
-    first = doc(op("module_load", [1, 2], raw_baseline={"name": "dlopen", "samples": [5]}),
-                op("concurrent_modules", [1000], unit="count", detail={"modules": 1000}))
-    second = doc(op("module_load", [3], failures=1, errors=[{"call": "module_load"}],
-                    raw_baseline={"name": "dlopen", "samples": [6, 7]}))
+    first = doc(
+        op("module_load", [1, 2], raw_baseline={"name": "dlopen", "samples": [5]}),
+        op("concurrent_modules", [1000], unit="count", detail={"modules": 1000}),
+    )
+    second = doc(
+        op(
+            "module_load",
+            [3],
+            failures=1,
+            errors=[{"call": "module_load"}],
+            raw_baseline={"name": "dlopen", "samples": [6, 7]},
+        )
+    )
     merged = rounds.merge([first, second])
     by_name = bench.operations_by_name(merged)
     load = by_name["module_load"]
@@ -56,12 +91,31 @@ def fake_runner(monkeypatch, by_operation):
     name -> samples); returns the list of `only` arguments seen."""
     calls = []
 
-    def fake_run(exe, impl, fixtures, out_path, log_path, progress, samples=None, quick=False,
-                 extra_env=None, only=None, label=None):
+    def fake_run(
+        exe,
+        impl,
+        fixtures,
+        out_path,
+        log_path,
+        progress,
+        samples=None,
+        quick=False,
+        extra_env=None,
+        only=None,
+        label=None,
+    ):
         calls.append(only)
         unit = {"concurrent_modules": "count"}
-        return doc(*[op(name, values, unit=unit.get(name, "ns"))
-                     for name, values in by_operation.items() if name in only]), 0.01
+        return (
+            doc(
+                *[
+                    op(name, values, unit=unit.get(name, "ns"))
+                    for name, values in by_operation.items()
+                    if name in only
+                ]
+            ),
+            0.01,
+        )
 
     monkeypatch.setattr(bench, "run", fake_run)
     return calls
@@ -73,10 +127,13 @@ def test_more_rounds_while_a_gate_is_undecided(monkeypatch, tmp_path):
     max_rounds."""
     # exactly 1 % of the loads over the budget: p99 sits on the jump, and its interval straddles
     # 1.5 ms however many rounds there are
-    calls = fake_runner(monkeypatch, {"module_load": [400_000] * 990 + [1_600_000] * 10,
-                                      "module_unload": [5000] * 1000})
-    merged, records, summary = rounds.measure("exe", "impl", "fx", [LOAD, UNLOAD], str(tmp_path),
-                                              Silent(), min_rounds=2, max_rounds=4)
+    calls = fake_runner(
+        monkeypatch,
+        {"module_load": [400_000] * 990 + [1_600_000] * 10, "module_unload": [5000] * 1000},
+    )
+    merged, records, summary = rounds.measure(
+        "exe", "impl", "fx", [LOAD, UNLOAD], str(tmp_path), Silent(), min_rounds=2, max_rounds=4
+    )
     assert calls == [["module_load", "module_unload"]] * 4
     status = {g["operation"]: g["status"] for g in records}
     assert status == {"module_load": "inconclusive", "module_unload": "pass"}
@@ -87,77 +144,100 @@ def test_more_rounds_while_a_gate_is_undecided(monkeypatch, tmp_path):
     with open(tmp_path / "bench.json", encoding="utf-8") as f:
         written = json.load(f)
     assert written["rounds"] == 4 and written["processes"] == 4
-    assert rounds.round_paths(str(tmp_path), 3, "timed")[0] == \
-        str(tmp_path / "rounds" / "round03-timed.json")
+    assert rounds.round_paths(str(tmp_path), 3, "timed")[0] == str(
+        tmp_path / "rounds" / "round03-timed.json"
+    )
 
 
 def test_decided_gates_stop_after_the_first_rounds(monkeypatch, tmp_path):
     calls = fake_runner(monkeypatch, {"module_load": [400_000] * 1000})
-    _, records, _ = rounds.measure("exe", "impl", "fx", [LOAD], str(tmp_path), Silent(),
-                                   min_rounds=3, max_rounds=8)
+    _, records, _ = rounds.measure(
+        "exe", "impl", "fx", [LOAD], str(tmp_path), Silent(), min_rounds=3, max_rounds=8
+    )
     assert calls == [["module_load"]] * 3 and records[0]["status"] == "pass"
     assert records[0]["rounds"] == 3
 
 
 def test_first_calls_are_measured_once_and_shown_beside_their_gate(monkeypatch, tmp_path):
     numa = budgets.make("numa_place_module", "p99", "<", 35_000, "ns", clause="P.11")
-    calls = fake_runner(monkeypatch, {"numa_place_module": [30.0] * 1000,
-                                      "numa_place_module_cold": [2000.0] * 49 + [9000.0],
-                                      "module_load": [400_000] * 1000})
-    merged, records, summary = rounds.measure("exe", "impl", "fx", [numa, LOAD], str(tmp_path),
-                                              Silent(), min_rounds=3, max_rounds=3)
+    calls = fake_runner(
+        monkeypatch,
+        {
+            "numa_place_module": [30.0] * 1000,
+            "numa_place_module_cold": [2000.0] * 49 + [9000.0],
+            "module_load": [400_000] * 1000,
+        },
+    )
+    merged, records, summary = rounds.measure(
+        "exe", "impl", "fx", [numa, LOAD], str(tmp_path), Silent(), min_rounds=3, max_rounds=3
+    )
     # one process of first calls, in the first round only; never for gates without them
-    assert calls == [["numa_place_module", "module_load"], ["numa_place_module_cold"],
-                     ["numa_place_module", "module_load"], ["numa_place_module", "module_load"]]
+    assert calls == [
+        ["numa_place_module", "module_load"],
+        ["numa_place_module_cold"],
+        ["numa_place_module", "module_load"],
+        ["numa_place_module", "module_load"],
+    ]
     assert "numa_place_module_cold" in summary[0]["operations"]
     by_op = {g["operation"]: g for g in records}
     cold = by_op["numa_place_module"]["cold"]
     assert cold["operation"] == "numa_place_module_cold" and cold["samples"] == 50
-    gate_unit = by_op["numa_place_module"]["unit"]     # the report's unit (µs here)
+    gate_unit = by_op["numa_place_module"]["unit"]  # the report's unit (µs here)
     assert cold["unit"] == gate_unit
     assert cold["p50"] == pytest.approx(units.convert(2000.0, "ns", gate_unit))
     assert cold["max"] == pytest.approx(units.convert(9000.0, "ns", gate_unit))
     assert "cold" not in by_op["module_load"]
-    assert by_op["numa_place_module"]["status"] == "pass"    # the cold figures judge nothing
+    assert by_op["numa_place_module"]["status"] == "pass"  # the cold figures judge nothing
     assert rounds.cold_operations([LOAD]) == []
 
 
 def test_every_sample_gates_run_apart_and_fewer_times(monkeypatch, tmp_path):
-    calls = fake_runner(monkeypatch, {"module_load": [400_000] * 1000,
-                                      "concurrent_modules": [1000] * 5})
-    merged, records, _ = rounds.measure("exe", "impl", "fx", [CONCURRENT, LOAD], str(tmp_path),
-                                        Silent(), min_rounds=5, max_rounds=5)
-    assert calls == [["module_load"], ["concurrent_modules"]] * rounds.EVERY_SAMPLE_ROUNDS + \
-        [["module_load"]] * 2
+    calls = fake_runner(
+        monkeypatch, {"module_load": [400_000] * 1000, "concurrent_modules": [1000] * 5}
+    )
+    merged, records, _ = rounds.measure(
+        "exe", "impl", "fx", [CONCURRENT, LOAD], str(tmp_path), Silent(), min_rounds=5, max_rounds=5
+    )
+    assert (
+        calls
+        == [["module_load"], ["concurrent_modules"]] * rounds.EVERY_SAMPLE_ROUNDS
+        + [["module_load"]] * 2
+    )
     by_name = bench.operations_by_name(merged)
     assert by_name["concurrent_modules"]["rounds"] == 3 and by_name["module_load"]["rounds"] == 5
     assert [g["status"] for g in records] == ["pass", "pass"]
-    assert rounds.process_groups([CONCURRENT, LOAD]) == [(["module_load"], False),
-                                                         (["concurrent_modules"], True)]
+    assert rounds.process_groups([CONCURRENT, LOAD]) == [
+        (["module_load"], False),
+        (["concurrent_modules"], True),
+    ]
 
 
 def test_rounds_limits_are_checked(tmp_path):
     with pytest.raises(HarnessError):
-        rounds.measure("exe", "impl", "fx", [LOAD], str(tmp_path), Silent(), min_rounds=3,
-                       max_rounds=2)
+        rounds.measure(
+            "exe", "impl", "fx", [LOAD], str(tmp_path), Silent(), min_rounds=3, max_rounds=2
+        )
 
 
 def test_no_useless_rounds_when_no_number_of_them_can_bound_p99(monkeypatch, tmp_path):
     """30 samples a round (--quick) cannot reach the 368 an upper bound of p99 needs in 10
     rounds: the gate is left inconclusive after the first rounds instead of measuring 10."""
     calls = fake_runner(monkeypatch, {"module_load": [400_000] * 30})
-    _, records, _ = rounds.measure("exe", "impl", "fx", [LOAD], str(tmp_path), Silent(),
-                                   min_rounds=5, max_rounds=10)
+    _, records, _ = rounds.measure(
+        "exe", "impl", "fx", [LOAD], str(tmp_path), Silent(), min_rounds=5, max_rounds=10
+    )
     assert len(calls) == 5 and records[0]["status"] == "inconclusive"
     assert "368 needed" in records[0]["message"]
     # 100 a round reach 368 within 10 rounds: more rounds are run, and decide it
     calls = fake_runner(monkeypatch, {"module_load": [400_000] * 100})
-    _, records, _ = rounds.measure("exe", "impl", "fx", [LOAD], str(tmp_path), Silent(),
-                                   min_rounds=3, max_rounds=10)
+    _, records, _ = rounds.measure(
+        "exe", "impl", "fx", [LOAD], str(tmp_path), Silent(), min_rounds=3, max_rounds=10
+    )
     assert len(calls) == 4 and records[0]["status"] == "pass"
 
 
 # ---- the regression rule --------------------------------------------------------------------
+
 
 def samples(median, n=600, spread=0.02, seed=1):
     rng = np.random.default_rng(seed)
@@ -169,10 +249,14 @@ def series(values, unit="ns"):
 
 
 def test_a_real_slowdown_is_a_regression_and_names_its_gate():
-    base = {"module_load": series(samples(30_000, seed=1)),
-            "module_unload": series(samples(7_000, seed=2))}
-    current = {"module_load": series(samples(30_000, seed=3)),
-               "module_unload": series(samples(7_000 * 1.2, seed=4))}
+    base = {
+        "module_load": series(samples(30_000, seed=1)),
+        "module_unload": series(samples(7_000, seed=2)),
+    }
+    current = {
+        "module_load": series(samples(30_000, seed=3)),
+        "module_unload": series(samples(7_000 * 1.2, seed=4)),
+    }
     result = regression.compare([LOAD, UNLOAD], current, base, "main")
     assert result["module_unload"]["result"] == "regression"
     assert result["module_unload"]["change_ratio"] == pytest.approx(1.2, rel=0.01)
@@ -207,10 +291,14 @@ def test_for_capacities_fewer_is_the_regression():
     base = {"concurrent_modules": series([1000] * 15, unit="count")}
     fewer = {"concurrent_modules": series([900] * 15, unit="count")}
     same = {"concurrent_modules": series([1000] * 15, unit="count")}
-    assert regression.compare([CONCURRENT], fewer, base, "b")["concurrent_modules"]["result"] \
+    assert (
+        regression.compare([CONCURRENT], fewer, base, "b")["concurrent_modules"]["result"]
         == "regression"
-    assert regression.compare([CONCURRENT], same, base, "b")["concurrent_modules"]["result"] \
+    )
+    assert (
+        regression.compare([CONCURRENT], same, base, "b")["concurrent_modules"]["result"]
         == "no_change"
+    )
 
 
 def test_holm_correction_counts_every_compared_gate():
@@ -242,17 +330,23 @@ def test_different_machines_are_named():
 
 # ---- verdicts -------------------------------------------------------------------------------
 
+
 def gate(operation, status, result=None, ratio=1.25):
     record = {"operation": operation, "status": status, "baseline_comparison": None}
     if result:
-        record["baseline_comparison"] = {"result": result, "change_ratio": ratio,
-                                         "baseline": "main", "p_adjusted": 1e-9}
+        record["baseline_comparison"] = {
+            "result": result,
+            "change_ratio": ratio,
+            "baseline": "main",
+            "p_adjusted": 1e-9,
+        }
     return record
 
 
 def test_a_regression_rejects_with_exit_3_and_names_the_gate():
     verdict, code, reason = certification.decide(
-        [], [gate("module_load", "pass"), gate("module_unload", "pass", "regression")])
+        [], [gate("module_load", "pass"), gate("module_unload", "pass", "regression")]
+    )
     assert (verdict, code) == ("rejected", 3)
     assert "module_unload (median +25.0%)" in reason and "module_load" not in reason
 
@@ -267,18 +361,22 @@ def test_inconclusive_fails_only_when_strict():
 
 def test_gate_scope_words_and_improvements():
     verdict, code, reason = certification.decide(
-        [], [gate("module_load", "pass", "improvement", 0.8)], scope="gate")
+        [], [gate("module_load", "pass", "improvement", 0.8)], scope="gate"
+    )
     assert (verdict, code) == ("passed", 0) and "improved: module_load" in reason
-    assert certification.decide([], [gate("module_load", "fail")], scope="gate")[:2] == \
-        ("failed", 3)
+    assert certification.decide([], [gate("module_load", "fail")], scope="gate")[:2] == (
+        "failed",
+        3,
+    )
 
 
 # ---- baselines ------------------------------------------------------------------------------
 
+
 def test_baseline_names_and_paths(tmp_path):
     assert baseline.path_for("main").endswith(os.path.join("perf", "baselines", "main.json"))
     assert baseline.path_for(str(tmp_path / "b.json")) == str(tmp_path / "b.json")
-    assert baseline.path_for("../b.json") == os.path.abspath("../b.json")   # a path: as given
+    assert baseline.path_for("../b.json") == os.path.abspath("../b.json")  # a path: as given
     with pytest.raises(HarnessError):
         baseline.path_for("bad name")
     with pytest.raises(HarnessError):
@@ -286,13 +384,23 @@ def test_baseline_names_and_paths(tmp_path):
 
 
 def test_baseline_round_trip_and_checks(tmp_path):
-    merged = rounds.merge([doc(op("module_load", [1000.0, 2000.0]),
-                               op("concurrent_modules", [1000], unit="count"))])
+    merged = rounds.merge(
+        [doc(op("module_load", [1000.0, 2000.0]), op("concurrent_modules", [1000], unit="count"))]
+    )
     measured = baseline.measured_samples([LOAD, CONCURRENT], merged)
     assert measured["module_load"]["samples"] == [1000.0, 2000.0]
     path = str(tmp_path / "base.json")
-    baseline.save(path, name="base", created_at="t", candidate={}, environment={"cores": 2},
-                  noise={}, harness_version="0", options={}, gates=measured)
+    baseline.save(
+        path,
+        name="base",
+        created_at="t",
+        candidate={},
+        environment={"cores": 2},
+        noise={},
+        harness_version="0",
+        options={},
+        gates=measured,
+    )
     loaded = baseline.load(path)
     assert loaded["gates"]["concurrent_modules"]["samples"] == [1000.0]
     assert loaded["environment"] == {"cores": 2}
@@ -306,6 +414,7 @@ def test_baseline_round_trip_and_checks(tmp_path):
 
 # ---- history --------------------------------------------------------------------------------
 
+
 def record_for(status, comparison=None, samples_ns=(30_000.0, 31_000.0)):
     record = gates.evaluate(LOAD, op("module_load", list(samples_ns) * 200))
     record["status"] = status
@@ -316,13 +425,29 @@ def record_for(status, comparison=None, samples_ns=(30_000.0, 31_000.0)):
 def append_run(path, status, good, when):
     record = record_for(status)
     return history.append(
-        path, started_at=when, commit_id="abc", candidate="/x.so", candidate_sha256="0" * 64,
-        metric="time", verdict="certified" if good else "rejected",
-        environment={"cores": 2}, good=good,
-        rows=[history.gate_row(record, "ns", {"samples": [30_000.0, 31_000.0],
-                                              "round_sizes": [1, 1], "reference": "dlopen",
-                                              "reference_p50": 29_000.0,
-                                              "reference_round_p50": [28_900, 29_100]})])
+        path,
+        started_at=when,
+        commit_id="abc",
+        candidate="/x.so",
+        candidate_sha256="0" * 64,
+        metric="time",
+        verdict="certified" if good else "rejected",
+        environment={"cores": 2},
+        good=good,
+        rows=[
+            history.gate_row(
+                record,
+                "ns",
+                {
+                    "samples": [30_000.0, 31_000.0],
+                    "round_sizes": [1, 1],
+                    "reference": "dlopen",
+                    "reference_p50": 29_000.0,
+                    "reference_round_p50": [28_900, 29_100],
+                },
+            )
+        ],
+    )
 
 
 def test_history_schema_matches_the_contract(tmp_path):
@@ -331,23 +456,50 @@ def test_history_schema_matches_the_contract(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
     runs_cols = [r[1] for r in conn.execute("PRAGMA table_info(runs)")]
-    assert runs_cols == ["id", "started_at", "commit_id", "candidate", "candidate_sha256",
-                         "metric", "verdict", "environment_json", "good"]
+    assert runs_cols == [
+        "id",
+        "started_at",
+        "commit_id",
+        "candidate",
+        "candidate_sha256",
+        "metric",
+        "verdict",
+        "environment_json",
+        "good",
+    ]
     gate_cols = [r[1] for r in conn.execute("PRAGMA table_info(gate_results)")]
-    assert gate_cols == ["run_id", "operation", "unit", "budget", "statistic", "p50", "p90",
-                         "p99", "max", "mad", "ci_low", "ci_high", "status", "regression",
-                         "change_ratio", "p_value", "samples_json", "platform_p50",
-                         "rounds_json"]
-    row = conn.execute("SELECT unit, budget, p50, ci_low, ci_high, samples_json "
-                       "FROM gate_results").fetchone()
-    assert row[0] == "ns" and row[1] == 1_500_000   # the budget's unit, not the display unit
+    assert gate_cols == [
+        "run_id",
+        "operation",
+        "unit",
+        "budget",
+        "statistic",
+        "p50",
+        "p90",
+        "p99",
+        "max",
+        "mad",
+        "ci_low",
+        "ci_high",
+        "status",
+        "regression",
+        "change_ratio",
+        "p_value",
+        "samples_json",
+        "platform_p50",
+        "rounds_json",
+    ]
+    row = conn.execute(
+        "SELECT unit, budget, p50, ci_low, ci_high, samples_json " "FROM gate_results"
+    ).fetchone()
+    assert row[0] == "ns" and row[1] == 1_500_000  # the budget's unit, not the display unit
     assert row[2] == pytest.approx(30_500) and row[3] <= row[4]
     assert json.loads(row[5]) == [30_000.0, 31_000.0]
 
 
 def test_last_good_run_and_trend(tmp_path):
     path = str(tmp_path / "h.sqlite")
-    assert history.last_good(path) is None     # no history yet: first night
+    assert history.last_good(path) is None  # no history yet: first night
     first = append_run(path, "pass", True, "2024-01-01")
     append_run(path, "fail", False, "2024-01-02")
     last = history.last_good(path)
@@ -397,6 +549,7 @@ def test_a_foreign_database_is_refused(tmp_path):
 
 # ---- noise ----------------------------------------------------------------------------------
 
+
 def test_noise_parsers():
     assert noise.parse_loadavg("0.52 0.58 0.59 1/467 12345\n") == [0.52, 0.58, 0.59]
     assert noise.parse_loadavg("") is None
@@ -404,17 +557,29 @@ def test_noise_parsers():
     assert noise.parse_cpu_times(stat) == (1000, 35)
     assert noise.steal_percent((1000, 35), (2000, 85)) == pytest.approx(5.0)
     assert noise.governor_summary(["performance\n", "performance\n"]) == "performance"
-    assert noise.governor_summary(["powersave\n", "performance\n"]) == \
-        "mixed: performance, powersave"
+    assert (
+        noise.governor_summary(["powersave\n", "performance\n"]) == "mixed: performance, powersave"
+    )
     assert noise.governor_summary([]) is None
 
 
 def test_noise_warnings_name_each_cause():
-    quiet = {"governor": "performance", "loadavg": [0.1, 0.1, 0.1], "cores_usable": 16,
-             "virtualized": False, "steal_percent": 0.0}
+    quiet = {
+        "governor": "performance",
+        "loadavg": [0.1, 0.1, 0.1],
+        "cores_usable": 16,
+        "virtualized": False,
+        "steal_percent": 0.0,
+    }
     assert noise.warnings_for(quiet) == []
-    noisy = {"governor": "powersave", "loadavg": [3.0, 2, 2], "cores_usable": 2,
-             "virtualized": True, "virtualization": "kvm", "steal_percent": 4.2}
+    noisy = {
+        "governor": "powersave",
+        "loadavg": [3.0, 2, 2],
+        "cores_usable": 2,
+        "virtualized": True,
+        "virtualization": "kvm",
+        "steal_percent": 4.2,
+    }
     text = " | ".join(noise.warnings_for(noisy))
     for word in ("powersave", "load average 3.00", "2 usable core", "kvm", "4.2%"):
         assert word in text, word
@@ -440,34 +605,48 @@ def test_loader_gates_are_compared_relative_to_the_platform():
     """The machine 8 % slower in the second run: candidate and platform loader alike. Relative to
     the platform nothing changed; a candidate 20 % slower while the platform is not, regressed."""
     base = {"module_unload": dict(series(samples(7_000, seed=1)), platform_p50=6_800.0)}
-    drift = {"module_unload": dict(series(samples(7_000 * 1.08, seed=2)),
-                                   platform_p50=6_800.0 * 1.08)}
+    drift = {
+        "module_unload": dict(series(samples(7_000 * 1.08, seed=2)), platform_p50=6_800.0 * 1.08)
+    }
     got = regression.compare([UNLOAD], drift, base, "b")["module_unload"]
     assert got["result"] == "no_change" and got["change_ratio"] == pytest.approx(1.0, abs=0.01)
     assert got["reference_ratio"] == pytest.approx(1.08)
     assert "relative to the same-run reference" in got["statistic"]
     slower = {"module_unload": dict(series(samples(7_000 * 1.2, seed=3)), platform_p50=6_800.0)}
     got = regression.compare([UNLOAD], slower, base, "b")["module_unload"]
-    assert got["result"] == "regression" and "same-run reference" in \
-        regression.describe("module_unload", got)
+    assert got["result"] == "regression" and "same-run reference" in regression.describe(
+        "module_unload", got
+    )
     # without the platform on one side the raw samples are compared
     plain = {"module_unload": series(samples(7_000 * 1.08, seed=2))}
-    assert regression.compare([UNLOAD], plain, base, "b")["module_unload"]["result"] == \
-        "regression"
+    assert regression.compare([UNLOAD], plain, base, "b")["module_unload"]["result"] == "regression"
 
 
 def test_baselines_keep_an_evenly_spaced_share_of_every_round(tmp_path):
-    entry = {"unit": "ns", "samples": [float(i) for i in range(10_000)],
-             "round_sizes": [1000] * 10, "platform_p50": 5.0}
+    entry = {
+        "unit": "ns",
+        "samples": [float(i) for i in range(10_000)],
+        "round_sizes": [1000] * 10,
+        "platform_p50": 5.0,
+    }
     thinned = baseline.subsample(entry, baseline.KEEP_SAMPLES)
     assert len(thinned["samples"]) == baseline.KEEP_SAMPLES
     assert thinned["round_sizes"] == [200] * 10 and thinned["subsampled_from"] == 10_000
     assert thinned["samples"][0] == 0 and thinned["samples"][-1] == 9999
-    assert all(isinstance(v, int) for v in thinned["samples"])   # whole numbers stay compact
+    assert all(isinstance(v, int) for v in thinned["samples"])  # whole numbers stay compact
     assert thinned["platform_p50"] == 5.0
     path = str(tmp_path / "b.json")
-    baseline.save(path, name="b", created_at="t", candidate={}, environment={}, noise={},
-                  harness_version="0", options={}, gates={"module_load": entry})
+    baseline.save(
+        path,
+        name="b",
+        created_at="t",
+        candidate={},
+        environment={},
+        noise={},
+        harness_version="0",
+        options={},
+        gates={"module_load": entry},
+    )
     assert len(baseline.load(path)["gates"]["module_load"]["samples"]) == baseline.KEEP_SAMPLES
 
 

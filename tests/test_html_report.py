@@ -34,49 +34,101 @@ def make_history(path, gates, runs=12, regression_run=9):
     db = sqlite3.connect(path)
     db.executescript(HISTORY_SCHEMA)
     for run in range(1, runs + 1):
-        db.execute("INSERT INTO runs VALUES (?, ?, ?, 'ref', 'sha', 'time', 'certified', '{}', 1)",
-                   (run, f"2026-01-{run:02d}T02:00:00+00:00", f"{run:040x}"))
+        db.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, 'ref', 'sha', 'time', 'certified', '{}', 1)",
+            (run, f"2026-01-{run:02d}T02:00:00+00:00", f"{run:040x}"),
+        )
         for number, (operation, unit, budget, p50, p99) in enumerate(gates):
             wobble = 1 + 0.02 * ((run * 7 + number * 3) % 5 - 2)
             regressed = number == 0 and run == regression_run
             factor = wobble * (1.25 if regressed else 1.0)
-            db.execute("INSERT INTO gate_results (run_id, operation, unit, budget, statistic, "
-                       "p50, p99, status, regression, change_ratio) VALUES "
-                       "(?, ?, ?, ?, 'p99', ?, ?, 'pass', ?, ?)",
-                       (run, operation, unit, budget, p50 * factor, p99 * factor,
-                        "regression" if regressed else "no_change", factor))
+            db.execute(
+                "INSERT INTO gate_results (run_id, operation, unit, budget, statistic, "
+                "p50, p99, status, regression, change_ratio) VALUES "
+                "(?, ?, ?, ?, 'p99', ?, ?, 'pass', ?, ?)",
+                (
+                    run,
+                    operation,
+                    unit,
+                    budget,
+                    p50 * factor,
+                    p99 * factor,
+                    "regression" if regressed else "no_change",
+                    factor,
+                ),
+            )
     db.commit()
     db.close()
 
 
 def case(case_id, status, message=""):
-    return {"id": case_id, "suite": "s", "clause": "3.1", "title": f"title of {case_id}",
-            "status": status, "message": message, "elapsed_s": 0.01}
+    return {
+        "id": case_id,
+        "suite": "s",
+        "clause": "3.1",
+        "title": f"title of {case_id}",
+        "status": status,
+        "message": message,
+        "elapsed_s": 0.01,
+    }
 
 
 def synthetic_cert():
     samples = [30.0 + (i % 17) * 0.5 for i in range(200)]
     budget = budgets.make("module_load", "p99", "<", 1500.0, "us", clause="P.2")
-    gate = dict(gates.skeleton(budget), samples=200, p50=34.0, p90=37.0, p99=38.0, max=38.0,
-                min=30.0, mad=2.0, raw_ratio=1.2, raw_baseline="dlopen", raw_p50=28.0,
-                status="pass", message="p99 38 us < budget 1500 us", raw_samples=samples)
-    skipped = dict(gates.skeleton(budgets.make("concurrent_modules", "min", ">=", 1000,
-                                               "count", clause="P.6")),
-                   message="not run (--no-gates)")
-    return {"schema": "coremod-certification/2", "verdict": "rejected", "exit_code": 1,
-            "reason": "1 case(s) did not pass: CORE-LOAD-002 (fail)",
-            "candidate": {"path": "/x/libcand.so", "sha256": "ab" * 32, "size_bytes": 9,
-                          "is_reference": False},
-            "harness_version": "9.9", "started_at": "s", "finished_at": "f",
-            "counts": {"pass": 3, "fail": 1, "total": 4},
-            "cases": [case("CORE-API-001", "pass"), case("CORE-LOAD-001", "pass"),
-                      case("CORE-LOAD-002", "fail", "expected <NULL> & got 0x1"),
-                      case("TOPO-DET-001", "pass")],
-            "gates": [gate, skipped], "measurements": [], "environment": {"cpu_model": "CPU"},
-            "noise": {"warnings": ["load average 3 on 2 cores"]}, "options": {}}
+    gate = dict(
+        gates.skeleton(budget),
+        samples=200,
+        p50=34.0,
+        p90=37.0,
+        p99=38.0,
+        max=38.0,
+        min=30.0,
+        mad=2.0,
+        raw_ratio=1.2,
+        raw_baseline="dlopen",
+        raw_p50=28.0,
+        status="pass",
+        message="p99 38 us < budget 1500 us",
+        raw_samples=samples,
+    )
+    skipped = dict(
+        gates.skeleton(
+            budgets.make("concurrent_modules", "min", ">=", 1000, "count", clause="P.6")
+        ),
+        message="not run (--no-gates)",
+    )
+    return {
+        "schema": "coremod-certification/2",
+        "verdict": "rejected",
+        "exit_code": 1,
+        "reason": "1 case(s) did not pass: CORE-LOAD-002 (fail)",
+        "candidate": {
+            "path": "/x/libcand.so",
+            "sha256": "ab" * 32,
+            "size_bytes": 9,
+            "is_reference": False,
+        },
+        "harness_version": "9.9",
+        "started_at": "s",
+        "finished_at": "f",
+        "counts": {"pass": 3, "fail": 1, "total": 4},
+        "cases": [
+            case("CORE-API-001", "pass"),
+            case("CORE-LOAD-001", "pass"),
+            case("CORE-LOAD-002", "fail", "expected <NULL> & got 0x1"),
+            case("TOPO-DET-001", "pass"),
+        ],
+        "gates": [gate, skipped],
+        "measurements": [],
+        "environment": {"cpu_model": "CPU"},
+        "noise": {"warnings": ["load average 3 on 2 cores"]},
+        "options": {},
+    }
 
 
 # ---- unit ---------------------------------------------------------------------------------------
+
 
 def test_area_is_the_id_prefix():
     assert html_report.area_of("CORE-LOAD-003") == "CORE-LOAD"
@@ -92,8 +144,7 @@ def test_areas_with_failures_come_first_and_their_failures_first():
 
 def test_history_is_read_in_run_order_with_units_made_common(tmp_path):
     path = str(tmp_path / "h.sqlite")
-    make_history(path, [("module_load", "ns", 1.5e6, 34000.0, 50000.0)], runs=5,
-                 regression_run=3)
+    make_history(path, [("module_load", "ns", 1.5e6, 34000.0, 50000.0)], runs=5, regression_run=3)
     view = history_view.read(path, max_runs=4)
     series = view["gates"]["module_load"]
     assert view["available"] and view["runs"] == 4
@@ -118,8 +169,9 @@ def test_history_absent_or_of_another_schema_is_said(tmp_path):
 def test_report_is_self_contained_and_escapes_text(tmp_path):
     path = str(tmp_path / "h.sqlite")
     make_history(path, [("module_load", "us", 1500.0, 34.0, 38.0)])
-    page = html_report.render(synthetic_cert(), history_path=path,
-                              coverage_dir=str(tmp_path / "nocov"))
+    page = html_report.render(
+        synthetic_cert(), history_path=path, coverage_dir=str(tmp_path / "nocov")
+    )
     assert "<script" not in page.lower() and "<link" not in page.lower()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "@import" not in page
@@ -127,30 +179,53 @@ def test_report_is_self_contained_and_escapes_text(tmp_path):
     assert "expected &lt;NULL&gt; &amp; got 0x1" in page
     assert page.count('data-check="plot:dist:module_load"') == 1
     assert page.count('data-check="plot:trend:module_load"') == 1
-    assert "no samples to plot" in page              # the skipped gate says why it has no plot
+    assert "no samples to plot" in page  # the skipped gate says why it has no plot
     assert "Coverage: not run" in page
     assert page.index("CORE-LOAD") < page.index("CORE-API")
 
 
 def test_markdown_shows_instruction_counts_beside_time_and_the_whole_process():
     cert = synthetic_cert()
-    cert["instructions"] = {"baseline": "perf/baselines/instructions-x86_64.json",
-                            "threshold": 0.01, "comparable": False,
-                            "reasons": ["compiler: 'gcc 12' -> 'gcc 13'"],
-                            "operations": {"module_load": {"per_op": 15482.0,
-                                                           "baseline": 15400.0,
-                                                           "change_ratio": 1.0053,
-                                                           "status": "not_comparable"}}}
-    cert["whole_process"] = {"modules": 100, "runs": 50, "warmup": 5, "tool": "hyperfine 1.15.0",
-                             "note": "Informational.", "budget": None,
-                             "commands": {n: {"median_s": 0.005, "mean_s": 0.005,
-                                              "stddev_s": 0.0001, "min_s": 0.004,
-                                              "max_s": 0.006} for n in ("coremod", "raw")},
-                             "ratio": {"of_medians": 1.0, "of_medians_ci": [0.98, 1.02],
-                                       "of_means": 1.0, "of_means_stddev": 0.03}}
+    cert["instructions"] = {
+        "baseline": "perf/baselines/instructions-x86_64.json",
+        "threshold": 0.01,
+        "comparable": False,
+        "reasons": ["compiler: 'gcc 12' -> 'gcc 13'"],
+        "operations": {
+            "module_load": {
+                "per_op": 15482.0,
+                "baseline": 15400.0,
+                "change_ratio": 1.0053,
+                "status": "not_comparable",
+            }
+        },
+    }
+    cert["whole_process"] = {
+        "modules": 100,
+        "runs": 50,
+        "warmup": 5,
+        "tool": "hyperfine 1.15.0",
+        "note": "Informational.",
+        "budget": None,
+        "commands": {
+            n: {
+                "median_s": 0.005,
+                "mean_s": 0.005,
+                "stddev_s": 0.0001,
+                "min_s": 0.004,
+                "max_s": 0.006,
+            }
+            for n in ("coremod", "raw")
+        },
+        "ratio": {
+            "of_medians": 1.0,
+            "of_medians_ci": [0.98, 1.02],
+            "of_means": 1.0,
+            "of_means_stddev": 0.03,
+        },
+    }
     text = markdown_report.render(cert)
-    assert "| module_load | pass | 38 | us | 15482.0 | 15400.0 | +0.53% | not comparable |" \
-        in text
+    assert "| module_load | pass | 38 | us | 15482.0 | 15400.0 | +0.53% | not comparable |" in text
     assert "**Not judged**" in text and "gcc 13" in text
     assert "coremod / raw: **1.000×**" in text
 
@@ -182,9 +257,17 @@ CHECK_SCRIPT = """
 </script>
 """
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--hide-scrollbars", "--host-resolver-rules=MAP * ~NOTFOUND"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
 
 
 def chromium():
@@ -196,9 +279,14 @@ def chromium():
 
 
 def run_chromium(profile, *args):
-    return subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          timeout=180, check=False)
+    return subprocess.run(
+        [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
 def inspect(report_path, profile):
@@ -211,8 +299,9 @@ def inspect(report_path, profile):
     result = run_chromium(profile, "--window-size=1280,1000", "--dump-dom", f"file://{probe}")
     os.remove(probe)
     match = re.search(r'<pre id="coremod-check">(.*?)</pre>', result.stdout, re.S)
-    assert match, f"Chromium did not run the check (exit {result.returncode}): " \
-                  f"{result.stderr[-2000:]}"
+    assert match, (
+        f"Chromium did not run the check (exit {result.returncode}): " f"{result.stderr[-2000:]}"
+    )
     return json.loads(html.unescape(match.group(1)))
 
 
@@ -224,18 +313,26 @@ def rendered_report(main_build):
     report`. Kept in <build root>/report-test/ for a person to look at."""
     out = os.path.join(build_root(), "report-test")
     shutil.rmtree(out, ignore_errors=True)
-    result = run_coremod("certify", "--build-dir", main_build, "--out", out,
-                         "--metric", "instructions")
+    result = run_coremod(
+        "certify", "--build-dir", main_build, "--out", out, "--metric", "instructions"
+    )
     assert result.returncode in (0, 3), result.stdout + result.stderr
     with open(os.path.join(out, "certification.json"), encoding="utf-8") as f:
         cert = json.load(f)
     history = os.path.join(out, "history.sqlite")
-    make_history(history, [(g["operation"], g["unit"], g["budget"], g["p50"], g["p99"])
-                           for g in cert["gates"] if g["p50"] is not None])
+    make_history(
+        history,
+        [
+            (g["operation"], g["unit"], g["budget"], g["p50"], g["p99"])
+            for g in cert["gates"]
+            if g["p50"] is not None
+        ],
+    )
     coverage_dir = os.path.join(build_root(), "coverage-report")
     report = os.path.join(out, "report.html")
-    result = run_coremod("report", "--in", out, "--history", history, "--coverage",
-                         coverage_dir, "--out", report)
+    result = run_coremod(
+        "report", "--in", out, "--history", history, "--coverage", coverage_dir, "--out", report
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return cert, report
 
@@ -252,8 +349,13 @@ def test_report_renders_in_chromium_with_every_section(rendered_report, tmp_path
         return entry
 
     assert cert["verdict"].upper() in visible("verdict", 600, 60)["text"]
-    for section in ("conformance-table", "gates-table", "environment-table", "coverage-summary",
-                    "whole-process-table"):
+    for section in (
+        "conformance-table",
+        "gates-table",
+        "environment-table",
+        "coverage-summary",
+        "whole-process-table",
+    ):
         visible(section)
     for gate in cert["gates"]:
         visible(f"gate:{gate['operation']}", 300, 100)
@@ -273,9 +375,12 @@ def test_report_screenshot_is_written_beside_the_report(rendered_report, tmp_pat
     png = os.path.join(os.path.dirname(report), "report.png")
     if os.path.exists(png):
         os.remove(png)
-    result = run_chromium(str(tmp_path / "profile2"), f"--screenshot={png}",
-                          f"--window-size=1280,{min(max(int(height), 800), 16000)}",
-                          f"file://{report}")
+    result = run_chromium(
+        str(tmp_path / "profile2"),
+        f"--screenshot={png}",
+        f"--window-size=1280,{min(max(int(height), 800), 16000)}",
+        f"file://{report}",
+    )
     assert os.path.exists(png), result.stderr[-2000:]
     with open(png, "rb") as f:
         header = f.read(24)
@@ -285,10 +390,13 @@ def test_report_screenshot_is_written_beside_the_report(rendered_report, tmp_pat
     print(f"screenshot: {png} ({width}x{shot_height})")
 
 
-@pytest.mark.parametrize("verdict, colour", [("certified", "ok"), ("passed", "ok"),
-                                             ("rejected", "bad"), ("failed", "bad")])
+@pytest.mark.parametrize(
+    "verdict, colour",
+    [("certified", "ok"), ("passed", "ok"), ("rejected", "bad"), ("failed", "bad")],
+)
 def test_banner_colour_follows_the_verdict(tmp_path, verdict, colour):
     cert = dict(synthetic_cert(), verdict=verdict)
-    page = html_report.render(cert, history_path=str(tmp_path / "none.sqlite"),
-                              coverage_dir=str(tmp_path))
+    page = html_report.render(
+        cert, history_path=str(tmp_path / "none.sqlite"), coverage_dir=str(tmp_path)
+    )
     assert f'class="banner {colour}"' in page and verdict.upper() in page

@@ -46,13 +46,14 @@ def first_good_night(build, history_path, out_root, impl=None, attempts=3):
         good = history.last_good(str(history_path))
         if good is not None:
             return good["id"]
-        warnings.warn(f"nightly: first night {attempt} was not good (a gate stayed "
-                      f"inconclusive?), running another:\n{result.stdout}")
+        warnings.warn(
+            f"nightly: first night {attempt} was not good (a gate stayed "
+            f"inconclusive?), running another:\n{result.stdout}"
+        )
     pytest.fail(f"no good night in {attempts} attempts")
 
 
-def test_nightly_against_an_unchanged_build_passes_when_the_machine_gets_busy(main_build,
-                                                                              tmp_path):
+def test_nightly_against_an_unchanged_build_passes_when_the_machine_gets_busy(main_build, tmp_path):
     history_path = tmp_path / "history.sqlite"
     good_id = first_good_night(main_build, history_path, tmp_path)
     # a neighbour starts between the nights and stays busy through the second one
@@ -64,8 +65,9 @@ def test_nightly_against_an_unchanged_build_passes_when_the_machine_gets_busy(ma
     assert cert["baseline"]["run_id"] == good_id and cert["baseline"]["mode"] == "A/B"
     measured = [g for g in cert["gates"] if g["status"] != "skipped"]
     assert measured and all(g["baseline_comparison"] for g in measured)
-    assert not [g["operation"] for g in measured
-                if g["baseline_comparison"]["result"] == "regression"]
+    assert not [
+        g["operation"] for g in measured if g["baseline_comparison"]["result"] == "regression"
+    ]
     assert f"history run {good_id}" in result.stdout and "A/B" in result.stdout
     assert len(history.runs(str(history_path))) >= 2
     for name in ("certification.json", "summary.md", "junit.xml"):
@@ -81,11 +83,14 @@ def check_slowed_night(result, out, history_path, slowed, mode):
     by_op = {g["operation"]: g for g in cert["gates"]}
     comparison = by_op[slowed]["baseline_comparison"]
     assert comparison["result"] == "regression" and comparison["mode"] == mode
-    assert 1.10 < comparison["change_ratio"] < 1.40, comparison   # 20 % injected
+    assert 1.10 < comparison["change_ratio"] < 1.40, comparison  # 20 % injected
     low, high = comparison["effect_ci"]
     assert low > 1 + comparison["threshold"] and high >= low, comparison
-    others = [op for op, g in by_op.items() if op != slowed and
-              (g.get("baseline_comparison") or {}).get("result") == "regression"]
+    others = [
+        op
+        for op, g in by_op.items()
+        if op != slowed and (g.get("baseline_comparison") or {}).get("result") == "regression"
+    ]
     if others:
         warnings.warn(f"nightly also called {others} regressed (false positives?)")
     summary = (out / "summary.md").read_text(encoding="utf-8")
@@ -102,8 +107,12 @@ def test_nightly_ab_names_the_gate_of_a_slowed_operation(main_build, tmp_path, s
     # The baseline is the same forwarding library with nothing slowed: the forwarding's own few
     # nanoseconds must not count as the regression.
     first_good_night(main_build, history_path, tmp_path, impl=os.path.join(slow, "libslow_none.so"))
-    result = nightly(main_build, history_path, tmp_path / "slowed",
-                     impl=os.path.join(slow, f"libslow_{slowed}.so"))
+    result = nightly(
+        main_build,
+        history_path,
+        tmp_path / "slowed",
+        impl=os.path.join(slow, f"libslow_{slowed}.so"),
+    )
     check_slowed_night(result, tmp_path / "slowed", history_path, slowed, "A/B")
     assert "libslow_none.so" in load_cert(tmp_path / "slowed")["baseline"]["impl"]
 
@@ -126,6 +135,6 @@ def test_nightly_from_stored_samples_names_the_gate_of_a_slowed_operation(main_b
     nights = len(history.runs(str(history_path)))
     html = (tmp_path / "slowed" / "report.html").read_text(encoding="utf-8")
     start = html.index(f'data-check="gate:{slowed}"')
-    section = html[start:html.index("</section>", start)]
+    section = html[start : html.index("</section>", start)]
     assert f"{nights} run(s) in the history" in section
     assert "1 regression(s)" in section

@@ -37,46 +37,77 @@ def test_program_is_the_documented_one(api_document):
 @pytest.fixture(scope="module")
 def staged_install(main_build, tmp_path_factory):
     stage = tmp_path_factory.mktemp("stage")
-    subprocess.run(["meson", "install", "-C", main_build, "--destdir", str(stage), "--no-rebuild",
-                    "--quiet"], check=True, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        ["meson", "install", "-C", main_build, "--destdir", str(stage), "--no-rebuild", "--quiet"],
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
     pc_files = glob.glob(os.path.join(stage, "**", "pkgconfig", "coremod.pc"), recursive=True)
     assert len(pc_files) == 1, f"coremod.pc not installed (found {pc_files})"
     libs = glob.glob(os.path.join(stage, "**", "libcoremod.so*"), recursive=True)
     assert libs, "libcoremod.so not installed"
-    return {"stage": str(stage), "pc_dir": os.path.dirname(pc_files[0]),
-            "lib_dir": os.path.dirname(libs[0])}
+    return {
+        "stage": str(stage),
+        "pc_dir": os.path.dirname(pc_files[0]),
+        "lib_dir": os.path.dirname(libs[0]),
+    }
 
 
 def pkg_config_flags(staged):
-    env = dict(os.environ, PKG_CONFIG_PATH=staged["pc_dir"],
-               PKG_CONFIG_SYSROOT_DIR=staged["stage"], PKG_CONFIG_LIBDIR=staged["pc_dir"])
-    result = subprocess.run(["pkg-config", "--cflags", "--libs", "coremod"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
+    env = dict(
+        os.environ,
+        PKG_CONFIG_PATH=staged["pc_dir"],
+        PKG_CONFIG_SYSROOT_DIR=staged["stage"],
+        PKG_CONFIG_LIBDIR=staged["pc_dir"],
+    )
+    result = subprocess.run(
+        ["pkg-config", "--cflags", "--libs", "coremod"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.split()
 
 
-def test_quick_start_compiles_and_prints_result_84(api_document, main_build, staged_install,
-                                                   tmp_path):
+def test_quick_start_compiles_and_prints_result_84(
+    api_document, main_build, staged_install, tmp_path
+):
     source = tmp_path / "quickstart.c"
     source.write_text(basic_usage_program(api_document))
     flags = pkg_config_flags(staged_install)
     assert any(f.startswith("-I" + staged_install["stage"]) for f in flags), flags
     exe = tmp_path / "quickstart"
-    compiled = subprocess.run(["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", str(source),
-                               "-o", str(exe), *flags], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, check=False)
+    compiled = subprocess.run(
+        ["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", str(source), "-o", str(exe), *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
     assert compiled.returncode == 0, compiled.stdout
 
     # The program loads the bare name "example_module.so": found on the default search path
     # ./modules, relative to the current directory.
     run_dir = tmp_path / "run"
     (run_dir / "modules").mkdir(parents=True)
-    shutil.copy(os.path.join(paths.fixtures_dir(main_build), "modules", "example_module.so"),
-                run_dir / "modules" / "example_module.so")
+    shutil.copy(
+        os.path.join(paths.fixtures_dir(main_build), "modules", "example_module.so"),
+        run_dir / "modules" / "example_module.so",
+    )
     env = dict(os.environ, LD_LIBRARY_PATH=staged_install["lib_dir"])
-    ran = subprocess.run([str(exe)], cwd=run_dir, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    ran = subprocess.run(
+        [str(exe)],
+        cwd=run_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout == "Result: 84\n"
 
@@ -86,9 +117,18 @@ def test_quick_start_uses_the_staged_library(api_document, main_build, staged_in
     source = tmp_path / "quickstart.c"
     source.write_text(basic_usage_program(api_document))
     exe = tmp_path / "quickstart"
-    subprocess.run(["cc", str(source), "-o", str(exe), *pkg_config_flags(staged_install)],
-                   check=True)
+    subprocess.run(
+        ["cc", str(source), "-o", str(exe), *pkg_config_flags(staged_install)], check=True
+    )
     env = dict(os.environ, LD_LIBRARY_PATH=staged_install["lib_dir"], LD_DEBUG="libs")
-    ran = subprocess.run([str(exe)], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    ran = subprocess.run(
+        [str(exe)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert "calling init: " + staged_install["lib_dir"] in ran.stderr

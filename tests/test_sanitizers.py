@@ -16,11 +16,11 @@ def test_suite_passes_against_asan_ubsan_reference(asan_build, tmp_path):
     """Everything built with -fsanitize=address,undefined (suite included, so no LD_PRELOAD);
     any sanitizer finding in a case makes that case fail or crash."""
     env = dict(os.environ, **SANITIZER_ENV)
-    result = run_coremod("certify", "--build-dir", asan_build, "--no-gates", "--out",
-                         str(tmp_path), env=env)
+    result = run_coremod(
+        "certify", "--build-dir", asan_build, "--no-gates", "--out", str(tmp_path), env=env
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    with open(os.path.join(tmp_path, "conformance.log"), encoding="utf-8",
-              errors="replace") as f:
+    with open(os.path.join(tmp_path, "conformance.log"), encoding="utf-8", errors="replace") as f:
         log = f.read()
     for marker in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
         assert marker not in log
@@ -29,17 +29,28 @@ def test_suite_passes_against_asan_ubsan_reference(asan_build, tmp_path):
 # The two drivers that exercise impl/ without Criterion (which cannot run under TSan), each with
 # its argument: the core API's (fixtures build dir) and the JIT/Cache/NUMA APIs' (recorded machines).
 def _drivers(build_dir):
-    return [(paths.exercise_executable(build_dir), paths.fixtures_dir(build_dir)),
-            (os.path.join(build_dir, "impl", "coremod-optimization-exercise"),
-             os.path.join(paths.REPO_ROOT, "fixtures", "topology"))]
+    return [
+        (paths.exercise_executable(build_dir), paths.fixtures_dir(build_dir)),
+        (
+            os.path.join(build_dir, "impl", "coremod-optimization-exercise"),
+            os.path.join(paths.REPO_ROOT, "fixtures", "topology"),
+        ),
+    ]
 
 
 def run_exercise(build_dir, prefix=(), env=None, timeout=900, driver=0):
     exe, argument = _drivers(build_dir)[driver]
     assert os.path.exists(exe), f"{exe} not built"
-    return subprocess.run([*prefix, exe, argument], stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=timeout,
-                          stdin=subprocess.DEVNULL, env=env, check=False)
+    return subprocess.run(
+        [*prefix, exe, argument],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("driver", [0, 1], ids=["core", "optimization"])
@@ -51,7 +62,15 @@ def test_exercise_is_clean_under_tsan(tsan_build, driver):
 
 @pytest.mark.parametrize("driver", [0, 1], ids=["core", "optimization"])
 def test_exercise_is_clean_under_valgrind(main_build, driver):
-    result = run_exercise(main_build, prefix=(
-        "valgrind", "--quiet", "--leak-check=full", "--errors-for-leak-kinds=definite,indirect",
-        "--error-exitcode=1"), driver=driver)
+    result = run_exercise(
+        main_build,
+        prefix=(
+            "valgrind",
+            "--quiet",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--error-exitcode=1",
+        ),
+        driver=driver,
+    )
     assert result.returncode == 0, result.stdout[-5000:]

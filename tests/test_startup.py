@@ -26,15 +26,31 @@ runpy.run_path({entry!r}, run_name="__main__")
 
 def run_bare(*args):
     driver = DRIVER.format(heavy=HEAVY, entry=os.path.join(REPO_ROOT, "scripts", "coremod.py"))
-    return subprocess.run(["/usr/bin/python3", "-I", "-c", driver, *args],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          stdin=subprocess.DEVNULL, cwd=REPO_ROOT, check=False, timeout=120)
+    return subprocess.run(
+        ["/usr/bin/python3", "-I", "-c", driver, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        cwd=REPO_ROOT,
+        check=False,
+        timeout=120,
+    )
 
 
 def test_the_driver_really_blocks_the_heavy_packages():
-    result = subprocess.run(["/usr/bin/python3", "-I", "-c", DRIVER.format(
-        heavy=HEAVY, entry="/dev/null") + "import numpy\n"], stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, check=False)
+    result = subprocess.run(
+        [
+            "/usr/bin/python3",
+            "-I",
+            "-c",
+            DRIVER.format(heavy=HEAVY, entry="/dev/null") + "import numpy\n",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0 and "import of numpy halted" in result.stderr
 
 
@@ -61,10 +77,17 @@ def test_bootstrap_plan_on_bare_python():
 def test_command_modules_import_only_light_modules():
     """The rule behind the tests above, checked statically: nothing a command module imports at
     its top reaches a heavy package (a `from .. import certify` inside run() is fine)."""
-    driver = ("import sys\nsys.path.insert(0, %r)\nimport coremodlib.cli\n"
-              "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in %r)))"
-              % (os.path.join(REPO_ROOT, "scripts"), HEAVY))
-    result = subprocess.run(["/usr/bin/python3", "-I", "-c", driver], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, check=False)
+    driver = (
+        "import sys\nsys.path.insert(0, %r)\nimport coremodlib.cli\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in %r)))"
+        % (os.path.join(REPO_ROOT, "scripts"), HEAVY)
+    )
+    result = subprocess.run(
+        ["/usr/bin/python3", "-I", "-c", driver],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", "imported at start-up: " + result.stdout

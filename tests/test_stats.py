@@ -12,8 +12,8 @@ def test_percentiles_interpolate_linearly():
     assert stats.percentile(samples, 0) == 10
     assert stats.percentile(samples, 50) == 30
     assert stats.percentile(samples, 100) == 50
-    assert stats.percentile(samples, 90) == pytest.approx(46.0)   # 40 + 0.6 * 10
-    assert stats.percentile(samples, 99) == pytest.approx(49.6)   # 40 + 0.96 * 10
+    assert stats.percentile(samples, 90) == pytest.approx(46.0)  # 40 + 0.6 * 10
+    assert stats.percentile(samples, 99) == pytest.approx(49.6)  # 40 + 0.96 * 10
 
 
 def test_percentile_ignores_input_order():
@@ -66,6 +66,7 @@ def test_ratio():
 
 # ---- confidence intervals of percentiles (order statistics, scipy.stats.binom) --------------
 
+
 def test_median_interval_of_1000_samples_uses_the_textbook_ranks():
     # n = 1000, q = 0.5: ranks 469 and 532 (1-based) bracket the median with >= 95 %
     low, high = stats.quantile_ci(range(1, 1001), 50)
@@ -82,10 +83,10 @@ def test_interval_bounds_are_samples_around_the_estimate():
 
 def test_too_few_samples_cannot_bound_p99():
     needed = stats.min_samples_for_upper_bound(99)
-    assert needed == 368   # 0.99 ** 368 <= 0.025 < 0.99 ** 367
+    assert needed == 368  # 0.99 ** 368 <= 0.025 < 0.99 ** 367
     assert stats.quantile_ci(range(needed - 1), 99)[1] is None
-    assert stats.quantile_ci(range(needed), 99)[1] == needed - 1   # the largest sample
-    assert stats.quantile_ci(range(5), 50) == (None, None)         # median needs 6
+    assert stats.quantile_ci(range(needed), 99)[1] == needed - 1  # the largest sample
+    assert stats.quantile_ci(range(5), 50) == (None, None)  # median needs 6
     assert stats.quantile_ci(range(6), 50) == (0, 5)
 
 
@@ -118,6 +119,7 @@ def test_summary_uses_scipy_mad():
 
 # ---- comparing two sample sets --------------------------------------------------------------
 
+
 def test_mann_whitney_is_one_sided():
     slow, fast = [10.0 + i * 0.01 for i in range(50)], [9.0 + i * 0.01 for i in range(50)]
     assert stats.mann_whitney_p(slow, fast, "greater") < 1e-10
@@ -133,4 +135,4 @@ def test_holm_adjustment_matches_a_worked_example():
     assert stats.holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
     assert stats.holm([0.5]) == [0.5]
     assert stats.holm([]) == []
-    assert stats.holm([0.4, 0.6]) == [0.8, 0.8]   # capped at 1, kept monotone
+    assert stats.holm([0.4, 0.6]) == [0.8, 0.8]  # capped at 1, kept monotone

@@ -14,7 +14,8 @@ from coremodlib.progress import Progress, Silent
 
 # A stand-in for coremod-conformance: lists 3 cases like Criterion, and writes their results the
 # way the contract says -- or breaks in the way FAKE_MODE asks.
-FAKE_RUNNER = textwrap.dedent("""\
+FAKE_RUNNER = textwrap.dedent(
+    """\
     #!/usr/bin/python3
     import json, os, signal, sys
     mode = os.environ.get("FAKE_MODE", "complete")
@@ -51,7 +52,8 @@ FAKE_RUNNER = textwrap.dedent("""\
     if mode == "die_at_exit":
         os.kill(os.getpid(), signal.SIGABRT)
     sys.exit(2 if mode == "strange_exit" else 1)
-""")
+"""
+)
 
 
 @pytest.fixture
@@ -65,8 +67,14 @@ def fake_runner(tmp_path):
 def run_fake(tmp_path, exe, mode, monkeypatch):
     monkeypatch.setenv("FAKE_MODE", mode)
     monkeypatch.setenv("FAKE_SEEN_ENV", str(tmp_path / "seen.json"))
-    return suite.run(exe, "/cand/libx.so", "/fixtures", str(tmp_path / "results.jsonl"),
-                     str(tmp_path / "suite.log"), Silent())
+    return suite.run(
+        exe,
+        "/cand/libx.so",
+        "/fixtures",
+        str(tmp_path / "results.jsonl"),
+        str(tmp_path / "suite.log"),
+        Silent(),
+    )
 
 
 def test_parse_criterion_list_output():
@@ -74,37 +82,56 @@ def test_parse_criterion_list_output():
     assert suite.parse_list(text) == [("core_err", "c"), ("core_err", "d"), ("core_load", "a")]
 
 
-def test_complete_run_gives_every_case_and_sets_the_environment(tmp_path, fake_runner,
-                                                                 monkeypatch):
+def test_complete_run_gives_every_case_and_sets_the_environment(tmp_path, fake_runner, monkeypatch):
     outcome = run_fake(tmp_path, fake_runner, "complete", monkeypatch)
     assert outcome.returncode == 1 and outcome.missing == []
     cases = suite.account_for(outcome, "/cand/libx.so", probe=pytest.fail)  # no probe needed
     assert [(c["id"], c["status"]) for c in cases] == [
-        ("CORE-LOAD-001", "pass"), ("CORE-LOAD-002", "fail"), ("CORE-ERR-001", "not_supported")]
+        ("CORE-LOAD-001", "pass"),
+        ("CORE-LOAD-002", "fail"),
+        ("CORE-ERR-001", "not_supported"),
+    ]
     seen = json.loads((tmp_path / "seen.json").read_text())
-    assert seen == {"COREMOD_IMPL": "/cand/libx.so", "COREMOD_FIXTURES_DIR": "/fixtures",
-                    "COREMOD_RESULTS_FILE": str(tmp_path / "results.jsonl")}
+    assert seen == {
+        "COREMOD_IMPL": "/cand/libx.so",
+        "COREMOD_FIXTURES_DIR": "/fixtures",
+        "COREMOD_RESULTS_FILE": str(tmp_path / "results.jsonl"),
+    }
 
 
 def test_stale_results_of_an_earlier_run_are_not_read(tmp_path, fake_runner, monkeypatch):
-    (tmp_path / "results.jsonl").write_text(json.dumps({
-        "schema": "coremod-case/1", "id": "OLD-1", "suite": "old", "clause": "1", "title": "t",
-        "status": "fail", "message": ""}) + "\n")
+    (tmp_path / "results.jsonl").write_text(
+        json.dumps(
+            {
+                "schema": "coremod-case/1",
+                "id": "OLD-1",
+                "suite": "old",
+                "clause": "1",
+                "title": "t",
+                "status": "fail",
+                "message": "",
+            }
+        )
+        + "\n"
+    )
     outcome = run_fake(tmp_path, fake_runner, "complete", monkeypatch)
     assert "OLD-1" not in [c["id"] for c in outcome.cases]
 
 
-def test_missing_case_with_loadable_candidate_is_a_harness_error(tmp_path, fake_runner,
-                                                                  monkeypatch):
+def test_missing_case_with_loadable_candidate_is_a_harness_error(
+    tmp_path, fake_runner, monkeypatch
+):
     outcome = run_fake(tmp_path, fake_runner, "missing", monkeypatch)
     assert outcome.missing == [{"suite": "core_err", "test": "CORE_ERR_001"}]
-    with pytest.raises(HarnessError,
-                       match="(?s)1 of 3 cases have no result.*failure of the harness"):
+    with pytest.raises(
+        HarnessError, match="(?s)1 of 3 cases have no result.*failure of the harness"
+    ):
         suite.account_for(outcome, "/cand/libx.so", probe=lambda impl: ("ok", ""))
 
 
-def test_runner_crash_with_loadable_candidate_is_a_harness_error(tmp_path, fake_runner,
-                                                                  monkeypatch):
+def test_runner_crash_with_loadable_candidate_is_a_harness_error(
+    tmp_path, fake_runner, monkeypatch
+):
     outcome = run_fake(tmp_path, fake_runner, "die", monkeypatch)
     assert outcome.returncode < 0
     with pytest.raises(HarnessError, match="SIGSEGV"):
@@ -113,16 +140,18 @@ def test_runner_crash_with_loadable_candidate_is_a_harness_error(tmp_path, fake_
 
 def test_runner_crash_caused_by_candidate_rejects_it(tmp_path, fake_runner, monkeypatch):
     outcome = run_fake(tmp_path, fake_runner, "die", monkeypatch)
-    cases = suite.account_for(outcome, "/cand/libx.so",
-                              probe=lambda impl: ("crash", "killed by signal SIGSEGV"))
+    cases = suite.account_for(
+        outcome, "/cand/libx.so", probe=lambda impl: ("crash", "killed by signal SIGSEGV")
+    )
     assert [c["status"] for c in cases] == ["pass", "crash", "crash"]
     assert "crashes when loaded" in cases[-1]["message"]
 
 
 def test_unloadable_candidate_fails_the_unreported_cases(tmp_path, fake_runner, monkeypatch):
     outcome = run_fake(tmp_path, fake_runner, "missing", monkeypatch)
-    cases = suite.account_for(outcome, "/cand/libx.so",
-                              probe=lambda impl: ("unloadable", "invalid ELF header"))
+    cases = suite.account_for(
+        outcome, "/cand/libx.so", probe=lambda impl: ("unloadable", "invalid ELF header")
+    )
     assert cases[-1]["status"] == "fail" and "invalid ELF header" in cases[-1]["message"]
 
 
@@ -141,14 +170,21 @@ def test_runner_dying_after_all_results_is_still_judged(tmp_path, fake_runner, m
     assert cases[-1]["id"] == "CANDIDATE-LOAD" and cases[-1]["status"] == "crash"
 
 
-def test_hung_runner_is_killed_and_names_the_unreported_cases(tmp_path, fake_runner,
-                                                              monkeypatch):
+def test_hung_runner_is_killed_and_names_the_unreported_cases(tmp_path, fake_runner, monkeypatch):
     monkeypatch.setenv("FAKE_MODE", "hang")
     monkeypatch.setenv("FAKE_SEEN_ENV", str(tmp_path / "seen.json"))
-    with pytest.raises(HarnessError, match="(?s)no case for 2 s.*2 of 3 cases.*"
-                                           "core_load/CORE_LOAD_002"):
-        suite.run(fake_runner, "/x.so", "/f", str(tmp_path / "r.jsonl"), str(tmp_path / "l"),
-                  Silent(), stall_s=2)
+    with pytest.raises(
+        HarnessError, match="(?s)no case for 2 s.*2 of 3 cases.*" "core_load/CORE_LOAD_002"
+    ):
+        suite.run(
+            fake_runner,
+            "/x.so",
+            "/f",
+            str(tmp_path / "r.jsonl"),
+            str(tmp_path / "l"),
+            Silent(),
+            stall_s=2,
+        )
 
 
 def test_unexpected_exit_code_is_abnormal(tmp_path, fake_runner, monkeypatch):
@@ -164,8 +200,14 @@ def test_results_off_contract_are_a_harness_error(tmp_path, fake_runner, monkeyp
 
 def test_runner_that_is_not_there(tmp_path):
     with pytest.raises(HarnessError, match="not found"):
-        suite.run(str(tmp_path / "absent"), "/x.so", "/f", str(tmp_path / "r"),
-                  str(tmp_path / "l"), Silent())
+        suite.run(
+            str(tmp_path / "absent"),
+            "/x.so",
+            "/f",
+            str(tmp_path / "r"),
+            str(tmp_path / "l"),
+            Silent(),
+        )
 
 
 def test_progress_shows_failing_cases_as_plain_lines(tmp_path, fake_runner, monkeypatch):
@@ -181,29 +223,47 @@ def test_progress_shows_failing_cases_as_plain_lines(tmp_path, fake_runner, monk
         def flush(self):
             pass
 
-    suite.run(fake_runner, "/x.so", "/f", str(tmp_path / "r.jsonl"), str(tmp_path / "l"),
-              Progress(stream=Capture(), tty=False))
+    suite.run(
+        fake_runner,
+        "/x.so",
+        "/f",
+        str(tmp_path / "r.jsonl"),
+        str(tmp_path / "l"),
+        Progress(stream=Capture(), tty=False),
+    )
     assert "CORE-LOAD-002 fail: boom" in Capture.text
     assert "\r" not in Capture.text  # no live line when not on a terminal
 
 
 # ---- case results parsing ------------------------------------------------------------------
 
+
 def good_line(**changes):
-    record = {"schema": "coremod-case/1", "id": "CORE-X-001", "suite": "s", "clause": "1.1",
-              "title": "t", "status": "pass", "message": "", "elapsed_s": 0.5}
+    record = {
+        "schema": "coremod-case/1",
+        "id": "CORE-X-001",
+        "suite": "s",
+        "clause": "1.1",
+        "title": "t",
+        "status": "pass",
+        "message": "",
+        "elapsed_s": 0.5,
+    }
     record.update(changes)
     return json.dumps(record)
 
 
-@pytest.mark.parametrize("line, complaint", [
-    ("not json", "not JSON"),
-    ("[1]", "not a JSON object"),
-    (good_line(status="passed"), "unknown status"),
-    (good_line(schema="coremod-case/2"), "schema"),
-    (json.dumps({"schema": "coremod-case/1", "id": "x"}), "missing keys"),
-    (good_line(elapsed_s="fast"), "elapsed_s"),
-])
+@pytest.mark.parametrize(
+    "line, complaint",
+    [
+        ("not json", "not JSON"),
+        ("[1]", "not a JSON object"),
+        (good_line(status="passed"), "unknown status"),
+        (good_line(schema="coremod-case/2"), "schema"),
+        (json.dumps({"schema": "coremod-case/1", "id": "x"}), "missing keys"),
+        (good_line(elapsed_s="fast"), "elapsed_s"),
+    ],
+)
 def test_case_lines_off_contract_are_rejected(line, complaint):
     with pytest.raises(HarnessError, match=complaint):
         case_results.parse_line(line, "here")
@@ -232,6 +292,7 @@ def test_counts_cover_every_status():
 
 # ---- the candidate probe, on real shared objects built here --------------------------------
 
+
 def compile_so(tmp_path, name, source):
     src = tmp_path / f"{name}.c"
     src.write_text(source)
@@ -242,9 +303,12 @@ def compile_so(tmp_path, name, source):
 
 def test_probe_tells_good_crashing_and_unloadable_candidates_apart(tmp_path):
     good = compile_so(tmp_path, "good", "int module_get_last_error(void) { return 0; }\n")
-    crashing = compile_so(tmp_path, "crashing",
-                          "#include <signal.h>\n"
-                          "__attribute__((constructor)) static void c(void) { raise(SIGSEGV); }\n")
+    crashing = compile_so(
+        tmp_path,
+        "crashing",
+        "#include <signal.h>\n"
+        "__attribute__((constructor)) static void c(void) { raise(SIGSEGV); }\n",
+    )
     text = tmp_path / "text.so"
     text.write_text("not a library\n")
     python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable

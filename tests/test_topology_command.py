@@ -42,19 +42,21 @@ def _differences(expected, actual, path=""):
 
 @pytest.mark.parametrize("machine", MACHINES)
 def test_topology_json_matches_the_recorded_machine(main_build, machine):
-    result = run_coremod("topology", "--json", "--machine", machine,
-                         "--build-dir", main_build)
+    result = run_coremod("topology", "--json", "--machine", machine, "--build-dir", main_build)
     assert result.returncode == 0, result.stderr
     detected = json.loads(result.stdout)  # stdout is the JSON document and nothing else
-    with open(os.path.join(REPO_ROOT, "fixtures", "topology", machine, "expected.json"),
-              encoding="utf-8") as f:
+    with open(
+        os.path.join(REPO_ROOT, "fixtures", "topology", machine, "expected.json"), encoding="utf-8"
+    ) as f:
         expected = json.load(f)
     expected.pop("source", None)  # names the absolute path of this checkout
     assert _differences(expected, detected) == []
 
 
 def test_comparison_can_fail():
-    assert _differences({"a": {"b": [1, 2]}}, {"a": {"b": [1, 3]}}) == ["/a/b[1]: expected 2, got 3"]
+    assert _differences({"a": {"b": [1, 2]}}, {"a": {"b": [1, 3]}}) == [
+        "/a/b[1]: expected 2, got 3"
+    ]
 
 
 def test_unknown_machine_is_a_harness_error(main_build):

@@ -34,10 +34,10 @@ bool candidate_bind(candidate_api_t* api, const char* path, char* err, size_t er
     strcpy(api->path, path);
     /* ISO C forbids converting void* to a function pointer; POSIX guarantees dlsym's result can be
      * converted, and memcpy states that without a cast the compiler would warn about. */
-#define CANDIDATE_RESOLVE(ret, name, params)                     \
-    {                                                            \
-        void* sym = dlsym(api->library, #name);                  \
-        memcpy(&api->name, &sym, sizeof(api->name));             \
+#define CANDIDATE_RESOLVE(ret, name, params)                                                       \
+    {                                                                                              \
+        void* sym = dlsym(api->library, #name);                                                    \
+        memcpy(&api->name, &sym, sizeof(api->name));                                               \
     }
     CANDIDATE_CORE_FUNCTIONS(CANDIDATE_RESOLVE)
     CANDIDATE_OPTIMIZATION_FUNCTIONS(CANDIDATE_RESOLVE)
@@ -46,13 +46,13 @@ bool candidate_bind(candidate_api_t* api, const char* path, char* err, size_t er
     return true;
 }
 
-#define CANDIDATE_CHECK(ret, name, params)                                        \
-    if (api->name == NULL) {                                                      \
-        if (out != NULL && out_size > 0) {                                        \
-            size_t used = strlen(out);                                            \
-            snprintf(out + used, out_size - used, "%s%s", missing ? "," : "", #name); \
-        }                                                                         \
-        missing++;                                                                \
+#define CANDIDATE_CHECK(ret, name, params)                                                         \
+    if (api->name == NULL) {                                                                       \
+        if (out != NULL && out_size > 0) {                                                         \
+            size_t used = strlen(out);                                                             \
+            snprintf(out + used, out_size - used, "%s%s", missing ? "," : "", #name);              \
+        }                                                                                          \
+        missing++;                                                                                 \
     }
 
 size_t candidate_missing_functions(const candidate_api_t* api, char* out, size_t out_size)

@@ -17,6 +17,9 @@
 #include "module_interface.h"
 #include "numa_optimization.h"
 
+/* The lists keep one function per row, each parameter list as C spells it (clang-format would
+ * take `module_system_t* system` in a macro argument for a multiplication). */
+/* clang-format off */
 /* X-macro list of every function of the core API: (return type, name, parameter list). */
 #define CANDIDATE_CORE_FUNCTIONS(X)                                                            \
     X(module_system_t*, module_system_init, (const module_system_config_t* config))          \
@@ -60,6 +63,7 @@
       (numa_optimization_context_t* ctx, const module_placement_result_t* placement))         \
     X(bool, numa_apply_placement,                                                             \
       (numa_optimization_context_t* ctx, const module_placement_result_t* placement))
+/* clang-format on */
 
 typedef struct {
 #define CANDIDATE_FIELD(ret, name, params) ret(*name) params;

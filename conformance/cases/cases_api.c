@@ -6,7 +6,8 @@
 
 #include "conformance.h"
 
-CONFORMANCE_CASE(core_api, CORE_API_001, "1.6", "the candidate exports every function of module_interface.h")
+CONFORMANCE_CASE(core_api, CORE_API_001, "1.6",
+                 "the candidate exports every function of module_interface.h")
 {
     char missing[1024];
     size_t count = candidate_missing_functions(&conformance_candidate, missing, sizeof(missing));
@@ -14,7 +15,9 @@ CONFORMANCE_CASE(core_api, CORE_API_001, "1.6", "the candidate exports every fun
               conformance_candidate.path, count, missing);
 }
 
-CONFORMANCE_CASE(core_api, CORE_API_002, "2.1", "the document's Quick Start runs: default system, bare name in ./modules, example_function(42) == 84")
+CONFORMANCE_CASE(core_api, CORE_API_002, "2.1",
+                 "the document's Quick Start runs: default system, bare name in ./modules, "
+                 "example_function(42) == 84")
 {
     case_mkdir("modules");
     case_copy(fixture_module("example_module"), "modules/example_module.so");
@@ -26,8 +29,10 @@ CONFORMANCE_CASE(core_api, CORE_API_002, "2.1", "the document's Quick Start runs
     case_system_track(system);
 
     module_handle_t handle = CAND(module_load)(system, "example_module.so");
-    cr_assert(handle != NULL, "module_load(\"example_module.so\") with the default search path "
-              "\"./modules\" failed: %s", error_name(CAND(module_get_last_error)()));
+    cr_assert(handle != NULL,
+              "module_load(\"example_module.so\") with the default search path "
+              "\"./modules\" failed: %s",
+              error_name(CAND(module_get_last_error)()));
 
     void* symbol = CAND(module_get_symbol)(handle, "example_function");
     cr_assert(symbol != NULL, "module_get_symbol(\"example_function\") failed: %s",
@@ -42,7 +47,8 @@ CONFORMANCE_CASE(core_api, CORE_API_002, "2.1", "the document's Quick Start runs
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_api, CORE_API_003, "9.1", "a module's exported module_interface is found and its process() works")
+CONFORMANCE_CASE(core_api, CORE_API_003, "9.1",
+                 "a module's exported module_interface is found and its process() works")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t renderer = case_load(system, fixture_module("graphics_renderer"));
@@ -68,22 +74,27 @@ CONFORMANCE_CASE(core_api, CORE_API_003, "9.1", "a module's exported module_inte
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_api, CORE_API_005, "3.6", "the candidate calls a module_interface's init once at load and its cleanup once at the final unload")
+CONFORMANCE_CASE(core_api, CORE_API_005, "3.6",
+                 "the candidate calls a module_interface's init once at load and its cleanup once "
+                 "at the final unload")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t renderer = case_load(system, fixture_module("graphics_renderer"));
     cr_assert(fixture_log_count("init graphics_renderer") == 1,
               "graphics_renderer's module_interface.init ran %zu times at load, expected once "
-              "(SPEC 3.6)", fixture_log_count("init graphics_renderer"));
+              "(SPEC 3.6)",
+              fixture_log_count("init graphics_renderer"));
     case_unload(renderer);
     cr_assert(fixture_log_count("cleanup graphics_renderer") == 1,
               "graphics_renderer's module_interface.cleanup ran %zu times at the final unload, "
-              "expected once (SPEC 3.6); log:\n%s", fixture_log_count("cleanup graphics_renderer"),
-              fixture_log_read());
+              "expected once (SPEC 3.6); log:\n%s",
+              fixture_log_count("cleanup graphics_renderer"), fixture_log_read());
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_api, CORE_API_004, "9.2", "a descriptor defined with COREMOD_MODULE_DESCRIPTOR is exported and is what module_get_info reports")
+CONFORMANCE_CASE(core_api, CORE_API_004, "9.2",
+                 "a descriptor defined with COREMOD_MODULE_DESCRIPTOR is exported and is what "
+                 "module_get_info reports")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, fixture_module("example_module"));

@@ -99,13 +99,15 @@ static void* churn(void* argument)
         const shared_module_t* module = &worker->modules[(round + worker->offset) % SHARED_MODULES];
         module_handle_t handle = api->module_load(worker->system, module->path);
         if (handle == NULL) {
-            note_failure("module_load(%s) failed with error %d", module->path, (int)api->module_get_last_error());
+            note_failure("module_load(%s) failed with error %d", module->path,
+                         (int)api->module_get_last_error());
             continue;
         }
         remember_handle(worker, handle);
         void* symbol = api->module_get_symbol(handle, module->symbol);
         if (symbol == NULL) {
-            note_failure("module_get_symbol(%s) failed with error %d", module->symbol, (int)api->module_get_last_error());
+            note_failure("module_get_symbol(%s) failed with error %d", module->symbol,
+                         (int)api->module_get_last_error());
         } else if (module->takes_int) {
             int (*function)(int);
             memcpy(&function, &symbol, sizeof(function));
@@ -121,19 +123,25 @@ static void* churn(void* argument)
         }
         module_info_t info;
         if (!api->module_get_info(handle, &info)) {
-            note_failure("module_get_info of %s failed with error %d", module->path, (int)api->module_get_last_error());
+            note_failure("module_get_info of %s failed with error %d", module->path,
+                         (int)api->module_get_last_error());
         } else if (info.reference_count < 1 || info.reference_count > WORKERS) {
-            note_failure("%s: reference count %u while 1-4 threads hold it", module->path, info.reference_count);
+            note_failure("%s: reference count %u while 1-4 threads hold it", module->path,
+                         info.reference_count);
         }
         if (!api->module_unload(handle)) {
-            note_failure("module_unload of %s failed with error %d", module->path, (int)api->module_get_last_error());
+            note_failure("module_unload of %s failed with error %d", module->path,
+                         (int)api->module_get_last_error());
         }
     }
     return NULL;
 }
 
 /* broken.md: the case that catches a lock-order deadlock between load and unload. */
-CONFORMANCE_CASE_TIMEOUT(core_conc, CORE_CONC_001, "1.1", "4 threads loading, looking up and unloading a shared set of modules at once all succeed and leave nothing loaded", 15.0)
+CONFORMANCE_CASE_TIMEOUT(core_conc, CORE_CONC_001, "1.1",
+                         "4 threads loading, looking up and unloading a shared set of modules at "
+                         "once all succeed and leave nothing loaded",
+                         15.0)
 {
     conformance_require_all_functions();
     const shared_module_t modules[SHARED_MODULES] = {
@@ -147,7 +155,8 @@ CONFORMANCE_CASE_TIMEOUT(core_conc, CORE_CONC_001, "1.1", "4 threads loading, lo
     pthread_barrier_init(&start, NULL, WORKERS);
     churn_worker_t* workers = case_alloc(sizeof(churn_worker_t) * WORKERS);
     for (int t = 0; t < WORKERS; t++) {
-        workers[t] = (churn_worker_t){.system = system, .modules = modules, .start = &start, .offset = t};
+        workers[t] =
+            (churn_worker_t){.system = system, .modules = modules, .start = &start, .offset = t};
     }
     pthread_t threads[WORKERS];
     start_workers(threads, churn, workers, sizeof(churn_worker_t));
@@ -157,13 +166,16 @@ CONFORMANCE_CASE_TIMEOUT(core_conc, CORE_CONC_001, "1.1", "4 threads loading, lo
     for (int t = 0; t < WORKERS; t++) {
         for (size_t i = 0; i < workers[t].handle_count; i++) {
             module_info_t info;
-            cr_assert(!CAND(module_get_info)(workers[t].handles[i], &info),
-                      "handle %p is still valid (count %u) after every load was matched by an unload",
-                      (void*)workers[t].handles[i], info.reference_count);
+            cr_assert(
+                !CAND(module_get_info)(workers[t].handles[i], &info),
+                "handle %p is still valid (count %u) after every load was matched by an unload",
+                (void*)workers[t].handles[i], info.reference_count);
         }
     }
-    cr_assert(fixture_log_count("init lifecycle_counter") == fixture_log_count("cleanup lifecycle_counter"),
-              "lifecycle_counter: %zu inits but %zu cleanups", fixture_log_count("init lifecycle_counter"),
+    cr_assert(fixture_log_count("init lifecycle_counter") ==
+                  fixture_log_count("cleanup lifecycle_counter"),
+              "lifecycle_counter: %zu inits but %zu cleanups",
+              fixture_log_count("init lifecycle_counter"),
               fixture_log_count("cleanup lifecycle_counter"));
     case_system_destroy(system);
 }
@@ -188,20 +200,23 @@ static void* hold_or_release(void* argument)
     for (int i = 0; i < HOLD_LOADS; i++) {
         if (worker->unload) {
             if (!api->module_unload(worker->handle)) {
-                note_failure("module_unload of %s failed with error %d", worker->path, (int)api->module_get_last_error());
+                note_failure("module_unload of %s failed with error %d", worker->path,
+                             (int)api->module_get_last_error());
             }
         } else {
             module_handle_t handle = api->module_load(worker->system, worker->path);
             if (handle != worker->handle) {
-                note_failure("a concurrent load of %s returned another handle (error %d)", worker->path,
-                             (int)api->module_get_last_error());
+                note_failure("a concurrent load of %s returned another handle (error %d)",
+                             worker->path, (int)api->module_get_last_error());
             }
         }
     }
     return NULL;
 }
 
-CONFORMANCE_CASE(core_conc, CORE_CONC_002, "1.1", "concurrent loads and unloads of one file keep one handle and an exact reference count")
+CONFORMANCE_CASE(
+    core_conc, CORE_CONC_002, "1.1",
+    "concurrent loads and unloads of one file keep one handle and an exact reference count")
 {
     conformance_require_all_functions();
     module_system_t* system = case_system_new(NULL, 0);
@@ -211,14 +226,17 @@ CONFORMANCE_CASE(core_conc, CORE_CONC_002, "1.1", "concurrent loads and unloads 
     pthread_barrier_init(&start, NULL, WORKERS);
     hold_worker_t workers[WORKERS];
     for (int t = 0; t < WORKERS; t++) {
-        workers[t] = (hold_worker_t){.system = system, .path = path, .handle = handle, .start = &start};
+        workers[t] =
+            (hold_worker_t){.system = system, .path = path, .handle = handle, .start = &start};
     }
     pthread_t threads[WORKERS];
     start_workers(threads, hold_or_release, workers, sizeof(hold_worker_t));
     join_workers(threads);
     assert_no_failures("concurrent loads of one file");
-    cr_assert(case_refcount(handle) == 1 + WORKERS * HOLD_LOADS, "reference count %u after %d "
-              "loads, expected %d", case_refcount(handle), 1 + WORKERS * HOLD_LOADS, 1 + WORKERS * HOLD_LOADS);
+    cr_assert(case_refcount(handle) == 1 + WORKERS * HOLD_LOADS,
+              "reference count %u after %d "
+              "loads, expected %d",
+              case_refcount(handle), 1 + WORKERS * HOLD_LOADS, 1 + WORKERS * HOLD_LOADS);
     cr_assert(fixture_log_count("init lifecycle_counter") == 1, "init ran %zu times",
               fixture_log_count("init lifecycle_counter"));
 
@@ -231,7 +249,8 @@ CONFORMANCE_CASE(core_conc, CORE_CONC_002, "1.1", "concurrent loads and unloads 
     assert_no_failures("concurrent unloads of one file");
     cr_assert(case_refcount(handle) == 1, "reference count %u after matching unloads, expected 1",
               case_refcount(handle));
-    cr_assert(fixture_log_count("cleanup lifecycle_counter") == 0, "cleanup ran while a reference remained");
+    cr_assert(fixture_log_count("cleanup lifecycle_counter") == 0,
+              "cleanup ran while a reference remained");
     case_unload(handle);
     cr_assert(fixture_log_count("cleanup lifecycle_counter") == 1, "cleanup ran %zu times",
               fixture_log_count("cleanup lifecycle_counter"));
@@ -255,14 +274,16 @@ static void* own_system_rounds(void* argument)
     for (int round = 0; round < SYSTEM_ROUNDS; round++) {
         module_system_t* system = api->module_system_init(NULL);
         if (system == NULL) {
-            note_failure("module_system_init failed with error %d", (int)api->module_get_last_error());
+            note_failure("module_system_init failed with error %d",
+                         (int)api->module_get_last_error());
             continue;
         }
         for (int i = 0; i < 3; i++) {
             module_handle_t handle = api->module_load(system, worker->paths[i]);
             module_info_t info = {0};
             if (handle == NULL) {
-                note_failure("module_load(%s) failed with error %d", worker->paths[i], (int)api->module_get_last_error());
+                note_failure("module_load(%s) failed with error %d", worker->paths[i],
+                             (int)api->module_get_last_error());
             } else if (!api->module_get_info(handle, &info) || info.reference_count != 1) {
                 note_failure("module_get_info(%s) failed or shows another system's count (%u)",
                              worker->paths[i], info.reference_count);
@@ -270,13 +291,16 @@ static void* own_system_rounds(void* argument)
         }
         api->module_system_destroy(system);
         if (api->module_get_last_error() != MODULE_SUCCESS) {
-            note_failure("module_system_destroy failed with error %d", (int)api->module_get_last_error());
+            note_failure("module_system_destroy failed with error %d",
+                         (int)api->module_get_last_error());
         }
     }
     return NULL;
 }
 
-CONFORMANCE_CASE(core_conc, CORE_CONC_003, "1.1", "threads creating, using and destroying their own systems at once do not interfere")
+CONFORMANCE_CASE(
+    core_conc, CORE_CONC_003, "1.1",
+    "threads creating, using and destroying their own systems at once do not interfere")
 {
     conformance_require_all_functions();
     pthread_barrier_t start;
@@ -294,8 +318,10 @@ CONFORMANCE_CASE(core_conc, CORE_CONC_003, "1.1", "threads creating, using and d
     join_workers(threads);
     pthread_barrier_destroy(&start);
     assert_no_failures("threads with their own systems");
-    cr_assert(fixture_log_count("init graphics_renderer") == fixture_log_count("cleanup graphics_renderer"),
-              "graphics_renderer: %zu inits, %zu cleanups", fixture_log_count("init graphics_renderer"),
+    cr_assert(fixture_log_count("init graphics_renderer") ==
+                  fixture_log_count("cleanup graphics_renderer"),
+              "graphics_renderer: %zu inits, %zu cleanups",
+              fixture_log_count("init graphics_renderer"),
               fixture_log_count("cleanup graphics_renderer"));
 }
 
@@ -321,7 +347,8 @@ static void* query_or_churn(void* argument)
             const char* path = worker->churn_paths[round % CHURN_FILES];
             module_handle_t handle = api->module_load(worker->system, path);
             if (handle == NULL || !api->module_unload(handle)) {
-                note_failure("churn of %s failed with error %d", path, (int)api->module_get_last_error());
+                note_failure("churn of %s failed with error %d", path,
+                             (int)api->module_get_last_error());
             }
         }
         atomic_store(worker->done, true);
@@ -331,7 +358,8 @@ static void* query_or_churn(void* argument)
     while (round < QUERY_ROUNDS || !atomic_load(worker->done)) {
         void* symbol = api->module_get_symbol(worker->stable, "sym_020");
         if (symbol != worker->stable_symbol) {
-            note_failure("a lookup of sym_020 gave another pointer (error %d)", (int)api->module_get_last_error());
+            note_failure("a lookup of sym_020 gave another pointer (error %d)",
+                         (int)api->module_get_last_error());
         }
         module_info_t info = {0};
         if (!api->module_get_info(worker->stable, &info) || info.reference_count != 1 ||
@@ -344,7 +372,9 @@ static void* query_or_churn(void* argument)
     return NULL;
 }
 
-CONFORMANCE_CASE(core_conc, CORE_CONC_004, "1.1", "lookups and info queries stay exact while another thread loads and unloads other modules")
+CONFORMANCE_CASE(
+    core_conc, CORE_CONC_004, "1.1",
+    "lookups and info queries stay exact while another thread loads and unloads other modules")
 {
     conformance_require_all_functions();
     module_system_t* system = case_system_new(NULL, 0);
@@ -357,8 +387,12 @@ CONFORMANCE_CASE(core_conc, CORE_CONC_004, "1.1", "lookups and info queries stay
     atomic_bool done = false;
     query_worker_t workers[WORKERS];
     for (int t = 0; t < WORKERS; t++) {
-        workers[t] = (query_worker_t){.system = system, .stable = stable, .stable_symbol = stable_symbol,
-                                      .churn_paths = churn_paths, .done = &done, .churner = t == 0};
+        workers[t] = (query_worker_t){.system = system,
+                                      .stable = stable,
+                                      .stable_symbol = stable_symbol,
+                                      .churn_paths = churn_paths,
+                                      .done = &done,
+                                      .churner = t == 0};
     }
     pthread_t threads[WORKERS];
     start_workers(threads, query_or_churn, workers, sizeof(query_worker_t));
@@ -394,8 +428,10 @@ static void* load_until_destroyed(void* argument)
             break;
         }
         atomic_fetch_add(loader->loads_done, 1);
-        if (!api->module_unload(handle) && api->module_get_last_error() != MODULE_ERROR_INVALID_PARAMETER) {
-            note_failure("an unload racing with destroy failed with error %d", (int)api->module_get_last_error());
+        if (!api->module_unload(handle) &&
+            api->module_get_last_error() != MODULE_ERROR_INVALID_PARAMETER) {
+            note_failure("an unload racing with destroy failed with error %d",
+                         (int)api->module_get_last_error());
         }
     }
     if (destroyed_seen && api->module_load(loader->system, loader->path) != NULL) {
@@ -405,7 +441,8 @@ static void* load_until_destroyed(void* argument)
     return NULL;
 }
 
-CONFORMANCE_CASE(core_conc, CORE_CONC_005, "2.8", "destroying a system while other threads load into it fails their calls cleanly")
+CONFORMANCE_CASE(core_conc, CORE_CONC_005, "2.8",
+                 "destroying a system while other threads load into it fails their calls cleanly")
 {
     conformance_require_all_functions();
     module_system_t* system = case_system_new(NULL, 0);
@@ -413,10 +450,11 @@ CONFORMANCE_CASE(core_conc, CORE_CONC_005, "2.8", "destroying a system while oth
     atomic_int finished = 0;
     racing_loader_t loaders[WORKERS];
     const char* paths[WORKERS] = {fixture_module("example_module"), fixture_module("plain_module"),
-                                  fixture_module("lifecycle_counter"), fixture_module("example_module")};
+                                  fixture_module("lifecycle_counter"),
+                                  fixture_module("example_module")};
     for (int t = 0; t < WORKERS; t++) {
-        loaders[t] = (racing_loader_t){.system = system, .path = paths[t], .loads_done = &loads_done,
-                                       .finished = &finished};
+        loaders[t] = (racing_loader_t){
+            .system = system, .path = paths[t], .loads_done = &loads_done, .finished = &finished};
     }
     pthread_t threads[WORKERS];
     start_workers(threads, load_until_destroyed, loaders, sizeof(racing_loader_t));
@@ -427,7 +465,9 @@ CONFORMANCE_CASE(core_conc, CORE_CONC_005, "2.8", "destroying a system while oth
     case_system_destroy(system);
     join_workers(threads);
     assert_no_failures("loads racing with destroy");
-    cr_assert(fixture_log_count("init lifecycle_counter") == fixture_log_count("cleanup lifecycle_counter"),
+    cr_assert(fixture_log_count("init lifecycle_counter") ==
+                  fixture_log_count("cleanup lifecycle_counter"),
               "lifecycle_counter: %zu inits, %zu cleanups after destroy",
-              fixture_log_count("init lifecycle_counter"), fixture_log_count("cleanup lifecycle_counter"));
+              fixture_log_count("init lifecycle_counter"),
+              fixture_log_count("cleanup lifecycle_counter"));
 }

@@ -5,7 +5,8 @@
 
 #include "conformance.h"
 
-CONFORMANCE_CASE(core_callback, CORE_CB_001, "7.3", "a failing call passes its error code and a message to the callback")
+CONFORMANCE_CASE(core_callback, CORE_CB_001, "7.3",
+                 "a failing call passes its error code and a message to the callback")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -18,7 +19,9 @@ CONFORMANCE_CASE(core_callback, CORE_CB_001, "7.3", "a failing call passes its e
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_callback, CORE_CB_004, "7.7", "the callback receives a message naming the path, once per failing call, synchronously on the failing thread")
+CONFORMANCE_CASE(core_callback, CORE_CB_004, "7.7",
+                 "the callback receives a message naming the path, once per failing call, "
+                 "synchronously on the failing thread")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -65,27 +68,33 @@ CONFORMANCE_CASE(core_callback, CORE_CB_002, "7.3", "setting a callback replaces
     CAND(module_unload)(NULL);
     int first_after_one = atomic_load(&first_calls);
     cr_assert(first_after_one >= 1, "the installed callback was not called for a failing "
-              "module_unload(NULL) (SPEC 7.3)");
+                                    "module_unload(NULL) (SPEC 7.3)");
     CAND(module_set_error_callback)(second_callback);
     CAND(module_unload)(NULL);
-    cr_assert(atomic_load(&first_calls) == first_after_one, "after module_set_error_callback "
+    cr_assert(atomic_load(&first_calls) == first_after_one,
+              "after module_set_error_callback "
               "installed another callback, the replaced one was still called (SPEC 7.3)");
     cr_assert(atomic_load(&second_calls) >= 1, "the new callback was not called for a failing "
-              "module_unload(NULL) (SPEC 7.3)");
+                                               "module_unload(NULL) (SPEC 7.3)");
     CAND(module_set_error_callback)(NULL);
 }
 
-CONFORMANCE_CASE(core_callback, CORE_CB_005, "7.7", "the callback is called exactly once per failing call; NULL removes it")
+CONFORMANCE_CASE(core_callback, CORE_CB_005, "7.7",
+                 "the callback is called exactly once per failing call; NULL removes it")
 {
     CAND(module_set_error_callback)(first_callback);
     CAND(module_unload)(NULL);
-    cr_assert(atomic_load(&first_calls) == 1, "the installed callback was called %d times for one "
-              "failure, expected once (SPEC 7.7)", atomic_load(&first_calls));
+    cr_assert(atomic_load(&first_calls) == 1,
+              "the installed callback was called %d times for one "
+              "failure, expected once (SPEC 7.7)",
+              atomic_load(&first_calls));
     CAND(module_set_error_callback)(second_callback);
     CAND(module_unload)(NULL);
     cr_assert(atomic_load(&first_calls) == 1, "the replaced callback was still called");
-    cr_assert(atomic_load(&second_calls) == 1, "the new callback was called %d times for one "
-              "failure, expected once (SPEC 7.7)", atomic_load(&second_calls));
+    cr_assert(atomic_load(&second_calls) == 1,
+              "the new callback was called %d times for one "
+              "failure, expected once (SPEC 7.7)",
+              atomic_load(&second_calls));
     CAND(module_set_error_callback)(NULL);
     CAND(module_unload)(NULL);
     CAND(module_get_info)(NULL, NULL);
@@ -116,9 +125,9 @@ typedef struct {
     module_handle_t handle;
     const char* missing;
     pthread_barrier_t* start;
-    int failures;        /* failing calls made */
-    int calls_seen;      /* callback calls counted on this thread */
-    int wrong_errors;    /* last error not the expected one */
+    int failures;     /* failing calls made */
+    int calls_seen;   /* callback calls counted on this thread */
+    int wrong_errors; /* last error not the expected one */
 } callback_worker_t;
 
 static void* fail_repeatedly(void* argument)
@@ -139,7 +148,8 @@ static void* fail_repeatedly(void* argument)
     return NULL;
 }
 
-CONFORMANCE_CASE(core_callback, CORE_CB_003, "7.7", "the callback is called once per failing call from several threads at once")
+CONFORMANCE_CASE(core_callback, CORE_CB_003, "7.7",
+                 "the callback is called once per failing call from several threads at once")
 {
     conformance_require_all_functions();
     module_system_t* system = case_system_new(NULL, 0);
@@ -150,9 +160,12 @@ CONFORMANCE_CASE(core_callback, CORE_CB_003, "7.7", "the callback is called once
     callback_worker_t workers[CALLBACK_THREADS];
     pthread_t threads[CALLBACK_THREADS];
     for (int t = 0; t < CALLBACK_THREADS; t++) {
-        workers[t] = (callback_worker_t){.system = system, .handle = handle, .start = &start,
+        workers[t] = (callback_worker_t){.system = system,
+                                         .handle = handle,
+                                         .start = &start,
                                          .missing = case_path(case_strf("missing_%d.so", t))};
-        cr_assert(pthread_create(&threads[t], NULL, fail_repeatedly, &workers[t]) == 0, "harness: pthread_create");
+        cr_assert(pthread_create(&threads[t], NULL, fail_repeatedly, &workers[t]) == 0,
+                  "harness: pthread_create");
     }
     int expected_total = 0;
     for (int t = 0; t < CALLBACK_THREADS; t++) {
@@ -162,9 +175,12 @@ CONFORMANCE_CASE(core_callback, CORE_CB_003, "7.7", "the callback is called once
     pthread_barrier_destroy(&start);
     CAND(module_set_error_callback)(NULL);
     for (int t = 0; t < CALLBACK_THREADS; t++) {
-        cr_assert(workers[t].wrong_errors == 0, "thread %d saw %d wrong last errors", t, workers[t].wrong_errors);
-        cr_assert(workers[t].calls_seen == workers[t].failures, "thread %d made %d failing calls; "
-                  "the callback ran %d times on it", t, workers[t].failures, workers[t].calls_seen);
+        cr_assert(workers[t].wrong_errors == 0, "thread %d saw %d wrong last errors", t,
+                  workers[t].wrong_errors);
+        cr_assert(workers[t].calls_seen == workers[t].failures,
+                  "thread %d made %d failing calls; "
+                  "the callback ran %d times on it",
+                  t, workers[t].failures, workers[t].calls_seen);
     }
     cr_assert(atomic_load(&total_calls) == expected_total, "%d callback calls for %d failing calls",
               atomic_load(&total_calls), expected_total);

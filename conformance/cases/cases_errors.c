@@ -12,19 +12,22 @@ static void* read_last_error(void* result)
     return NULL;
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_001, "7.5", "a thread that has made no call sees MODULE_SUCCESS")
+CONFORMANCE_CASE(core_err, CORE_ERR_001, "7.5",
+                 "a thread that has made no call sees MODULE_SUCCESS")
 {
     conformance_require_all_functions();
     CAND(module_load)(NULL, "x.so");
     expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_load(NULL, ...)");
     module_error_t seen = (module_error_t)-1;
     pthread_t thread;
-    cr_assert(pthread_create(&thread, NULL, read_last_error, &seen) == 0, "harness: pthread_create");
+    cr_assert(pthread_create(&thread, NULL, read_last_error, &seen) == 0,
+              "harness: pthread_create");
     pthread_join(thread, NULL);
     cr_assert(seen == MODULE_SUCCESS, "a fresh thread sees %s", error_name(seen));
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_002, "7.1", "after each failing call, module_get_last_error returns that call's own code")
+CONFORMANCE_CASE(core_err, CORE_ERR_002, "7.1",
+                 "after each failing call, module_get_last_error returns that call's own code")
 {
     const char* missing = case_path("missing.so");
     const char* path = fixture_module("example_module");
@@ -51,7 +54,8 @@ CONFORMANCE_CASE(core_err, CORE_ERR_002, "7.1", "after each failing call, module
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_008, "7.5", "every successful call resets the last error; failing init and destroy set theirs")
+CONFORMANCE_CASE(core_err, CORE_ERR_008, "7.5",
+                 "every successful call resets the last error; failing init and destroy set theirs")
 {
     const char* missing = case_path("missing.so");
     const char* path = fixture_module("example_module");
@@ -76,7 +80,8 @@ CONFORMANCE_CASE(core_err, CORE_ERR_008, "7.5", "every successful call resets th
     /* Each successful call right after a failure resets it. */
     CAND(module_load)(system, missing);
     module_system_t* second = CAND(module_system_init)(NULL);
-    cr_assert(second != NULL, "module_system_init(NULL) returned NULL with %s; expected a system", error_name(CAND(module_get_last_error)()));
+    cr_assert(second != NULL, "module_system_init(NULL) returned NULL with %s; expected a system",
+              error_name(CAND(module_get_last_error)()));
     expect_last_error(MODULE_SUCCESS, "successful module_system_init after a failing call");
     CAND(module_load)(system, missing);
     CAND(module_system_destroy)(second);
@@ -100,7 +105,8 @@ CONFORMANCE_CASE(core_err, CORE_ERR_008, "7.5", "every successful call resets th
     CAND(module_load)(system, missing);
     CAND(module_system_destroy)(system);
     case_system_forget(system);
-    expect_last_error(MODULE_SUCCESS, "module_system_destroy of a live system after a failing call");
+    expect_last_error(MODULE_SUCCESS,
+                      "module_system_destroy of a live system after a failing call");
 }
 
 typedef struct {
@@ -140,7 +146,8 @@ CONFORMANCE_CASE(core_err, CORE_ERR_003, "7.5", "each thread sees its own last e
     module_system_t* system = case_system_new(NULL, 0);
     pthread_barrier_t barrier;
     pthread_barrier_init(&barrier, NULL, 2);
-    err_thread_t a = {.barrier = &barrier, .missing_path = case_path("missing.so"), .system = system};
+    err_thread_t a = {
+        .barrier = &barrier, .missing_path = case_path("missing.so"), .system = system};
     err_thread_t b = {.barrier = &barrier, .system = system};
     pthread_t ta;
     pthread_t tb;
@@ -149,11 +156,14 @@ CONFORMANCE_CASE(core_err, CORE_ERR_003, "7.5", "each thread sees its own last e
     pthread_join(ta, NULL);
     pthread_join(tb, NULL);
     pthread_barrier_destroy(&barrier);
-    cr_assert(a.seen == MODULE_ERROR_FILE_NOT_FOUND,
-              "thread A failed with FILE_NOT_FOUND, then thread B with INVALID_PARAMETER; A reads %s",
-              error_name(a.seen));
-    cr_assert(b.seen == MODULE_ERROR_INVALID_PARAMETER, "thread B reads %s, expected its own "
-              "INVALID_PARAMETER", error_name(b.seen));
+    cr_assert(
+        a.seen == MODULE_ERROR_FILE_NOT_FOUND,
+        "thread A failed with FILE_NOT_FOUND, then thread B with INVALID_PARAMETER; A reads %s",
+        error_name(a.seen));
+    cr_assert(b.seen == MODULE_ERROR_INVALID_PARAMETER,
+              "thread B reads %s, expected its own "
+              "INVALID_PARAMETER",
+              error_name(b.seen));
     expect_last_error(MODULE_SUCCESS, "the main thread after other threads failed");
     case_system_destroy(system);
 }
@@ -164,7 +174,9 @@ static void ignore_error(module_error_t error, const char* message)
     (void)message;
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_004, "7.5", "get_last_error, get_error_string and set_error_callback do not change the last error")
+CONFORMANCE_CASE(
+    core_err, CORE_ERR_004, "7.5",
+    "get_last_error, get_error_string and set_error_callback do not change the last error")
 {
     module_system_t* system = case_system_new(NULL, 0);
     CAND(module_load)(system, case_path("missing.so"));
@@ -180,26 +192,35 @@ CONFORMANCE_CASE(core_err, CORE_ERR_004, "7.5", "get_last_error, get_error_strin
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_005, "7.2", "module_get_error_string gives a non-NULL, non-empty string for each of the nine documented values")
+CONFORMANCE_CASE(core_err, CORE_ERR_005, "7.2",
+                 "module_get_error_string gives a non-NULL, non-empty string for each of the nine "
+                 "documented values")
 {
     for (int e = 0; e < DOCUMENTED_ERROR_COUNT; e++) {
         const char* text = CAND(module_get_error_string)((module_error_t)e);
-        cr_assert(text != NULL && text[0] != '\0', "module_get_error_string(%s) returned %s; "
-                  "expected a non-empty string (SPEC 7.2)", error_name((module_error_t)e),
-                  text ? "\"\"" : "NULL");
+        cr_assert(text != NULL && text[0] != '\0',
+                  "module_get_error_string(%s) returned %s; "
+                  "expected a non-empty string (SPEC 7.2)",
+                  error_name((module_error_t)e), text ? "\"\"" : "NULL");
     }
 }
 
 /* broken.md: the case that catches NULL strings for undocumented values. */
-CONFORMANCE_CASE(core_err, CORE_ERR_009, "7.6", "error strings of undocumented values are non-NULL and non-empty; the nine documented ones are distinct")
+CONFORMANCE_CASE(core_err, CORE_ERR_009, "7.6",
+                 "error strings of undocumented values are non-NULL and non-empty; the nine "
+                 "documented ones are distinct")
 {
     const int undocumented[] = {99, -1};
     for (size_t i = 0; i < 2; i++) {
         const char* text = CAND(module_get_error_string)((module_error_t)undocumented[i]);
-        cr_assert(text != NULL, "module_get_error_string(%d) returned NULL; expected a non-empty "
-                  "string such as \"unknown error\" (SPEC 7.6)", undocumented[i]);
-        cr_assert(text[0] != '\0', "module_get_error_string(%d) returned \"\"; expected a "
-                  "non-empty string (SPEC 7.6)", undocumented[i]);
+        cr_assert(text != NULL,
+                  "module_get_error_string(%d) returned NULL; expected a non-empty "
+                  "string such as \"unknown error\" (SPEC 7.6)",
+                  undocumented[i]);
+        cr_assert(text[0] != '\0',
+                  "module_get_error_string(%d) returned \"\"; expected a "
+                  "non-empty string (SPEC 7.6)",
+                  undocumented[i]);
     }
     const char* texts[DOCUMENTED_ERROR_COUNT];
     for (int e = 0; e < DOCUMENTED_ERROR_COUNT; e++) {
@@ -207,9 +228,10 @@ CONFORMANCE_CASE(core_err, CORE_ERR_009, "7.6", "error strings of undocumented v
         cr_assert(texts[e] != NULL && texts[e][0] != '\0', "module_get_error_string(%s) is %s",
                   error_name((module_error_t)e), texts[e] ? "empty" : "NULL");
         for (int other = 0; other < e; other++) {
-            cr_assert(strcmp(texts[e], texts[other]) != 0, "%s and %s share the string \"%s\"; "
-                      "expected distinct strings (SPEC 7.6)", error_name((module_error_t)other),
-                      error_name((module_error_t)e), texts[e]);
+            cr_assert(strcmp(texts[e], texts[other]) != 0,
+                      "%s and %s share the string \"%s\"; "
+                      "expected distinct strings (SPEC 7.6)",
+                      error_name((module_error_t)other), error_name((module_error_t)e), texts[e]);
         }
     }
 }
@@ -220,11 +242,14 @@ static void* error_strings_of_thread(void* out)
     for (int e = 0; e < DOCUMENTED_ERROR_COUNT; e++) {
         strings[e] = conformance_candidate.module_get_error_string((module_error_t)e);
     }
-    strings[DOCUMENTED_ERROR_COUNT] = conformance_candidate.module_get_error_string((module_error_t)1000);
+    strings[DOCUMENTED_ERROR_COUNT] =
+        conformance_candidate.module_get_error_string((module_error_t)1000);
     return NULL;
 }
 
-CONFORMANCE_CASE(core_err, CORE_ERR_006, "7.6", "error strings are static: one pointer per value, on every thread; other values give \"unknown error\"")
+CONFORMANCE_CASE(core_err, CORE_ERR_006, "7.6",
+                 "error strings are static: one pointer per value, on every thread; other values "
+                 "give \"unknown error\"")
 {
     conformance_require_all_functions();
     const int undocumented[] = {9, 99, 1000, -1, INT_MAX, INT_MIN};
@@ -239,13 +264,17 @@ CONFORMANCE_CASE(core_err, CORE_ERR_006, "7.6", "error strings are static: one p
     const char* there[DOCUMENTED_ERROR_COUNT + 1];
     error_strings_of_thread(here);
     pthread_t thread;
-    cr_assert(pthread_create(&thread, NULL, error_strings_of_thread, there) == 0, "harness: pthread_create");
+    cr_assert(pthread_create(&thread, NULL, error_strings_of_thread, there) == 0,
+              "harness: pthread_create");
     pthread_join(thread, NULL);
     for (int e = 0; e <= DOCUMENTED_ERROR_COUNT; e++) {
-        cr_assert(here[e] == there[e], "the string of value %d is at %p on one thread and %p on "
-                  "another", e == DOCUMENTED_ERROR_COUNT ? 1000 : e, (const void*)here[e],
+        cr_assert(here[e] == there[e],
+                  "the string of value %d is at %p on one thread and %p on "
+                  "another",
+                  e == DOCUMENTED_ERROR_COUNT ? 1000 : e, (const void*)here[e],
                   (const void*)there[e]);
-        const char* again = CAND(module_get_error_string)((module_error_t)(e == DOCUMENTED_ERROR_COUNT ? 1000 : e));
+        const char* again =
+            CAND(module_get_error_string)((module_error_t)(e == DOCUMENTED_ERROR_COUNT ? 1000 : e));
         cr_assert(again == here[e], "the string of value %d moved between calls", e);
     }
 }
@@ -258,20 +287,25 @@ CONFORMANCE_CASE(core_err, CORE_ERR_007, "7.4", "invalid-parameter messages name
     capture_take(NULL);
     module_info_t info;
     CAND(module_load)(NULL, "x.so");
-    expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_load(NULL system)"),
-                            "system", "module_load(NULL system)");
+    expect_message_contains(
+        expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_load(NULL system)"), "system",
+        "module_load(NULL system)");
     CAND(module_load)(system, NULL);
-    expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_load(NULL path)"),
-                            "module_path", "module_load(NULL path)");
+    expect_message_contains(
+        expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_load(NULL path)"), "module_path",
+        "module_load(NULL path)");
     CAND(module_get_symbol)(NULL, "example_function");
-    expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_get_symbol(NULL handle)"),
-                            "handle", "module_get_symbol(NULL handle)");
+    expect_message_contains(
+        expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_get_symbol(NULL handle)"), "handle",
+        "module_get_symbol(NULL handle)");
     CAND(module_get_symbol)(handle, NULL);
-    expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_get_symbol(NULL name)"),
-                            "symbol_name", "module_get_symbol(NULL name)");
+    expect_message_contains(
+        expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_get_symbol(NULL name)"),
+        "symbol_name", "module_get_symbol(NULL name)");
     CAND(module_get_info)(NULL, &info);
-    expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_get_info(NULL handle)"),
-                            "handle", "module_get_info(NULL handle)");
+    expect_message_contains(
+        expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_get_info(NULL handle)"), "handle",
+        "module_get_info(NULL handle)");
     CAND(module_unload)(NULL);
     expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_unload(NULL)"),
                             "handle", "module_unload(NULL)");

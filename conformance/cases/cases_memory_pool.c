@@ -17,10 +17,10 @@ enum { POOL_LOOKUP_CAP = 2048, POOL_PROBE_EVERY = 64, POOL_NAME_LENGTH = 1000 };
 
 typedef struct {
     module_system_t* system;
-    module_handle_t holder;   /* the module whose lookups filled the pool */
-    const char* probe_path;   /* a module the full pool refused to load */
-    size_t lookups;           /* lookups made */
-    bool full;                /* a load failed with OUT_OF_MEMORY */
+    module_handle_t holder; /* the module whose lookups filled the pool */
+    const char* probe_path; /* a module the full pool refused to load */
+    size_t lookups;         /* lookups made */
+    bool full;              /* a load failed with OUT_OF_MEMORY */
 } full_pool_t;
 
 /* The i-th distinct missing name, POOL_NAME_LENGTH bytes long. */
@@ -49,12 +49,12 @@ static const char* long_directory(void)
 
 /* Fails the case — or, in a document-level case, which only needs the full pool as a set-up,
  * ends it not_supported — with the formatted reason. */
-#define POOL_SETUP_FAIL(...)                                                                  \
-    do {                                                                                      \
-        if (conformance_case_is_document_level()) {                                           \
-            conformance_not_supported("cannot fill the memory pool: " __VA_ARGS__);          \
-        }                                                                                     \
-        conformance_fail(__VA_ARGS__);                                                        \
+#define POOL_SETUP_FAIL(...)                                                                       \
+    do {                                                                                           \
+        if (conformance_case_is_document_level()) {                                                \
+            conformance_not_supported("cannot fill the memory pool: " __VA_ARGS__);                \
+        }                                                                                          \
+        conformance_fail(__VA_ARGS__);                                                             \
     } while (0)
 
 /* A 1 MB pool, one module, then lookups of missing names until a probe load fails with
@@ -70,7 +70,8 @@ static full_pool_t fill_pool(void)
     pool.system = case_system_with_config(&config);
     pool.holder = case_load(pool.system, fixture_module("example_module"));
     const char* relative_dir = long_directory() + strlen(case_dir()) + 1;
-    pool.probe_path = case_copy(fixture_module("plain_module"), case_strf("%s/probe.so", relative_dir));
+    pool.probe_path =
+        case_copy(fixture_module("plain_module"), case_strf("%s/probe.so", relative_dir));
     for (pool.lookups = 0; pool.lookups < POOL_LOOKUP_CAP; pool.lookups++) {
         case_step("lookup %zu of a missing 1000-byte name in a 1 MB pool", pool.lookups + 1);
         const char* name = missing_name(pool.lookups);
@@ -80,7 +81,8 @@ static full_pool_t fill_pool(void)
             conformance_fail("lookup %zu of a missing 1000-byte name, with a 1 MB memory pool "
                              "filling up, returned %p with last error %s; expected NULL with "
                              "SYMBOL_NOT_FOUND (SPEC 5.2; SPEC 2.6: a lookup never fails for lack "
-                             "of pool)", pool.lookups + 1, address, error_name(error));
+                             "of pool)",
+                             pool.lookups + 1, address, error_name(error));
         }
         if ((pool.lookups + 1) % POOL_PROBE_EVERY != 0) {
             continue;
@@ -94,9 +96,9 @@ static full_pool_t fill_pool(void)
             error = CAND(module_get_last_error)();
             if (error != MODULE_ERROR_OUT_OF_MEMORY) {
                 POOL_SETUP_FAIL("loading %s into a system whose 1 MB pool holds %zu cached "
-                                 "lookups failed with %s; expected success, or OUT_OF_MEMORY once "
-                                 "the pool is full (SPEC 2.6)", pool.probe_path,
-                                 pool.lookups + 1, error_name(error));
+                                "lookups failed with %s; expected success, or OUT_OF_MEMORY once "
+                                "the pool is full (SPEC 2.6)",
+                                pool.probe_path, pool.lookups + 1, error_name(error));
             }
             pool.lookups++;
             pool.full = true;
@@ -107,7 +109,9 @@ static full_pool_t fill_pool(void)
     return pool;
 }
 
-CONFORMANCE_CASE(core_pool, CORE_POOL_001, "2.6", "once cached lookups fill a 1 MB pool, a load fails with OUT_OF_MEMORY and changes nothing")
+CONFORMANCE_CASE(
+    core_pool, CORE_POOL_001, "2.6",
+    "once cached lookups fill a 1 MB pool, a load fails with OUT_OF_MEMORY and changes nothing")
 {
     capture_start();
     full_pool_t pool = fill_pool();
@@ -115,14 +119,19 @@ CONFORMANCE_CASE(core_pool, CORE_POOL_001, "2.6", "once cached lookups fill a 1 
         conformance_fail("%zu lookups of distinct 1000-byte names (%zu KB of names) were made on "
                          "one module and a 1 MB memory pool still had room for a new module: the "
                          "pool does not bound the system's bookkeeping (SPEC 2.6: records and "
-                         "symbol caches)", pool.lookups, pool.lookups * POOL_NAME_LENGTH / 1024);
+                         "symbol caches)",
+                         pool.lookups, pool.lookups * POOL_NAME_LENGTH / 1024);
     }
     const char* message = expect_failure(MODULE_ERROR_OUT_OF_MEMORY, "load into a full 1 MB pool");
     expect_message_names_path(message, pool.probe_path, "load into a full 1 MB pool");
-    cr_assert(!raw_is_mapped(pool.probe_path), "%s, refused for lack of pool, is mapped; SPEC "
-              "2.6: nothing changes", pool.probe_path);
-    cr_assert(case_refcount(pool.holder) == 1, "the refused load changed the loaded module's "
-              "reference count to %u; SPEC 2.6: nothing changes", case_refcount(pool.holder));
+    cr_assert(!raw_is_mapped(pool.probe_path),
+              "%s, refused for lack of pool, is mapped; SPEC "
+              "2.6: nothing changes",
+              pool.probe_path);
+    cr_assert(case_refcount(pool.holder) == 1,
+              "the refused load changed the loaded module's "
+              "reference count to %u; SPEC 2.6: nothing changes",
+              case_refcount(pool.holder));
 
     /* Nothing changed: the same load still does not fit... */
     cr_assert(CAND(module_load)(pool.system, pool.probe_path) == NULL,
@@ -132,32 +141,40 @@ CONFORMANCE_CASE(core_pool, CORE_POOL_001, "2.6", "once cached lookups fill a 1 
     case_unload(pool.holder);
     capture_take(NULL);
     module_handle_t handle = CAND(module_load)(pool.system, pool.probe_path);
-    cr_assert(handle != NULL, "after unloading the module whose cached lookups filled the pool, "
+    cr_assert(handle != NULL,
+              "after unloading the module whose cached lookups filled the pool, "
               "loading %s still fails with %s; expected success (SPEC 2.6: closing a module gives "
-              "its bookkeeping back)", pool.probe_path, error_name(CAND(module_get_last_error)()));
+              "its bookkeeping back)",
+              pool.probe_path, error_name(CAND(module_get_last_error)()));
     case_system_destroy(pool.system);
 }
 
-CONFORMANCE_CASE(core_pool, CORE_POOL_002, "5.1", "with the memory pool full, lookups still return the module's symbols and NULL for missing names")
+CONFORMANCE_CASE(core_pool, CORE_POOL_002, "5.1",
+                 "with the memory pool full, lookups still return the module's symbols and NULL "
+                 "for missing names")
 {
     full_pool_t pool = fill_pool();
     if (!pool.full) {
         conformance_not_supported("after %zu lookups of distinct 1000-byte names a 1 MB memory "
                                   "pool still had room for a new module, so this case cannot "
-                                  "make the pool full (SPEC 2.6 is coremod's)", pool.lookups);
+                                  "make the pool full (SPEC 2.6 is coremod's)",
+                                  pool.lookups);
     }
     /* symbol_rich cannot be loaded now; example_module's own names were never looked up. */
     const char* names[] = {"example_function", COREMOD_DESCRIPTOR_SYMBOL};
     for (size_t i = 0; i < 2; i++) {
         case_step("looking up %s with the pool full", names[i]);
         void* address = CAND(module_get_symbol)(pool.holder, names[i]);
-        cr_assert(address != NULL, "with the memory pool full, module_get_symbol(\"%s\"), a "
+        cr_assert(address != NULL,
+                  "with the memory pool full, module_get_symbol(\"%s\"), a "
                   "symbol the module defines, returned NULL with %s; expected its address (SPEC "
-                  "5.1; 2.6: a lookup never fails for lack of pool)", names[i],
-                  error_name(CAND(module_get_last_error)()));
+                  "5.1; 2.6: a lookup never fails for lack of pool)",
+                  names[i], error_name(CAND(module_get_last_error)()));
         void* again = CAND(module_get_symbol)(pool.holder, names[i]);
-        cr_assert(again == address, "with the memory pool full, a second lookup of \"%s\" gave %p, "
-                  "the first %p (SPEC 5.3: the same pointer)", names[i], again, address);
+        cr_assert(again == address,
+                  "with the memory pool full, a second lookup of \"%s\" gave %p, "
+                  "the first %p (SPEC 5.3: the same pointer)",
+                  names[i], again, address);
     }
     int (*example_function)(int);
     void* symbol = CAND(module_get_symbol)(pool.holder, "example_function");

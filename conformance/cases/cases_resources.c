@@ -29,7 +29,8 @@ static void system_cycle(const char* missing, int cycle)
 {
     case_step("cycle %d: creating a system and loading five modules", cycle);
     module_system_t* system = case_system_new(NULL, 0);
-    const char* names[] = {"lifecycle_counter", "symbol_rich", "graphics_renderer", "metadata_long", "plain_module"};
+    const char* names[] = {"lifecycle_counter", "symbol_rich", "graphics_renderer", "metadata_long",
+                           "plain_module"};
     module_handle_t handles[5];
     for (size_t i = 0; i < 5; i++) {
         handles[i] = case_load(system, fixture_module(names[i]));
@@ -66,7 +67,8 @@ static size_t open_descriptors(void)
 
 enum { WARMUP_CYCLES = 5, MEASURED_CYCLES = 100 };
 
-CONFORMANCE_CASE_TIMEOUT(core_resources, CORE_RES_001, "8.1", "repeated init/load/destroy cycles do not grow the heap", 60.0)
+CONFORMANCE_CASE_TIMEOUT(core_resources, CORE_RES_001, "8.1",
+                         "repeated init/load/destroy cycles do not grow the heap", 60.0)
 {
     if (!HEAP_STATISTICS_USABLE) {
         conformance_not_supported("glibc's heap statistics do not see AddressSanitizer's "
@@ -89,13 +91,15 @@ CONFORMANCE_CASE_TIMEOUT(core_resources, CORE_RES_001, "8.1", "repeated init/loa
     long long growth = (long long)after.uordblks - (long long)before.uordblks;
     /* A leaked module record, cache or message per cycle is >= 64 bytes: 6400 bytes over the
      * cycles. Less than that is allocator noise (glibc caches a little in the loader). */
-    cr_assert(growth < 64 * MEASURED_CYCLES, "the heap in use (mallinfo2 uordblks) grew by %lld "
+    cr_assert(growth < 64 * MEASURED_CYCLES,
+              "the heap in use (mallinfo2 uordblks) grew by %lld "
               "bytes over %d init/load/destroy cycles (%lld per cycle); expected less than 64 per "
               "cycle: module_system_destroy frees everything the system allocated (SPEC 8.1)",
               growth, MEASURED_CYCLES, growth / MEASURED_CYCLES);
 }
 
-CONFORMANCE_CASE_TIMEOUT(core_resources, CORE_RES_002, "8.1", "repeated init/load/destroy cycles leave no file descriptor open", 60.0)
+CONFORMANCE_CASE_TIMEOUT(core_resources, CORE_RES_002, "8.1",
+                         "repeated init/load/destroy cycles leave no file descriptor open", 60.0)
 {
     const char* missing = case_path("missing.so");
     system_cycle(missing, 1);
@@ -104,7 +108,9 @@ CONFORMANCE_CASE_TIMEOUT(core_resources, CORE_RES_002, "8.1", "repeated init/loa
         system_cycle(missing, i + 2);
     }
     size_t after = open_descriptors();
-    cr_assert(after == before, "%zu file descriptors were open after 50 more init/load/destroy "
+    cr_assert(after == before,
+              "%zu file descriptors were open after 50 more init/load/destroy "
               "cycles, %zu before; expected the same number: destroy closes what the system "
-              "opened (SPEC 8.1)", after, before);
+              "opened (SPEC 8.1)",
+              after, before);
 }

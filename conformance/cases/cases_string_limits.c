@@ -25,11 +25,14 @@ CONFORMANCE_CASE(core_strings, CORE_STR_001, "1.4", "a 4095-byte module path is 
     cr_assert(strlen(path) == COREMOD_PATH_MAX - 1, "harness: built %zu bytes", strlen(path));
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, guard_terminated(path));
-    cr_assert(case_load(system, "./m.so") == handle, "the 4095-byte path and ./m.so are two modules");
+    cr_assert(case_load(system, "./m.so") == handle,
+              "the 4095-byte path and ./m.so are two modules");
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_strings, CORE_STR_002, "1.4", "a module path over 4095 bytes fails with INVALID_PARAMETER without reading past 4096 bytes")
+CONFORMANCE_CASE(
+    core_strings, CORE_STR_002, "1.4",
+    "a module path over 4095 bytes fails with INVALID_PARAMETER without reading past 4096 bytes")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -48,16 +51,19 @@ CONFORMANCE_CASE(core_strings, CORE_STR_002, "1.4", "a module path over 4095 byt
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_strings, CORE_STR_003, "1.2", "a NULL module path fails with INVALID_PARAMETER")
+CONFORMANCE_CASE(core_strings, CORE_STR_003, "1.2",
+                 "a NULL module path fails with INVALID_PARAMETER")
 {
     module_system_t* system = case_system_new(NULL, 0);
-    cr_assert(CAND(module_load)(system, NULL) == NULL, "module_load(system, NULL) returned a "
+    cr_assert(CAND(module_load)(system, NULL) == NULL,
+              "module_load(system, NULL) returned a "
               "handle; expected NULL with INVALID_PARAMETER (SPEC 1.2)");
     expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_load(system, NULL)");
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_strings, CORE_STR_004, "1.5", "an empty module path fails with INVALID_PARAMETER; the messages name module_path")
+CONFORMANCE_CASE(core_strings, CORE_STR_004, "1.5",
+                 "an empty module path fails with INVALID_PARAMETER; the messages name module_path")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -65,7 +71,8 @@ CONFORMANCE_CASE(core_strings, CORE_STR_004, "1.5", "an empty module path fails 
     cr_assert(CAND(module_load)(system, NULL) == NULL, "a NULL path was accepted");
     expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "NULL module_path"),
                             "module_path", "NULL module_path");
-    cr_assert(CAND(module_load)(system, "") == NULL, "module_load(system, \"\") returned a handle; "
+    cr_assert(CAND(module_load)(system, "") == NULL,
+              "module_load(system, \"\") returned a handle; "
               "expected NULL with INVALID_PARAMETER (SPEC 1.5)");
     expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "empty module_path"),
                             "module_path", "empty module_path");

@@ -17,7 +17,8 @@
 
 #include "conformance.h"
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_009, "5.3", "repeated lookups of one name return the same pointer")
+CONFORMANCE_CASE(core_sym, CORE_SYM_009, "5.3",
+                 "repeated lookups of one name return the same pointer")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t rich = case_load(system, fixture_module("symbol_rich"));
@@ -25,7 +26,8 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_009, "5.3", "repeated lookups of one name re
     for (int i = 0; i < 1000; i++) {
         case_symbol(rich, case_strf("sym_%03d", i % 64)); /* other names in between */
         void* again = case_symbol(rich, "sym_042");
-        cr_assert(again == first, "lookup %d of sym_042 gave %p, the first gave %p", i, again, first);
+        cr_assert(again == first, "lookup %d of sym_042 gave %p, the first gave %p", i, again,
+                  first);
         if (i % 100 == 0) {
             case_unload(case_load(system, fixture_module("plain_module")));
         }
@@ -72,7 +74,8 @@ static void* lookup_through_loader(void* argument)
     return NULL;
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_010, "5.7", "a cached lookup returns while another thread's dlopen holds the loader lock")
+CONFORMANCE_CASE(core_sym, CORE_SYM_010, "5.7",
+                 "a cached lookup returns while another thread's dlopen holds the loader lock")
 {
     conformance_require_all_functions();
     module_system_t* system = case_system_new(NULL, 0);
@@ -113,10 +116,12 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_010, "5.7", "a cached lookup returns while a
     bool lookup_returned = false;
     bool raw_returned = false;
     if (blocked) {
-        cr_assert(pthread_create(&looker, NULL, lookup_through_candidate, &lookup) == 0, "harness: pthread_create");
+        cr_assert(pthread_create(&looker, NULL, lookup_through_candidate, &lookup) == 0,
+                  "harness: pthread_create");
         lookup_returned = thread_join_within(looker, 5.0, NULL);
         /* The premise: an uncached dlsym does wait now. */
-        cr_assert(pthread_create(&raw_looker, NULL, lookup_through_loader, &raw) == 0, "harness: pthread_create");
+        cr_assert(pthread_create(&raw_looker, NULL, lookup_through_loader, &raw) == 0,
+                  "harness: pthread_create");
         raw_returned = thread_join_within(raw_looker, 0.5, NULL);
     }
 
@@ -144,7 +149,8 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_010, "5.7", "a cached lookup returns while a
         conformance_not_supported("could not observe a constructor blocked inside dlopen "
                                   "(/proc/self/task/TID/syscall)");
     }
-    cr_assert(lookup_returned, "a lookup of an already found name waited for the platform "
+    cr_assert(lookup_returned,
+              "a lookup of an already found name waited for the platform "
               "loader's lock held by another thread's dlopen (SPEC 5.3: served from a cache)");
     cr_assert(lookup.address == expected, "the cached lookup gave %p, first lookup %p",
               lookup.address, expected);
@@ -172,7 +178,8 @@ static int compare_u64(const void* a, const void* b)
 /* SPEC P.4 (document: "<10μs symbol lookup"); the gate measures it properly, this only flags. */
 #define LOOKUP_BUDGET_NS 10000u
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_011, "5.3", "cached lookups are within the document's 10 us lookup budget (quality)")
+CONFORMANCE_CASE(core_sym, CORE_SYM_011, "5.3",
+                 "cached lookups are within the document's 10 us lookup budget (quality)")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t rich = case_load(system, fixture_module("symbol_rich"));

@@ -11,8 +11,10 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_001, "5.1", "a function symbol is found and 
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, fixture_module("example_module"));
     void* symbol = CAND(module_get_symbol)(handle, "example_function");
-    cr_assert(symbol != NULL, "module_get_symbol(\"example_function\"), a function example_module "
-              "defines, returned NULL with %s (SPEC 5.1)", error_name(CAND(module_get_last_error)()));
+    cr_assert(symbol != NULL,
+              "module_get_symbol(\"example_function\"), a function example_module "
+              "defines, returned NULL with %s (SPEC 5.1)",
+              error_name(CAND(module_get_last_error)()));
     int (*example_function)(int);
     memcpy(&example_function, &symbol, sizeof(example_function));
     cr_assert(example_function(-8) == -16, "example_function(-8) returned %d, expected -16",
@@ -20,7 +22,9 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_001, "5.1", "a function symbol is found and 
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_012, "7.5", "a successful lookup after a failing one resets the last error and calls no callback")
+CONFORMANCE_CASE(
+    core_sym, CORE_SYM_012, "7.5",
+    "a successful lookup after a failing one resets the last error and calls no callback")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -28,13 +32,15 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_012, "7.5", "a successful lookup after a fai
     CAND(module_get_symbol)(handle, "no_such_symbol"); /* leaves a last error to be reset */
     capture_take(NULL);
     void* symbol = CAND(module_get_symbol)(handle, "example_function");
-    cr_assert(symbol != NULL, "example_function not found: %s", error_name(CAND(module_get_last_error)()));
+    cr_assert(symbol != NULL, "example_function not found: %s",
+              error_name(CAND(module_get_last_error)()));
     expect_success("module_get_symbol(\"example_function\") after a failing lookup");
     case_system_destroy(system);
 }
 
 /* broken.md: the case that catches a wrong error code for a missing symbol. */
-CONFORMANCE_CASE(core_sym, CORE_SYM_002, "5.2", "a missing symbol returns NULL with SYMBOL_NOT_FOUND")
+CONFORMANCE_CASE(core_sym, CORE_SYM_002, "5.2",
+                 "a missing symbol returns NULL with SYMBOL_NOT_FOUND")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, fixture_module("example_module"));
@@ -44,7 +50,8 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_002, "5.2", "a missing symbol returns NULL w
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_003, "5.1", "all 64 functions and the data symbol of symbol_rich resolve to the right objects")
+CONFORMANCE_CASE(core_sym, CORE_SYM_003, "5.1",
+                 "all 64 functions and the data symbol of symbol_rich resolve to the right objects")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, fixture_module("symbol_rich"));
@@ -60,7 +67,8 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_003, "5.1", "all 64 functions and the data s
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_004, "5.5", "a symbol of the module's dependency (cos from libm) is found")
+CONFORMANCE_CASE(core_sym, CORE_SYM_004, "5.5",
+                 "a symbol of the module's dependency (cos from libm) is found")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, fixture_module("symbol_rich"));
@@ -81,7 +89,8 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_004, "5.5", "a symbol of the module's depend
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_005, "5.5", "a symbol of another loaded module is not found through a module's handle")
+CONFORMANCE_CASE(core_sym, CORE_SYM_005, "5.5",
+                 "a symbol of another loaded module is not found through a module's handle")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t plain = case_load(system, fixture_module("plain_module"));
@@ -94,28 +103,33 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_005, "5.5", "a symbol of another loaded modu
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_006, "5.2", "a missing symbol returns NULL with SYMBOL_NOT_FOUND, also when looked up again")
+CONFORMANCE_CASE(core_sym, CORE_SYM_006, "5.2",
+                 "a missing symbol returns NULL with SYMBOL_NOT_FOUND, also when looked up again")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, fixture_module("example_module"));
     for (int i = 0; i < 2; i++) {
         void* symbol = CAND(module_get_symbol)(handle, "coremod_absent_symbol_xyz");
-        cr_assert(symbol == NULL, "lookup %d of a name example_module does not define returned "
-                  "%p; expected NULL (SPEC 5.2)", i + 1, symbol);
+        cr_assert(symbol == NULL,
+                  "lookup %d of a name example_module does not define returned "
+                  "%p; expected NULL (SPEC 5.2)",
+                  i + 1, symbol);
         expect_last_error(MODULE_ERROR_SYMBOL_NOT_FOUND,
                           case_strf("lookup %d of a missing symbol", i + 1));
     }
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_013, "5.6", "the message of a missing symbol names the symbol and the module")
+CONFORMANCE_CASE(core_sym, CORE_SYM_013, "5.6",
+                 "the message of a missing symbol names the symbol and the module")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
     const char* path = fixture_module("example_module");
     module_handle_t handle = case_load(system, path);
     capture_take(NULL);
-    cr_assert(CAND(module_get_symbol)(handle, "coremod_absent_symbol_xyz") == NULL, "a missing symbol was found");
+    cr_assert(CAND(module_get_symbol)(handle, "coremod_absent_symbol_xyz") == NULL,
+              "a missing symbol was found");
     const char* message = expect_failure(MODULE_ERROR_SYMBOL_NOT_FOUND, "missing symbol");
     expect_message_contains(message, "coremod_absent_symbol_xyz", "missing symbol");
     cr_assert(strstr(message, "example_module") != NULL,
@@ -131,7 +145,8 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_007, "5.4", "a NULL symbol name fails with I
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t handle = case_load(system, fixture_module("example_module"));
-    cr_assert(CAND(module_get_symbol)(handle, NULL) == NULL, "module_get_symbol(handle, NULL) "
+    cr_assert(CAND(module_get_symbol)(handle, NULL) == NULL,
+              "module_get_symbol(handle, NULL) "
               "returned a pointer; expected NULL with INVALID_PARAMETER (SPEC 5.4)");
     expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_get_symbol(handle, NULL)");
     cr_assert(case_refcount(handle) == 1, "the failing lookup changed the module's count to %u",
@@ -139,7 +154,9 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_007, "5.4", "a NULL symbol name fails with I
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_014, "5.8", "empty and over-long symbol names fail with INVALID_PARAMETER; 1023 bytes is accepted")
+CONFORMANCE_CASE(
+    core_sym, CORE_SYM_014, "5.8",
+    "empty and over-long symbol names fail with INVALID_PARAMETER; 1023 bytes is accepted")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -149,7 +166,7 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_014, "5.8", "empty and over-long symbol name
     expect_message_contains(expect_failure(MODULE_ERROR_INVALID_PARAMETER, "NULL symbol_name"),
                             "symbol_name", "NULL symbol_name");
     cr_assert(CAND(module_get_symbol)(handle, "") == NULL, "an empty symbol name was accepted; "
-              "expected INVALID_PARAMETER (SPEC 5.8)");
+                                                           "expected INVALID_PARAMETER (SPEC 5.8)");
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "empty symbol_name");
     /* 1024 bytes and no terminator before an inaccessible page (SPEC 1.4: decided without reading
      * past the limit + 1). */
@@ -166,12 +183,14 @@ CONFORMANCE_CASE(core_sym, CORE_SYM_014, "5.8", "empty and over-long symbol name
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_sym, CORE_SYM_008, "5.1", "module_get_symbol returns the address the platform loader gives")
+CONFORMANCE_CASE(core_sym, CORE_SYM_008, "5.1",
+                 "module_get_symbol returns the address the platform loader gives")
 {
     module_system_t* system = case_system_new(NULL, 0);
     const char* path = fixture_module("symbol_rich");
     module_handle_t handle = case_load(system, path);
-    const char* names[] = {"sym_000", "sym_063", "rich_data", "rich_cos", COREMOD_DESCRIPTOR_SYMBOL};
+    const char* names[] = {"sym_000", "sym_063", "rich_data", "rich_cos",
+                           COREMOD_DESCRIPTOR_SYMBOL};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         void* candidate = case_symbol(handle, names[i]);
         void* loader = raw_symbol_of_mapped(path, names[i]);

@@ -18,25 +18,32 @@ static const char* copy_plain_modules(const char* dir, const char* prefix, size_
     return case_path(dir);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_001, "2.1", "module_system_init(NULL) succeeds and finds a bare name in ./modules")
+CONFORMANCE_CASE(core_system, CORE_SYS_001, "2.1",
+                 "module_system_init(NULL) succeeds and finds a bare name in ./modules")
 {
     case_mkdir("modules");
     case_copy(fixture_module("plain_module"), "modules/plain_module.so");
     cr_assert(chdir(case_dir()) == 0, "harness: chdir %s", case_dir());
 
     module_system_t* system = CAND(module_system_init)(NULL);
-    cr_assert(system != NULL, "module_system_init(NULL) returned NULL (last error %s); SPEC 2.1: "
-              "NULL means the default configuration", error_name(CAND(module_get_last_error)()));
+    cr_assert(system != NULL,
+              "module_system_init(NULL) returned NULL (last error %s); SPEC 2.1: "
+              "NULL means the default configuration",
+              error_name(CAND(module_get_last_error)()));
     case_system_track(system);
     module_handle_t handle = CAND(module_load)(system, "plain_module.so");
-    cr_assert(handle != NULL, "module_load(\"plain_module.so\") in a default system failed with %s, "
-              "although ./modules/plain_module.so exists (SPEC 2.1, 3.1: the default search path is "
-              "\"./modules\")", error_name(CAND(module_get_last_error)()));
+    cr_assert(
+        handle != NULL,
+        "module_load(\"plain_module.so\") in a default system failed with %s, "
+        "although ./modules/plain_module.so exists (SPEC 2.1, 3.1: the default search path is "
+        "\"./modules\")",
+        error_name(CAND(module_get_last_error)()));
     case_unload(handle);
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_013, "3.11", "the default search path \"./modules\" does not include the current directory")
+CONFORMANCE_CASE(core_system, CORE_SYS_013, "3.11",
+                 "the default search path \"./modules\" does not include the current directory")
 {
     case_mkdir("modules");
     case_copy(fixture_module("example_module"), "example_module.so"); /* in the cwd only */
@@ -52,11 +59,13 @@ CONFORMANCE_CASE(core_system, CORE_SYS_013, "3.11", "the default search path \".
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE_TIMEOUT(core_system, CORE_SYS_002, "2.1", "the default limit is 1000 distinct modules", 60.0)
+CONFORMANCE_CASE_TIMEOUT(core_system, CORE_SYS_002, "2.1",
+                         "the default limit is 1000 distinct modules", 60.0)
 {
     const char* dir = copy_plain_modules("many", "m", 1001);
     module_system_t* system = CAND(module_system_init)(NULL);
-    cr_assert(system != NULL, "module_system_init(NULL) returned NULL with %s; expected a system", error_name(CAND(module_get_last_error)()));
+    cr_assert(system != NULL, "module_system_init(NULL) returned NULL with %s; expected a system",
+              error_name(CAND(module_get_last_error)()));
     case_system_track(system);
     for (size_t i = 0; i < 1000; i++) {
         case_load(system, case_strf("%s/m%zu.so", dir, i));
@@ -76,13 +85,16 @@ static void expect_config_rejected(const module_system_config_t* config, const c
     if (system != NULL) {
         case_system_track(system);
         conformance_fail("module_system_init accepted %s; expected NULL with INVALID_PARAMETER "
-                         "(SPEC 2.7: at most 65536, a search path of at most 4095 bytes)", what);
+                         "(SPEC 2.7: at most 65536, a search path of at most 4095 bytes)",
+                         what);
     }
     const char* message = expect_failure(MODULE_ERROR_INVALID_PARAMETER, what);
     expect_message_contains(message, field, what);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_003, "2.7", "limits above 65536 and an over-long search path are rejected with INVALID_PARAMETER naming the field")
+CONFORMANCE_CASE(core_system, CORE_SYS_003, "2.7",
+                 "limits above 65536 and an over-long search path are rejected with "
+                 "INVALID_PARAMETER naming the field")
 {
     capture_start();
     module_system_config_t config = case_default_config(NULL);
@@ -102,7 +114,9 @@ CONFORMANCE_CASE(core_system, CORE_SYS_003, "2.7", "limits above 65536 and an ov
     expect_config_rejected(&config, "module_search_path", "a 4096-byte module_search_path");
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_004, "2.7", "boundary configurations are accepted (1 and 65536 modules and MB, a 4095-byte search path)")
+CONFORMANCE_CASE(
+    core_system, CORE_SYS_004, "2.7",
+    "boundary configurations are accepted (1 and 65536 modules and MB, a 4095-byte search path)")
 {
     const uint32_t good[] = {1, 65536};
     for (size_t i = 0; i < 2; i++) {
@@ -129,7 +143,8 @@ CONFORMANCE_CASE(core_system, CORE_SYS_004, "2.7", "boundary configurations are 
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_005, "2.2", "a NULL module_search_path in a config means ./modules")
+CONFORMANCE_CASE(core_system, CORE_SYS_005, "2.2",
+                 "a NULL module_search_path in a config means ./modules")
 {
     case_mkdir("modules");
     case_copy(fixture_module("plain_module"), "modules/plain_module.so");
@@ -142,7 +157,9 @@ CONFORMANCE_CASE(core_system, CORE_SYS_005, "2.2", "a NULL module_search_path in
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_006, "2.2", "the configuration structure is copied: changing or freeing it after init changes nothing")
+CONFORMANCE_CASE(
+    core_system, CORE_SYS_006, "2.2",
+    "the configuration structure is copied: changing or freeing it after init changes nothing")
 {
     const char* dir = copy_plain_modules("first", "m", 2);
     const char* other = case_mkdir("second");
@@ -158,10 +175,11 @@ CONFORMANCE_CASE(core_system, CORE_SYS_006, "2.2", "the configuration structure 
     free(config);
 
     module_handle_t handle = CAND(module_load)(system, "m0.so");
-    cr_assert(handle != NULL, "module_load(\"m0.so\") failed with %s after the configuration "
+    cr_assert(handle != NULL,
+              "module_load(\"m0.so\") failed with %s after the configuration "
               "structure was changed and freed; the system must have kept the search path %s "
-              "(SPEC 2.2: the configuration is copied)", error_name(CAND(module_get_last_error)()),
-              dir);
+              "(SPEC 2.2: the configuration is copied)",
+              error_name(CAND(module_get_last_error)()), dir);
     cr_assert(CAND(module_load)(system, "m1.so") == NULL,
               "a second distinct module loaded in a system created with max_concurrent_modules 1, "
               "after the caller changed its structure to 1000: the limit was not copied at init "
@@ -171,7 +189,9 @@ CONFORMANCE_CASE(core_system, CORE_SYS_006, "2.2", "the configuration structure 
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_014, "2.7", "the search path string is copied: overwriting and freeing it after init changes nothing")
+CONFORMANCE_CASE(
+    core_system, CORE_SYS_014, "2.7",
+    "the search path string is copied: overwriting and freeing it after init changes nothing")
 {
     const char* dir = copy_plain_modules("first", "m", 1);
     char* search_path = strdup(dir);
@@ -181,14 +201,17 @@ CONFORMANCE_CASE(core_system, CORE_SYS_014, "2.7", "the search path string is co
     memset(search_path, 'x', strlen(search_path));
     free(search_path);
     module_handle_t handle = CAND(module_load)(system, "m0.so");
-    cr_assert(handle != NULL, "module_load(\"m0.so\") failed with %s after the caller overwrote "
+    cr_assert(handle != NULL,
+              "module_load(\"m0.so\") failed with %s after the caller overwrote "
               "and freed its search path string %s (SPEC 2.7: the string is copied at init)",
               error_name(CAND(module_get_last_error)()), dir);
     case_unload(handle);
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_007, "2.3", "two systems loading one file get distinct handles with their own reference counts")
+CONFORMANCE_CASE(
+    core_system, CORE_SYS_007, "2.3",
+    "two systems loading one file get distinct handles with their own reference counts")
 {
     const char* path = fixture_module("example_module");
     module_system_t* first = case_system_new(NULL, 0);
@@ -213,13 +236,15 @@ CONFORMANCE_CASE(core_system, CORE_SYS_007, "2.3", "two systems loading one file
     case_system_destroy(first);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_008, "2.3", "each system has its own limit and its own modules")
+CONFORMANCE_CASE(core_system, CORE_SYS_008, "2.3",
+                 "each system has its own limit and its own modules")
 {
     const char* dir = copy_plain_modules("mods", "m", 3);
     module_system_t* narrow = case_system_new(dir, 1);
     module_system_t* wide = case_system_new(dir, 2);
     module_handle_t n0 = case_load(narrow, "m0.so");
-    cr_assert(CAND(module_load)(narrow, "m1.so") == NULL, "a system with limit 1 opened a second module");
+    cr_assert(CAND(module_load)(narrow, "m1.so") == NULL,
+              "a system with limit 1 opened a second module");
     expect_last_error(MODULE_ERROR_RESOURCE_EXHAUSTED, "second module in the system with limit 1");
     module_handle_t w1 = case_load(wide, "m1.so");
     module_handle_t w2 = case_load(wide, "m2.so");
@@ -230,33 +255,41 @@ CONFORMANCE_CASE(core_system, CORE_SYS_008, "2.3", "each system has its own limi
     case_system_destroy(wide);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_009, "2.8", "destroy runs each loaded module's cleanup once, in reverse order of first load")
+CONFORMANCE_CASE(core_system, CORE_SYS_009, "2.8",
+                 "destroy runs each loaded module's cleanup once, in reverse order of first load")
 {
     module_system_t* system = case_system_new(NULL, 0);
-    const char* order[] = {"lifecycle_counter", "graphics_renderer", "ai_engine", "interface_precedence"};
+    const char* order[] = {"lifecycle_counter", "graphics_renderer", "ai_engine",
+                           "interface_precedence"};
     for (size_t i = 0; i < 4; i++) {
         case_load(system, fixture_module(order[i]));
     }
-    case_load(system, fixture_module("lifecycle_counter"));  /* count 2: still one cleanup */
+    case_load(system, fixture_module("lifecycle_counter")); /* count 2: still one cleanup */
     case_load(system, fixture_module("graphics_renderer"));
     fixture_log_clear();
     case_system_destroy(system);
     long previous = -1;
     for (size_t i = 4; i-- > 0;) {
         const char* line = case_strf("cleanup %s", order[i]);
-        cr_assert(fixture_log_count(line) == 1, "\"%s\" logged %zu times at destroy, expected "
-                  "once; log:\n%s", line, fixture_log_count(line), fixture_log_read());
+        cr_assert(fixture_log_count(line) == 1,
+                  "\"%s\" logged %zu times at destroy, expected "
+                  "once; log:\n%s",
+                  line, fixture_log_count(line), fixture_log_read());
         long index = fixture_log_index(line);
-        cr_assert(index > previous, "cleanups at destroy are not in reverse order of first load "
+        cr_assert(index > previous,
+                  "cleanups at destroy are not in reverse order of first load "
                   "(expected interface_precedence, ai_engine, graphics_renderer, "
-                  "lifecycle_counter); log:\n%s", fixture_log_read());
+                  "lifecycle_counter); log:\n%s",
+                  fixture_log_read());
         previous = index;
     }
     cr_assert(fixture_log_count("toplevel-cleanup interface_precedence") == 0,
               "destroy ran interface_precedence's top-level cleanup (SPEC 3.6)");
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_010, "2.8", "after destroy, its handles and the system itself are invalid and its modules are closed")
+CONFORMANCE_CASE(
+    core_system, CORE_SYS_010, "2.8",
+    "after destroy, its handles and the system itself are invalid and its modules are closed")
 {
     capture_start();
     const char* dir = copy_plain_modules("mods", "m", 2);
@@ -274,28 +307,35 @@ CONFORMANCE_CASE(core_system, CORE_SYS_010, "2.8", "after destroy, its handles a
         const char* path = case_strf("%s/m%zu.so", dir, i);
         cr_assert(!raw_is_mapped(path), "%s is still mapped after destroy", path);
         module_info_t info;
-        cr_assert(!CAND(module_get_info)(handles[i], &info), "module_get_info succeeded on a handle of a destroyed system");
+        cr_assert(!CAND(module_get_info)(handles[i], &info),
+                  "module_get_info succeeded on a handle of a destroyed system");
         expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_get_info after destroy");
         cr_assert(CAND(module_get_symbol)(handles[i], "plain_value") == NULL,
                   "module_get_symbol succeeded on a handle of a destroyed system");
         expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_get_symbol after destroy");
-        cr_assert(!CAND(module_unload)(handles[i]), "module_unload succeeded on a handle of a destroyed system");
+        cr_assert(!CAND(module_unload)(handles[i]),
+                  "module_unload succeeded on a handle of a destroyed system");
         expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_unload after destroy");
     }
-    cr_assert(CAND(module_load)(system, "m0.so") == NULL, "module_load on a destroyed system succeeded");
+    cr_assert(CAND(module_load)(system, "m0.so") == NULL,
+              "module_load on a destroyed system succeeded");
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_load on a destroyed system");
     cr_assert(CAND(module_load_with_options)(system, "m0.so", NULL) == NULL,
               "module_load_with_options on a destroyed system succeeded");
-    expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_load_with_options on a destroyed system");
+    expect_failure(MODULE_ERROR_INVALID_PARAMETER,
+                   "module_load_with_options on a destroyed system");
     CAND(module_system_destroy)(system);
     expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_system_destroy of a destroyed system");
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_011, "2.8", "destroy(NULL) fails with INVALID_PARAMETER; destroying a live system resets the last error")
+CONFORMANCE_CASE(
+    core_system, CORE_SYS_011, "2.8",
+    "destroy(NULL) fails with INVALID_PARAMETER; destroying a live system resets the last error")
 {
     capture_start();
     CAND(module_system_destroy)(NULL);
-    const char* message = expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_system_destroy(NULL)");
+    const char* message =
+        expect_failure(MODULE_ERROR_INVALID_PARAMETER, "module_system_destroy(NULL)");
     expect_message_contains(message, "system", "module_system_destroy(NULL)");
     module_system_t* system = case_system_new(NULL, 0);
     CAND(module_system_destroy)(NULL);
@@ -304,7 +344,8 @@ CONFORMANCE_CASE(core_system, CORE_SYS_011, "2.8", "destroy(NULL) fails with INV
     expect_success("module_system_destroy of a live system after a failing call");
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_012, "2.5", "every combination of the feature flags is accepted and modules load under it")
+CONFORMANCE_CASE(core_system, CORE_SYS_012, "2.5",
+                 "every combination of the feature flags is accepted and modules load under it")
 {
     const char* path = fixture_module("example_module");
     for (unsigned flags = 0; flags < 16; flags++) {
@@ -328,13 +369,15 @@ CONFORMANCE_CASE(core_system, CORE_SYS_012, "2.5", "every combination of the fea
 static void expect_config_works(const module_system_config_t* config, const char* what)
 {
     module_system_t* system = CAND(module_system_init)(config);
-    cr_assert(system != NULL, "module_system_init refused %s (last error %s); SPEC 2.2: every "
+    cr_assert(system != NULL,
+              "module_system_init refused %s (last error %s); SPEC 2.2: every "
               "configuration the document shows is accepted, a field left zero taking its "
-              "default", what, error_name(CAND(module_get_last_error)()));
+              "default",
+              what, error_name(CAND(module_get_last_error)()));
     case_system_track(system);
     module_handle_t handle = CAND(module_load)(system, fixture_module("example_module"));
-    cr_assert(handle != NULL, "in a system made from %s, module_load(\"%s\") failed with %s",
-              what, fixture_module("example_module"), error_name(CAND(module_get_last_error)()));
+    cr_assert(handle != NULL, "in a system made from %s, module_load(\"%s\") failed with %s", what,
+              fixture_module("example_module"), error_name(CAND(module_get_last_error)()));
     int (*example_function)(int);
     void* symbol = case_symbol(handle, "example_function");
     memcpy(&example_function, &symbol, sizeof(example_function));
@@ -344,7 +387,9 @@ static void expect_config_works(const module_system_config_t* config, const char
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_015, "2.2", "the document's example configurations are accepted (fields left unset take their defaults)")
+CONFORMANCE_CASE(
+    core_system, CORE_SYS_015, "2.2",
+    "the document's example configurations are accepted (fields left unset take their defaults)")
 {
     /* module_system_init's example: a search directory that need not exist at init. */
     const module_system_config_t init_example = {
@@ -357,19 +402,19 @@ CONFORMANCE_CASE(core_system, CORE_SYS_015, "2.2", "the document's example confi
         .module_search_path = "/opt/simcity/modules",
     };
     expect_config_works(&init_example, "the module_system_init example (500 modules, 50 MB, "
-                        "search path /opt/simcity/modules)");
+                                       "search path /opt/simcity/modules)");
     const module_system_config_t memory_example = {
         .memory_pool_size_mb = 50,
         .max_concurrent_modules = 1000,
     };
     expect_config_works(&memory_example, "the Memory Usage Optimization example (50 MB, 1000 "
-                        "modules, every other field zero)");
+                                         "modules, every other field zero)");
     const module_system_config_t scaling_example = {
         .max_concurrent_modules = 1500,
         .enable_numa_placement = true,
     };
     expect_config_works(&scaling_example, "the Concurrent Module Scaling example (1500 modules, "
-                        "memory_pool_size_mb 0, no search path)");
+                                          "memory_pool_size_mb 0, no search path)");
     const module_system_config_t complete_example = {
         .max_concurrent_modules = 1000,
         .memory_pool_size_mb = 100,
@@ -383,13 +428,16 @@ CONFORMANCE_CASE(core_system, CORE_SYS_015, "2.2", "the document's example confi
     expect_config_works(&zeros, "a configuration with every field zero");
 }
 
-CONFORMANCE_CASE_TIMEOUT(core_system, CORE_SYS_016, "2.2", "max_concurrent_modules 0 means the default 1000; a NULL search path means ./modules", 60.0)
+CONFORMANCE_CASE_TIMEOUT(
+    core_system, CORE_SYS_016, "2.2",
+    "max_concurrent_modules 0 means the default 1000; a NULL search path means ./modules", 60.0)
 {
     copy_plain_modules("modules", "m", 1001);
     cr_assert(chdir(case_dir()) == 0, "harness: chdir %s", case_dir());
     module_system_config_t config = {0};
     module_system_t* system = CAND(module_system_init)(&config);
-    cr_assert(system != NULL, "module_system_init refused a configuration of zero fields (last "
+    cr_assert(system != NULL,
+              "module_system_init refused a configuration of zero fields (last "
               "error %s); SPEC 2.2: a field left zero takes its default",
               error_name(CAND(module_get_last_error)()));
     case_system_track(system);
@@ -399,19 +447,21 @@ CONFORMANCE_CASE_TIMEOUT(core_system, CORE_SYS_016, "2.2", "max_concurrent_modul
         if (CAND(module_load)(system, name) == NULL) {
             conformance_fail("with max_concurrent_modules 0 (the default, 1000) and no search path "
                              "(the default, ./modules), loading %s, distinct module %zu, failed "
-                             "with %s (SPEC 2.2, 2.1)", name, i + 1,
-                             error_name(CAND(module_get_last_error)()));
+                             "with %s (SPEC 2.2, 2.1)",
+                             name, i + 1, error_name(CAND(module_get_last_error)()));
         }
     }
     case_step("loading a 1001st distinct module");
     cr_assert(CAND(module_load)(system, "m1000.so") == NULL,
               "a 1001st distinct module loaded with max_concurrent_modules 0; SPEC 2.2: 0 means "
               "the default limit, 1000");
-    expect_last_error(MODULE_ERROR_RESOURCE_EXHAUSTED, "1001st distinct module at the default limit");
+    expect_last_error(MODULE_ERROR_RESOURCE_EXHAUSTED,
+                      "1001st distinct module at the default limit");
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_system, CORE_SYS_017, "2.4", "the Quick Start sequence: load, unload each module, then destroy the system")
+CONFORMANCE_CASE(core_system, CORE_SYS_017, "2.4",
+                 "the Quick Start sequence: load, unload each module, then destroy the system")
 {
     module_system_t* empty = CAND(module_system_init)(NULL);
     cr_assert(empty != NULL, "module_system_init(NULL) failed: %s",

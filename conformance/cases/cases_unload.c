@@ -8,15 +8,19 @@
 static void expect_example_works(module_handle_t handle, const char* when)
 {
     void* symbol = CAND(module_get_symbol)(handle, "example_function");
-    cr_assert(symbol != NULL, "%s, module_get_symbol(\"example_function\") of a loaded module "
-              "failed with %s", when, error_name(CAND(module_get_last_error)()));
+    cr_assert(symbol != NULL,
+              "%s, module_get_symbol(\"example_function\") of a loaded module "
+              "failed with %s",
+              when, error_name(CAND(module_get_last_error)()));
     int (*example_function)(int);
     memcpy(&example_function, &symbol, sizeof(example_function));
-    cr_assert(example_function(21) == 42, "%s, example_function(21) returned %d, expected 42",
-              when, example_function(21));
+    cr_assert(example_function(21) == 42, "%s, example_function(21) returned %d, expected 42", when,
+              example_function(21));
 }
 
-CONFORMANCE_CASE(core_unload, CORE_UNLOAD_001, "4.3", "module_unload of a valid handle returns true, lowers the count and resets the last error")
+CONFORMANCE_CASE(
+    core_unload, CORE_UNLOAD_001, "4.3",
+    "module_unload of a valid handle returns true, lowers the count and resets the last error")
 {
     capture_start();
     module_system_t* system = case_system_new(NULL, 0);
@@ -36,14 +40,16 @@ CONFORMANCE_CASE(core_unload, CORE_UNLOAD_001, "4.3", "module_unload of a valid 
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_unload, CORE_UNLOAD_002, "4.2", "module_unload(NULL) returns false and fails with INVALID_PARAMETER")
+CONFORMANCE_CASE(core_unload, CORE_UNLOAD_002, "4.2",
+                 "module_unload(NULL) returns false and fails with INVALID_PARAMETER")
 {
     cr_assert(!CAND(module_unload)(NULL), "module_unload(NULL) returned true; expected false "
-              "(SPEC 4.2)");
+                                          "(SPEC 4.2)");
     expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_unload(NULL)");
 }
 
-CONFORMANCE_CASE(core_unload, CORE_UNLOAD_005, "7.4", "the message of module_unload(NULL) names the handle")
+CONFORMANCE_CASE(core_unload, CORE_UNLOAD_005, "7.4",
+                 "the message of module_unload(NULL) names the handle")
 {
     capture_start();
     cr_assert(!CAND(module_unload)(NULL), "module_unload(NULL) returned true");
@@ -51,7 +57,8 @@ CONFORMANCE_CASE(core_unload, CORE_UNLOAD_005, "7.4", "the message of module_unl
     expect_message_contains(message, "handle", "module_unload(NULL)");
 }
 
-CONFORMANCE_CASE(core_unload, CORE_UNLOAD_003, "4.2", "module_unload(NULL) changes nothing: a loaded module stays loaded and usable")
+CONFORMANCE_CASE(core_unload, CORE_UNLOAD_003, "4.2",
+                 "module_unload(NULL) changes nothing: a loaded module stays loaded and usable")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t kept = case_load(system, fixture_module("example_module"));
@@ -59,14 +66,16 @@ CONFORMANCE_CASE(core_unload, CORE_UNLOAD_003, "4.2", "module_unload(NULL) chang
         cr_assert(!CAND(module_unload)(NULL), "module_unload(NULL) returned true (SPEC 4.2)");
         expect_last_error(MODULE_ERROR_INVALID_PARAMETER, "module_unload(NULL)");
     }
-    cr_assert(case_refcount(kept) == 1, "after three module_unload(NULL) calls a module loaded "
+    cr_assert(case_refcount(kept) == 1,
+              "after three module_unload(NULL) calls a module loaded "
               "once has reference count %u, expected 1 (SPEC 4.2: nothing changes)",
               case_refcount(kept));
     expect_example_works(kept, "after three module_unload(NULL) calls");
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_unload, CORE_UNLOAD_006, "4.4", "unloads of stale, random, stack and heap values fail and change nothing")
+CONFORMANCE_CASE(core_unload, CORE_UNLOAD_006, "4.4",
+                 "unloads of stale, random, stack and heap values fail and change nothing")
 {
     module_system_t* system = case_system_new(NULL, 0);
     const char* kept_path = fixture_module("lifecycle_counter");
@@ -90,35 +99,45 @@ CONFORMANCE_CASE(core_unload, CORE_UNLOAD_006, "4.4", "unloads of stale, random,
     for (size_t round = 0; round < 3; round++) {
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
             case_step("module_unload(%s), round %zu", bad[i].what, round + 1);
-            cr_assert(!CAND(module_unload)(bad[i].handle), "module_unload(%s) returned true; "
-                      "expected false (SPEC 4.4)", bad[i].what);
+            cr_assert(!CAND(module_unload)(bad[i].handle),
+                      "module_unload(%s) returned true; "
+                      "expected false (SPEC 4.4)",
+                      bad[i].what);
             expect_last_error(MODULE_ERROR_INVALID_PARAMETER,
                               case_strf("module_unload(%s)", bad[i].what));
         }
     }
-    cr_assert(case_refcount(kept) == 1, "failing unloads changed a loaded module's count to %u, "
-              "expected 1 (SPEC 4.4: nothing changes)", case_refcount(kept));
+    cr_assert(case_refcount(kept) == 1,
+              "failing unloads changed a loaded module's count to %u, "
+              "expected 1 (SPEC 4.4: nothing changes)",
+              case_refcount(kept));
     cr_assert(fixture_log_count("cleanup lifecycle_counter") == 0 && raw_is_mapped(kept_path),
               "failing unloads closed a loaded module (its cleanup ran or it is no longer mapped)");
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_unload, CORE_UNLOAD_004, "4.1", "unloading one of two modules returns true and leaves the other loaded and usable")
+CONFORMANCE_CASE(core_unload, CORE_UNLOAD_004, "4.1",
+                 "unloading one of two modules returns true and leaves the other loaded and usable")
 {
     module_system_t* system = case_system_new(NULL, 0);
     module_handle_t example = case_load(system, fixture_module("example_module"));
     module_handle_t plain = case_load(system, fixture_module("plain_module"));
     bool unloaded = CAND(module_unload)(plain);
-    cr_assert(unloaded, "module_unload of plain_module, loaded once, returned false with last "
-              "error %s; expected true (SPEC 4.1)", error_name(CAND(module_get_last_error)()));
+    cr_assert(unloaded,
+              "module_unload of plain_module, loaded once, returned false with last "
+              "error %s; expected true (SPEC 4.1)",
+              error_name(CAND(module_get_last_error)()));
     uint32_t count = case_refcount(example);
-    cr_assert(count == 1, "after unloading plain_module, example_module (loaded once) has "
-              "reference count %u; expected 1 (SPEC 4.1, 6.1)", count);
+    cr_assert(count == 1,
+              "after unloading plain_module, example_module (loaded once) has "
+              "reference count %u; expected 1 (SPEC 4.1, 6.1)",
+              count);
     expect_example_works(example, "after unloading the other module");
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_unload, CORE_UNLOAD_007, "3.6", "closing one module runs only its own cleanup; destroy runs the others' once")
+CONFORMANCE_CASE(core_unload, CORE_UNLOAD_007, "3.6",
+                 "closing one module runs only its own cleanup; destroy runs the others' once")
 {
     module_system_t* system = case_system_new(NULL, 0);
     case_load(system, fixture_module("lifecycle_counter"));
@@ -129,7 +148,8 @@ CONFORMANCE_CASE(core_unload, CORE_UNLOAD_007, "3.6", "closing one module runs o
     cr_assert(renderer_cleanups == 1 && counter_cleanups == 0,
               "unloading graphics_renderer (loaded once) ran its cleanup %zu times and "
               "lifecycle_counter's (still loaded) %zu times; expected 1 and 0 (SPEC 3.6); "
-              "fixture log:\n%s", renderer_cleanups, counter_cleanups, fixture_log_read());
+              "fixture log:\n%s",
+              renderer_cleanups, counter_cleanups, fixture_log_read());
     case_system_destroy(system);
     renderer_cleanups = fixture_log_count("cleanup graphics_renderer");
     counter_cleanups = fixture_log_count("cleanup lifecycle_counter");
@@ -137,6 +157,6 @@ CONFORMANCE_CASE(core_unload, CORE_UNLOAD_007, "3.6", "closing one module runs o
               "module_system_destroy with lifecycle_counter still loaded left cleanup counts of "
               "%zu (lifecycle_counter) and %zu (graphics_renderer, closed before); expected 1 and "
               "1: destroy runs each loaded module's cleanup once and no closed module's (SPEC "
-              "2.8, 3.6); fixture log:\n%s", counter_cleanups, renderer_cleanups,
-              fixture_log_read());
+              "2.8, 3.6); fixture log:\n%s",
+              counter_cleanups, renderer_cleanups, fixture_log_read());
 }

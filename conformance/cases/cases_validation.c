@@ -19,8 +19,10 @@ static void expect_refused(const char* path, module_error_t code, const char* wh
     module_system_t* system = case_system_new(NULL, 0);
     case_step("loading %s (%s)", what, path);
     module_handle_t handle = CAND(module_load)(system, path);
-    cr_assert(handle == NULL, "module_load of %s (%s) returned a handle; expected NULL with %s "
-              "(SPEC 3.4)", what, path, error_name(code));
+    cr_assert(handle == NULL,
+              "module_load of %s (%s) returned a handle; expected NULL with %s "
+              "(SPEC 3.4)",
+              what, path, error_name(code));
     expect_last_error(code, case_strf("module_load of %s", what));
     case_system_destroy(system);
 }
@@ -37,13 +39,17 @@ static const char* expect_rejected_in(module_system_t* system, const char* path,
     capture_take(NULL);
     case_step("loading %s (%s)", what, path);
     module_handle_t handle = CAND(module_load)(system, path);
-    cr_assert(handle == NULL, "module_load of %s (%s) returned a handle; expected NULL with %s "
-              "(SPEC 3.4, 3.12)", what, path, error_name(code));
+    cr_assert(handle == NULL,
+              "module_load of %s (%s) returned a handle; expected NULL with %s "
+              "(SPEC 3.4, 3.12)",
+              what, path, error_name(code));
     const char* message = expect_failure(code, what);
     const char* named = expect_message_names_path(message, path, what);
     expect_message_gives_reason(message, named, what);
-    cr_assert(!raw_is_mapped(path), "%s (%s) is mapped after its rejection (SPEC 3.12: it is "
-              "checked before the platform loader opens it)", what, path);
+    cr_assert(!raw_is_mapped(path),
+              "%s (%s) is mapped after its rejection (SPEC 3.12: it is "
+              "checked before the platform loader opens it)",
+              what, path);
     return message;
 }
 
@@ -61,7 +67,8 @@ CONFORMANCE_CASE(core_validation, CORE_VAL_001, "3.4", "a missing file fails wit
     expect_refused(case_path("missing_module.so"), MODULE_ERROR_FILE_NOT_FOUND, "a missing file");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_002, "3.12", "a dangling symbolic link fails with FILE_NOT_FOUND")
+CONFORMANCE_CASE(core_validation, CORE_VAL_002, "3.12",
+                 "a dangling symbolic link fails with FILE_NOT_FOUND")
 {
     const char* link = case_symlink(case_path("no_such_target.so"), "dangling.so");
     expect_rejected(link, MODULE_ERROR_FILE_NOT_FOUND, "a dangling symbolic link");
@@ -76,11 +83,14 @@ static void drop_root_privileges(void)
     if (setgroups(0, NULL) != 0 || setresgid(nobody, nobody, nobody) != 0 ||
         setresuid(nobody, nobody, nobody) != 0) {
         conformance_not_supported("running as root, which reads any file, and cannot drop to uid "
-                                  "%u: %s", nobody, strerror(errno));
+                                  "%u: %s",
+                                  nobody, strerror(errno));
     }
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_003, "3.12", "a file that cannot be read because of its permissions fails with SECURITY_VIOLATION")
+CONFORMANCE_CASE(
+    core_validation, CORE_VAL_003, "3.12",
+    "a file that cannot be read because of its permissions fails with SECURITY_VIOLATION")
 {
     const char* path = case_copy(fixture_bad("no_read.so"), "no_read.so");
     cr_assert(chmod(path, 0) == 0, "harness: chmod 000 %s: %s", path, strerror(errno));
@@ -110,7 +120,8 @@ CONFORMANCE_CASE(core_validation, CORE_VAL_005, "3.4", "an empty file fails with
     expect_refused(fixture_bad("empty.so"), MODULE_ERROR_INVALID_MODULE, "an empty file");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_006, "3.4", "a text file (bad magic) fails with INVALID_MODULE")
+CONFORMANCE_CASE(core_validation, CORE_VAL_006, "3.4",
+                 "a text file (bad magic) fails with INVALID_MODULE")
 {
     expect_refused(fixture_bad("text.so"), MODULE_ERROR_INVALID_MODULE, "a text file");
 }
@@ -119,7 +130,9 @@ CONFORMANCE_CASE(core_validation, CORE_VAL_006, "3.4", "a text file (bad magic) 
  * glibc itself refuses a PIE before running any of its code, so the PIE alone cannot tell; a
  * truncated module with a constructor (its last segment ends past the end of the file) can:
  * dlopen maps it and runs the constructor, SPEC 3.12 rejects it first (fixtures/README.md). */
-CONFORMANCE_CASE(core_validation, CORE_VAL_007, "3.12", "a position-independent executable and a truncated module with a constructor fail with INVALID_MODULE and none of their code runs")
+CONFORMANCE_CASE(core_validation, CORE_VAL_007, "3.12",
+                 "a position-independent executable and a truncated module with a constructor fail "
+                 "with INVALID_MODULE and none of their code runs")
 {
     module_system_t* system = case_system_new(NULL, 0);
     const struct {
@@ -133,55 +146,70 @@ CONFORMANCE_CASE(core_validation, CORE_VAL_007, "3.12", "a position-independent 
     for (size_t i = 0; i < 2; i++) {
         const char* path = fixture_bad(rejected[i].file);
         case_step("loading %s (%s)", rejected[i].what, path);
-        cr_assert(CAND(module_load)(system, path) == NULL, "%s (%s) loaded as a module; expected "
-                  "NULL with INVALID_MODULE (SPEC 3.12)", rejected[i].what, path);
+        cr_assert(CAND(module_load)(system, path) == NULL,
+                  "%s (%s) loaded as a module; expected "
+                  "NULL with INVALID_MODULE (SPEC 3.12)",
+                  rejected[i].what, path);
         expect_last_error(MODULE_ERROR_INVALID_MODULE, rejected[i].what);
-        cr_assert(fixture_log_count(rejected[i].constructor_line) == 0,
-                  "the constructor of %s ran before it was rejected (SPEC 3.12: no code of a rejected "
-                  "file runs); log:\n%s", rejected[i].what, fixture_log_read());
+        cr_assert(
+            fixture_log_count(rejected[i].constructor_line) == 0,
+            "the constructor of %s ran before it was rejected (SPEC 3.12: no code of a rejected "
+            "file runs); log:\n%s",
+            rejected[i].what, fixture_log_read());
     }
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_008, "3.4", "a shared object for another machine fails with INVALID_MODULE")
+CONFORMANCE_CASE(core_validation, CORE_VAL_008, "3.4",
+                 "a shared object for another machine fails with INVALID_MODULE")
 {
     expect_refused(fixture_bad("foreign_arch.so"), MODULE_ERROR_INVALID_MODULE,
-                    "another machine's shared object");
+                   "another machine's shared object");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_009, "3.4", "a shared object of the wrong ELF class fails with INVALID_MODULE")
+CONFORMANCE_CASE(core_validation, CORE_VAL_009, "3.4",
+                 "a shared object of the wrong ELF class fails with INVALID_MODULE")
 {
     expect_refused(fixture_bad("elfclass32.so"), MODULE_ERROR_INVALID_MODULE, "an ELFCLASS32 file");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_010, "3.4", "a shared object of the wrong byte order fails with INVALID_MODULE")
+CONFORMANCE_CASE(core_validation, CORE_VAL_010, "3.4",
+                 "a shared object of the wrong byte order fails with INVALID_MODULE")
 {
     expect_refused(fixture_bad("bigendian.so"), MODULE_ERROR_INVALID_MODULE, "a big-endian file");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_011, "3.4", "a relocatable object (not ET_DYN) fails with INVALID_MODULE")
+CONFORMANCE_CASE(core_validation, CORE_VAL_011, "3.4",
+                 "a relocatable object (not ET_DYN) fails with INVALID_MODULE")
 {
-    expect_refused(fixture_bad("object_file.so"), MODULE_ERROR_INVALID_MODULE, "a relocatable object");
+    expect_refused(fixture_bad("object_file.so"), MODULE_ERROR_INVALID_MODULE,
+                   "a relocatable object");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_012, "3.12", "a shared object cut in half fails with INVALID_MODULE")
+CONFORMANCE_CASE(core_validation, CORE_VAL_012, "3.12",
+                 "a shared object cut in half fails with INVALID_MODULE")
 {
     expect_rejected(fixture_bad("truncated.so"), MODULE_ERROR_INVALID_MODULE, "a truncated module");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_013, "3.4", "a file holding only the first 10 bytes of an ELF header fails with INVALID_MODULE")
+CONFORMANCE_CASE(
+    core_validation, CORE_VAL_013, "3.4",
+    "a file holding only the first 10 bytes of an ELF header fails with INVALID_MODULE")
 {
     expect_refused(fixture_bad("truncated_header.so"), MODULE_ERROR_INVALID_MODULE,
-                    "a truncated ELF header");
+                   "a truncated ELF header");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_014, "3.4", "a character device fails with INVALID_MODULE")
+CONFORMANCE_CASE(core_validation, CORE_VAL_014, "3.4",
+                 "a character device fails with INVALID_MODULE")
 {
     const char* device = case_symlink("/dev/null", "device_module.so");
-    expect_refused(device, MODULE_ERROR_INVALID_MODULE, "a character device (/dev/null, through a link)");
+    expect_refused(device, MODULE_ERROR_INVALID_MODULE,
+                   "a character device (/dev/null, through a link)");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_017, "3.12", "a FIFO fails with INVALID_MODULE without blocking")
+CONFORMANCE_CASE(core_validation, CORE_VAL_017, "3.12",
+                 "a FIFO fails with INVALID_MODULE without blocking")
 {
     const char* fifo = case_path("fifo_module.so");
     cr_assert(mkfifo(fifo, 0644) == 0, "harness: mkfifo %s: %s", fifo, strerror(errno));
@@ -189,7 +217,8 @@ CONFORMANCE_CASE(core_validation, CORE_VAL_017, "3.12", "a FIFO fails with INVAL
     expect_rejected(fifo, MODULE_ERROR_INVALID_MODULE, "a FIFO");
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_015, "3.3", "a valid module's constructor runs exactly once at its load")
+CONFORMANCE_CASE(core_validation, CORE_VAL_015, "3.3",
+                 "a valid module's constructor runs exactly once at its load")
 {
     module_system_t* system = case_system_new(NULL, 0);
     const char* path = fixture_module("ctor_logger");
@@ -204,7 +233,9 @@ CONFORMANCE_CASE(core_validation, CORE_VAL_015, "3.3", "a valid module's constru
     case_system_destroy(system);
 }
 
-CONFORMANCE_CASE(core_validation, CORE_VAL_016, "3.12", "each file of CORE-VAL-001 to 014 is refused with one callback naming the path and a reason, and is not mapped")
+CONFORMANCE_CASE(core_validation, CORE_VAL_016, "3.12",
+                 "each file of CORE-VAL-001 to 014 is refused with one callback naming the path "
+                 "and a reason, and is not mapped")
 {
     const char* device = case_symlink("/dev/null", "device_module.so");
     const struct {
@@ -216,7 +247,8 @@ CONFORMANCE_CASE(core_validation, CORE_VAL_016, "3.12", "each file of CORE-VAL-0
         {fixture_bad("dir_module.so"), MODULE_ERROR_INVALID_MODULE, "a directory"},
         {fixture_bad("empty.so"), MODULE_ERROR_INVALID_MODULE, "an empty file"},
         {fixture_bad("text.so"), MODULE_ERROR_INVALID_MODULE, "a text file"},
-        {fixture_bad("foreign_arch.so"), MODULE_ERROR_INVALID_MODULE, "another machine's shared object"},
+        {fixture_bad("foreign_arch.so"), MODULE_ERROR_INVALID_MODULE,
+         "another machine's shared object"},
         {fixture_bad("elfclass32.so"), MODULE_ERROR_INVALID_MODULE, "an ELFCLASS32 file"},
         {fixture_bad("bigendian.so"), MODULE_ERROR_INVALID_MODULE, "a big-endian file"},
         {fixture_bad("object_file.so"), MODULE_ERROR_INVALID_MODULE, "a relocatable object"},

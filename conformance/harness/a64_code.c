@@ -25,7 +25,10 @@ static void emit(a64_code_t* code, uint32_t word, size_t times)
     }
 }
 
-void a64_other(a64_code_t* code, size_t times) { emit(code, 0x91000400u, times); }
+void a64_other(a64_code_t* code, size_t times)
+{
+    emit(code, 0x91000400u, times);
+}
 
 void a64_simd(a64_code_t* code, size_t times)
 {
@@ -73,7 +76,10 @@ void a64_back_call(a64_code_t* code, size_t times)
     code->calls += times;
 }
 
-void a64_ret(a64_code_t* code, size_t times) { emit(code, 0xD65F03C0u, times); }
+void a64_ret(a64_code_t* code, size_t times)
+{
+    emit(code, 0xD65F03C0u, times);
+}
 
 size_t a64_bytes(const a64_code_t* code)
 {
@@ -86,11 +92,11 @@ jit_compilation_hints_t a64_expected_hints(const a64_code_t* code, const a64_mac
     uint64_t k = code->calls, f = code->simd_fp, m = code->memory;
     jit_compilation_hints_t h;
     memset(&h, 0, sizeof(h));
-    h.enable_loop_unrolling = b >= 1 && s <= 32 * b;                     /* 10.7 */
+    h.enable_loop_unrolling = b >= 1 && s <= 32 * b;                         /* 10.7 */
     h.enable_vectorization = 8 * f >= n || (b >= 1 && k == 0 && 4 * m >= n); /* 10.8 */
-    h.enable_prefetch_hints = b >= 1 && 4 * m >= n;                      /* 10.9 */
-    h.enable_branch_prediction = 8 * c >= n;                             /* 10.10 */
-    if (n < 16) {                                                        /* 10.11 */
+    h.enable_prefetch_hints = b >= 1 && 4 * m >= n;                          /* 10.9 */
+    h.enable_branch_prediction = 8 * c >= n;                                 /* 10.10 */
+    if (n < 16) {                                                            /* 10.11 */
         h.optimization_level = 0;
     } else if (b == 0 || 16 * k >= n) {
         h.optimization_level = 1;
@@ -99,7 +105,7 @@ jit_compilation_hints_t a64_expected_hints(const a64_code_t* code, const a64_mac
     } else {
         h.optimization_level = 2;
     }
-    if (!machine->heterogeneous) {                                       /* 10.12 */
+    if (!machine->heterogeneous) { /* 10.12 */
         h.target_core_type = 0;
     } else if (h.optimization_level == 3) {
         h.target_core_type = 1;
@@ -108,7 +114,7 @@ jit_compilation_hints_t a64_expected_hints(const a64_code_t* code, const a64_mac
     } else {
         h.target_core_type = 0;
     }
-    if (h.target_core_type == 1) {                                       /* 10.13 */
+    if (h.target_core_type == 1) { /* 10.13 */
         h.thermal_budget = 1.0f;
     } else if (h.target_core_type == 2) {
         h.thermal_budget = 0.25f;
@@ -125,11 +131,11 @@ void a64_expect_hints(const jit_compilation_hints_t* got, const jit_compilation_
 {
     char diff[1024] = "";
     size_t used = 0;
-#define A64_FIELD(field, fmt, cast)                                                          \
-    if (got->field != expected->field) {                                                     \
-        used += (size_t)snprintf(diff + used, used < sizeof(diff) ? sizeof(diff) - used : 0, \
-                                 " " #field " " fmt " (expected " fmt ");", (cast)got->field, \
-                                 (cast)expected->field);                                     \
+#define A64_FIELD(field, fmt, cast)                                                                \
+    if (got->field != expected->field) {                                                           \
+        used += (size_t)snprintf(diff + used, used < sizeof(diff) ? sizeof(diff) - used : 0,       \
+                                 " " #field " " fmt " (expected " fmt ");", (cast)got->field,      \
+                                 (cast)expected->field);                                           \
     }
     A64_FIELD(optimization_level, "%u", unsigned)
     A64_FIELD(enable_vectorization, "%d", int)

@@ -25,7 +25,7 @@
 #include "jit_optimization.h"
 
 typedef struct {
-    uint32_t* words;   /* little-endian instruction words (case memory) */
+    uint32_t* words; /* little-endian instruction words (case memory) */
     size_t count;
     size_t capacity;
     /* SPEC 10.6 figures of what was emitted */

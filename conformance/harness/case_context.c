@@ -6,13 +6,13 @@
 #include <string.h>
 
 #include "case_memory.h"
+#include "case_outcome.h"
 #include "case_step.h"
 #include "case_systems.h"
 #include "case_tmpdir.h"
 #include "case_watchdog.h"
 #include "fixture_log.h"
 #include "guard_string.h"
-#include "case_outcome.h"
 #include "run_directory.h"
 #include "spec_levels.h"
 
@@ -64,7 +64,8 @@ void conformance_require_coremod_case(const char* helper, const char* rule)
     if (case_document_level) {
         conformance_fail("harness: %s checks a coremod-level rule (%s), but %s cites SPEC %s, "
                          "which is document-level: a document-level case may not depend on a "
-                         "coremod rule", helper, rule, case_id, case_clause);
+                         "coremod rule",
+                         helper, rule, case_id, case_clause);
     }
 }
 
@@ -100,13 +101,16 @@ void conformance_case_setup(const char* test_name, const char* clause, double ti
     snprintf(case_clause, sizeof(case_clause), "%s", clause);
     case_document_level = false;
     if (!spec_clause_level(clause, &case_document_level)) {
-        snprintf(setup_error, sizeof(setup_error), "harness: %s cites SPEC %s, which is not a "
-                 "numbered clause of conformance/SPEC.md", case_id, clause);
+        snprintf(setup_error, sizeof(setup_error),
+                 "harness: %s cites SPEC %s, which is not a "
+                 "numbered clause of conformance/SPEC.md",
+                 case_id, clause);
         return;
     }
     char err[1024];
     if (!case_watchdog_arm(case_id, timeout_s, err, sizeof(err))) {
-        snprintf(setup_error, sizeof(setup_error), "harness: cannot arm the case watchdog: %s", err);
+        snprintf(setup_error, sizeof(setup_error), "harness: cannot arm the case watchdog: %s",
+                 err);
         return;
     }
     if (!candidate_bind(&conformance_candidate, NULL, err, sizeof(err))) {

@@ -30,10 +30,10 @@
 extern candidate_api_t conformance_candidate;
 
 /* Calls the candidate's `fn`, failing the case with a message naming `fn` if the candidate does not
- * export it. The reference implementation is never used in its place. Usage: CAND(module_load)(s, p).
- * Only for the case's main thread (Criterion assertions end the test with a longjmp); worker threads
- * call conformance_candidate.fn after conformance_require_all_functions(). */
-#define CAND(fn)                                                                       \
+ * export it. The reference implementation is never used in its place. Usage: CAND(module_load)(s,
+ * p). Only for the case's main thread (Criterion assertions end the test with a longjmp); worker
+ * threads call conformance_candidate.fn after conformance_require_all_functions(). */
+#define CAND(fn)                                                                                   \
     (conformance_require_function(conformance_candidate.fn != NULL, #fn), conformance_candidate.fn)
 
 void conformance_require_function(bool present, const char* name);
@@ -62,20 +62,23 @@ void conformance_case_enter(void);
 void conformance_case_completed(void);
 void conformance_case_teardown(void);
 
-#define CONFORMANCE_CASE_TIMEOUT(suite_, name_, clause_, title_, timeout_s_)              \
-    static void conformance_body_##name_(void);                                           \
-    static void conformance_init_##name_(void) { conformance_case_setup(#name_, clause_, timeout_s_); } \
-    Test(suite_, name_, .description = #name_ "|" clause_ "|" title_,                     \
-         .init = conformance_init_##name_, .fini = conformance_case_teardown,              \
-         .timeout = (timeout_s_))                                                          \
-    {                                                                                     \
-        conformance_case_enter();                                                         \
-        conformance_body_##name_();                                                       \
-        conformance_case_completed();                                                     \
-    }                                                                                     \
+#define CONFORMANCE_CASE_TIMEOUT(suite_, name_, clause_, title_, timeout_s_)                       \
+    static void conformance_body_##name_(void);                                                    \
+    static void conformance_init_##name_(void)                                                     \
+    {                                                                                              \
+        conformance_case_setup(#name_, clause_, timeout_s_);                                       \
+    }                                                                                              \
+    Test(suite_, name_, .description = #name_ "|" clause_ "|" title_,                              \
+         .init = conformance_init_##name_, .fini = conformance_case_teardown,                      \
+         .timeout = (timeout_s_))                                                                  \
+    {                                                                                              \
+        conformance_case_enter();                                                                  \
+        conformance_body_##name_();                                                                \
+        conformance_case_completed();                                                              \
+    }                                                                                              \
     static void conformance_body_##name_(void)
 
-#define CONFORMANCE_CASE(suite_, name_, clause_, title_)                                  \
+#define CONFORMANCE_CASE(suite_, name_, clause_, title_)                                           \
     CONFORMANCE_CASE_TIMEOUT(suite_, name_, clause_, title_, CONFORMANCE_DEFAULT_TIMEOUT_S)
 
 #endif /* CONFORMANCE_CASE_CONTEXT_H */

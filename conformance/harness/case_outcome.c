@@ -44,7 +44,8 @@ void conformance_quality_warning(const char* format, ...)
     }
     const char* run_dir = run_directory();
     char path[4096];
-    if (run_dir == NULL || !conformance_note_path(path, sizeof(path), run_dir, conformance_case_id())) {
+    if (run_dir == NULL ||
+        !conformance_note_path(path, sizeof(path), run_dir, conformance_case_id())) {
         /* No runner to read a note (e.g. criterion --debug): say it where a human will see it. */
         fprintf(stderr, "quality warning (%s): %s\n", conformance_case_id(), note);
         return;

@@ -85,8 +85,8 @@ module_handle_t case_load(module_system_t* system, const char* path)
     module_handle_t handle = CAND(module_load)(system, path);
     if (handle == NULL) {
         conformance_fail("module_load(\"%s\") returned NULL with %s; expected a handle (the "
-                         "case needs this module loaded)", path,
-                         error_name(CAND(module_get_last_error)()));
+                         "case needs this module loaded)",
+                         path, error_name(CAND(module_get_last_error)()));
     }
     return handle;
 }
@@ -95,8 +95,8 @@ void case_unload(module_handle_t handle)
 {
     if (!CAND(module_unload)(handle)) {
         conformance_fail("module_unload(%p) of a loaded module returned false with %s; expected "
-                         "true", (void*)handle,
-                         error_name(CAND(module_get_last_error)()));
+                         "true",
+                         (void*)handle, error_name(CAND(module_get_last_error)()));
     }
 }
 
@@ -106,8 +106,8 @@ module_info_t case_info(module_handle_t handle)
     memset(&info, 0, sizeof(info));
     if (!CAND(module_get_info)(handle, &info)) {
         conformance_fail("module_get_info(%p) of a loaded module returned false with %s; "
-                         "expected true", (void*)handle,
-                         error_name(CAND(module_get_last_error)()));
+                         "expected true",
+                         (void*)handle, error_name(CAND(module_get_last_error)()));
     }
     return info;
 }
@@ -117,8 +117,8 @@ void* case_symbol(module_handle_t handle, const char* name)
     void* address = CAND(module_get_symbol)(handle, name);
     if (address == NULL) {
         conformance_fail("module_get_symbol(%p, \"%s\") returned NULL with %s; expected the "
-                         "address of a symbol the module defines", (void*)handle, name,
-                         error_name(CAND(module_get_last_error)()));
+                         "address of a symbol the module defines",
+                         (void*)handle, name, error_name(CAND(module_get_last_error)()));
     }
     return address;
 }

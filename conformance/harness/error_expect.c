@@ -38,13 +38,14 @@ void expect_failed(module_error_t expected, const char* what)
     if (calls == 0) {
         conformance_fail("%s: the call failed with %s but the error callback set with "
                          "module_set_error_callback was not called (SPEC 7.3: a failing call "
-                         "passes its code and a message to the callback)", what,
-                         error_name(expected));
+                         "passes its code and a message to the callback)",
+                         what, error_name(expected));
     }
     if (first.code != expected) {
         const char* reported = case_strdup(error_name(first.code));
         conformance_fail("%s: the error callback received %s, expected %s, the code the last "
-                         "error reports (SPEC 7.3)", what, reported, error_name(expected));
+                         "error reports (SPEC 7.3)",
+                         what, reported, error_name(expected));
     }
 }
 
@@ -62,7 +63,8 @@ const char* expect_failure(module_error_t expected, const char* what)
     size_t calls = capture_take(&first);
     if (calls != 1) {
         conformance_fail("%s: the error callback was called %zu times for one failing call, "
-                         "expected exactly once (SPEC 7.7)", what, calls);
+                         "expected exactly once (SPEC 7.7)",
+                         what, calls);
     }
     if (first.code != expected) {
         const char* reported = case_strdup(error_name(first.code));
@@ -71,18 +73,21 @@ const char* expect_failure(module_error_t expected, const char* what)
     }
     if (!pthread_equal(first.thread, pthread_self())) {
         conformance_fail("%s: the error callback ran on another thread than the failing call's "
-                         "(SPEC 7.7)", what);
+                         "(SPEC 7.7)",
+                         what);
     }
     if (first.message_was_null || first.message[0] == '\0') {
         conformance_fail("%s: the error callback received %s message, expected a non-empty one "
-                         "(SPEC 7.7)", what, first.message_was_null ? "a NULL" : "an empty");
+                         "(SPEC 7.7)",
+                         what, first.message_was_null ? "a NULL" : "an empty");
     }
     return case_strdup(first.message);
 }
 
 void expect_success(const char* what)
 {
-    conformance_require_coremod_case("expect_success", "SPEC 7.5 and 7.7: a successful call "
+    conformance_require_coremod_case("expect_success",
+                                     "SPEC 7.5 and 7.7: a successful call "
                                      "resets the last error and calls no callback");
     expect_last_error(MODULE_SUCCESS, what);
     if (capture_active()) {
@@ -90,8 +95,8 @@ void expect_success(const char* what)
         size_t calls = capture_take(&first);
         if (calls != 0) {
             conformance_fail("%s succeeded but the error callback was called %zu times, expected "
-                             "none (SPEC 7.7; first call: %s \"%s\")", what, calls,
-                             error_name(first.code), first.message);
+                             "none (SPEC 7.7; first call: %s \"%s\")",
+                             what, calls, error_name(first.code), first.message);
         }
     }
 }
@@ -105,7 +110,8 @@ void expect_message_contains(const char* message, const char* needle, const char
     }
     if (strstr(message, needle) == NULL) {
         conformance_fail("%s: the callback's message \"%s\" does not contain \"%s\" (SPEC 7.4: "
-                         "a message names what failed)", what, message, needle);
+                         "a message names what failed)",
+                         what, message, needle);
     }
 }
 
@@ -156,6 +162,7 @@ void expect_message_gives_reason(const char* message, const char* named, const c
     if (letters < 4) {
         conformance_fail("%s: the callback's message \"%s\" names the path but gives no reason "
                          "for the failure (SPEC 7.7: the validator's or the loader's reason, e.g. "
-                         "\"not a regular file\")", what, message);
+                         "\"not a regular file\")",
+                         what, message);
     }
 }

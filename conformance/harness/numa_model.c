@@ -19,13 +19,14 @@ void numa_model_init(numa_model_t* model, const topology_machine_t* machine)
 static uint64_t eligible_cpus(const numa_model_t* model, const module_placement_request_t* r)
 {
     if (model->efficiency == 0) {
-        return model->online;                                        /* 12.4: one kind */
+        return model->online; /* 12.4: one kind */
     }
     bool high = r->priority >= 50;
     if (r->module_type == MODULE_TYPE_COMPUTE_INTENSIVE && high) {
         return model->online & ~model->efficiency;
     }
-    if ((r->module_type == MODULE_TYPE_IO_INTENSIVE || r->module_type == MODULE_TYPE_BACKGROUND) && !high) {
+    if ((r->module_type == MODULE_TYPE_IO_INTENSIVE || r->module_type == MODULE_TYPE_BACKGROUND) &&
+        !high) {
         return model->efficiency;
     }
     return model->online;
@@ -51,7 +52,8 @@ static uint64_t restrict_to_memory_node(const numa_model_t* model, uint64_t elig
             continue;
         }
         if (best < 0 || model->memory[n] < model->memory[best] ||
-            (model->memory[n] == model->memory[best] && node->id < model->machine->nodes[best].id)) {
+            (model->memory[n] == model->memory[best] &&
+             node->id < model->machine->nodes[best].id)) {
             best = n;
         }
     }
@@ -67,7 +69,7 @@ module_placement_result_t numa_model_place(numa_model_t* model, const module_pla
     bool fast_first = r->module_type == MODULE_TYPE_COMPUTE_INTENSIVE ||
                       r->module_type == MODULE_TYPE_MEMORY_INTENSIVE;
     int chosen = -1;
-    for (int cpu = 0; cpu < 64; cpu++) {                             /* 12.6 */
+    for (int cpu = 0; cpu < 64; cpu++) { /* 12.6 */
         if (!(eligible >> cpu & 1u)) {
             continue;
         }
@@ -84,10 +86,10 @@ module_placement_result_t numa_model_place(numa_model_t* model, const module_pla
         }
     }
     int node = node_slot_of(model, (uint32_t)chosen);
-    model->load[chosen] += r->cpu_utilization_percent;               /* 12.7 */
+    model->load[chosen] += r->cpu_utilization_percent; /* 12.7 */
     model->memory[node] += r->memory_usage_kb;
     uint64_t sum = 0, max = 0, n = 0;
-    for (int cpu = 0; cpu < 64; cpu++) {                             /* 12.8 */
+    for (int cpu = 0; cpu < 64; cpu++) { /* 12.8 */
         if (eligible >> cpu & 1u) {
             sum += model->load[cpu];
             max = model->load[cpu] > max ? model->load[cpu] : max;
@@ -96,15 +98,18 @@ module_placement_result_t numa_model_place(numa_model_t* model, const module_pla
     }
     module_placement_result_t result = {
         .assigned_core_id = (uint32_t)chosen,
-        .core_type = (model->efficiency >> chosen & 1u) ? CORE_TYPE_EFFICIENCY : CORE_TYPE_PERFORMANCE,
+        .core_type =
+            (model->efficiency >> chosen & 1u) ? CORE_TYPE_EFFICIENCY : CORE_TYPE_PERFORMANCE,
         .numa_domain = model->machine->nodes[node].id,
         .load_balancing_score = max == 0 ? 1.0f : (float)((double)sum / (double)n / (double)max),
     };
     if (model->count == NUMA_MODEL_MAX_PLACEMENTS) {
-        conformance_fail("harness: the NUMA model holds %d placements at most", NUMA_MODEL_MAX_PLACEMENTS);
+        conformance_fail("harness: the NUMA model holds %d placements at most",
+                         NUMA_MODEL_MAX_PLACEMENTS);
     }
     model->placements[model->count++] = (numa_model_placement_t){
-        result, (uint32_t)chosen, (uint32_t)node, r->cpu_utilization_percent, r->memory_usage_kb, true};
+        result, (uint32_t)chosen, (uint32_t)node, r->cpu_utilization_percent, r->memory_usage_kb,
+        true};
     return result;
 }
 
@@ -113,7 +118,8 @@ bool numa_model_release(numa_model_t* model, const module_placement_result_t* re
     for (size_t i = model->count; i-- > 0;) {
         numa_model_placement_t* p = &model->placements[i];
         if (p->live && p->result.assigned_core_id == result->assigned_core_id &&
-            p->result.core_type == result->core_type && p->result.numa_domain == result->numa_domain &&
+            p->result.core_type == result->core_type &&
+            p->result.numa_domain == result->numa_domain &&
             p->result.load_balancing_score == result->load_balancing_score) {
             p->live = false;
             model->load[p->cpu] -= p->utilization;
@@ -124,15 +130,16 @@ bool numa_model_release(numa_model_t* model, const module_placement_result_t* re
     return false;
 }
 
-void numa_expect_result(const module_placement_result_t* got, const module_placement_result_t* expected,
-                        const char* what)
+void numa_expect_result(const module_placement_result_t* got,
+                        const module_placement_result_t* expected, const char* what)
 {
-    if (got->assigned_core_id != expected->assigned_core_id || got->core_type != expected->core_type ||
-        got->numa_domain != expected->numa_domain ||
+    if (got->assigned_core_id != expected->assigned_core_id ||
+        got->core_type != expected->core_type || got->numa_domain != expected->numa_domain ||
         (double)got->load_balancing_score - (double)expected->load_balancing_score > 1e-6 ||
         (double)expected->load_balancing_score - (double)got->load_balancing_score > 1e-6) {
         conformance_fail("%s: placed on core %u (%s, domain %u, score %.7g); SPEC 12.4-12.8 give "
-                         "core %u (%s, domain %u, score %.7g)", what, got->assigned_core_id,
+                         "core %u (%s, domain %u, score %.7g)",
+                         what, got->assigned_core_id,
                          got->core_type == CORE_TYPE_EFFICIENCY ? "E" : "P", got->numa_domain,
                          (double)got->load_balancing_score, expected->assigned_core_id,
                          expected->core_type == CORE_TYPE_EFFICIENCY ? "E" : "P",

@@ -23,10 +23,10 @@ typedef struct {
 
 typedef struct {
     const topology_machine_t* machine;
-    uint64_t online;        /* CPUs of every kind */
-    uint64_t efficiency;    /* E cores (none on a one-kind machine) */
+    uint64_t online;     /* CPUs of every kind */
+    uint64_t efficiency; /* E cores (none on a one-kind machine) */
     uint64_t load[64];
-    uint64_t memory[16];    /* per node slot of machine->nodes */
+    uint64_t memory[16]; /* per node slot of machine->nodes */
     numa_model_placement_t placements[NUMA_MODEL_MAX_PLACEMENTS];
     size_t count;
 } numa_model_t;
@@ -34,13 +34,14 @@ typedef struct {
 void numa_model_init(numa_model_t* model, const topology_machine_t* machine);
 
 /* What numa_place_module must return for a valid request, with the model's state updated. */
-module_placement_result_t numa_model_place(numa_model_t* model, const module_placement_request_t* request);
+module_placement_result_t numa_model_place(numa_model_t* model,
+                                           const module_placement_request_t* request);
 
 /* SPEC 12.9 on the model; false when no live placement has that result. */
 bool numa_model_release(numa_model_t* model, const module_placement_result_t* result);
 
 /* Fails the case unless `got` equals `expected` (the score within 1e-6), naming `what`. */
-void numa_expect_result(const module_placement_result_t* got, const module_placement_result_t* expected,
-                        const char* what);
+void numa_expect_result(const module_placement_result_t* got,
+                        const module_placement_result_t* expected, const char* what);
 
 #endif /* CONFORMANCE_NUMA_MODEL_H */

@@ -12,22 +12,22 @@
 void optimization_require_all(void)
 {
     char missing[1024];
-    if (candidate_missing_optimization_functions(&conformance_candidate, missing,
-                                                 sizeof(missing)) > 0) {
+    if (candidate_missing_optimization_functions(&conformance_candidate, missing, sizeof(missing)) >
+        0) {
         conformance_fail("the candidate %s does not export %s, which this case needs",
                          conformance_candidate.path, missing);
     }
 }
 
-#define CASE_NEW(api, type)                                                                  \
-    type* case_##api##_new(void)                                                             \
-    {                                                                                        \
-        type* ctx = CAND(api##_optimization_create)();                                       \
-        if (ctx == NULL) {                                                                   \
-            conformance_fail(#api "_optimization_create returned NULL: %s",                  \
-                             error_name(CAND(module_get_last_error)()));                     \
-        }                                                                                    \
-        return ctx;                                                                          \
+#define CASE_NEW(api, type)                                                                        \
+    type* case_##api##_new(void)                                                                   \
+    {                                                                                              \
+        type* ctx = CAND(api##_optimization_create)();                                             \
+        if (ctx == NULL) {                                                                         \
+            conformance_fail(#api "_optimization_create returned NULL: %s",                        \
+                             error_name(CAND(module_get_last_error)()));                           \
+        }                                                                                          \
+        return ctx;                                                                                \
     }
 
 CASE_NEW(jit, jit_optimization_context_t)

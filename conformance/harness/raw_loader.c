@@ -9,7 +9,8 @@
 
 bool raw_is_mapped(const char* path)
 {
-    conformance_require_coremod_case("raw_is_mapped", "SPEC 3.3, 3.12, 3.13 and 2.8: whether a "
+    conformance_require_coremod_case("raw_is_mapped",
+                                     "SPEC 3.3, 3.12, 3.13 and 2.8: whether a "
                                      "refused, unloaded or destroyed module stays mapped");
     /* Only a regular file can be mapped; asking the loader about a FIFO would block it in open. */
     struct stat st;

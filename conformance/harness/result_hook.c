@@ -208,7 +208,8 @@ ReportHook(TEST_CRASH)(struct criterion_test_stats* stats)
 ReportHook(POST_ALL)(struct criterion_global_stats* all)
 {
     for (struct criterion_suite_stats* suite = all->suites; suite != NULL; suite = suite->next) {
-        for (struct criterion_test_stats* stats = suite->tests; stats != NULL; stats = stats->next) {
+        for (struct criterion_test_stats* stats = suite->tests; stats != NULL;
+             stats = stats->next) {
             /* Cases left out by --filter appear here as skipped without having run; only a case
              * that ended abnormally can have escaped POST_TEST and TEST_CRASH. */
             bool abnormal = stats->crashed || stats->timed_out || stats->signal != 0 ||

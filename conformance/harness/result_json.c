@@ -79,13 +79,34 @@ static void append_string(json_buffer_t* buffer, const char* text)
     while (*s != '\0') {
         char escaped[8];
         switch (*s) {
-        case '"': append_text(buffer, "\\\""); s++; continue;
-        case '\\': append_text(buffer, "\\\\"); s++; continue;
-        case '\b': append_text(buffer, "\\b"); s++; continue;
-        case '\f': append_text(buffer, "\\f"); s++; continue;
-        case '\n': append_text(buffer, "\\n"); s++; continue;
-        case '\r': append_text(buffer, "\\r"); s++; continue;
-        case '\t': append_text(buffer, "\\t"); s++; continue;
+        case '"':
+            append_text(buffer, "\\\"");
+            s++;
+            continue;
+        case '\\':
+            append_text(buffer, "\\\\");
+            s++;
+            continue;
+        case '\b':
+            append_text(buffer, "\\b");
+            s++;
+            continue;
+        case '\f':
+            append_text(buffer, "\\f");
+            s++;
+            continue;
+        case '\n':
+            append_text(buffer, "\\n");
+            s++;
+            continue;
+        case '\r':
+            append_text(buffer, "\\r");
+            s++;
+            continue;
+        case '\t':
+            append_text(buffer, "\\t");
+            s++;
+            continue;
         default: break;
         }
         if (*s < 0x20) {

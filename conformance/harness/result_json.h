@@ -10,11 +10,11 @@
 #define CASE_RESULT_SCHEMA "coremod-case/1"
 
 typedef struct {
-    const char* id;      /* "CORE-LOAD-001" */
-    const char* suite;   /* "core_load" */
-    const char* clause;  /* "3.1" */
+    const char* id;     /* "CORE-LOAD-001" */
+    const char* suite;  /* "core_load" */
+    const char* clause; /* "3.1" */
     const char* title;
-    const char* status;  /* pass, fail, crash, timeout, not_supported, quality_warning */
+    const char* status; /* pass, fail, crash, timeout, not_supported, quality_warning */
     const char* message;
     double elapsed_s;
 } case_record_t;

@@ -43,8 +43,8 @@ static void add_step(char* message, size_t message_size, const char* step)
 }
 
 void case_result_classify(const struct criterion_test_stats* stats, const char* note,
-                          const char* step, bool watchdog_fired, const char** status,
-                          char* message, size_t message_size)
+                          const char* step, bool watchdog_fired, const char** status, char* message,
+                          size_t message_size)
 {
     const char* failed = first_failed_assertion(stats);
     message[0] = '\0';

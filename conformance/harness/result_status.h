@@ -34,8 +34,8 @@
  * note, or NULL; `step` what case_step_take made of its steps, or NULL; `watchdog_fired` says the
  * case's own watchdog ended it. */
 void case_result_classify(const struct criterion_test_stats* stats, const char* note,
-                          const char* step, bool watchdog_fired, const char** status,
-                          char* message, size_t message_size);
+                          const char* step, bool watchdog_fired, const char** status, char* message,
+                          size_t message_size);
 
 /* "SIGBUS (Bus error)" for 7: the signal's name and description, as a stranger can look them
  * up. */

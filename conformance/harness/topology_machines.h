@@ -15,13 +15,13 @@
 #include "numa_optimization.h"
 
 typedef struct {
-    int rank;          /* 0 = fastest */
-    bool efficiency;   /* E cores (expected.json core_type "E") */
-    const char* cpus;  /* cpulist, e.g. "2-7" */
+    int rank;         /* 0 = fastest */
+    bool efficiency;  /* E cores (expected.json core_type "E") */
+    const char* cpus; /* cpulist, e.g. "2-7" */
 } topology_machine_kind_t;
 
 typedef struct {
-    uint32_t id;       /* the OS's node number */
+    uint32_t id; /* the OS's node number */
     const char* cpus;
 } topology_machine_node_t;
 

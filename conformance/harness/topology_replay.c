@@ -101,13 +101,13 @@ bool topology_candidate_views(machine_views_t* views, module_error_t* error, cha
     return ok;
 }
 
-#define DIFF_FIELD(view, field, expected_value)                                              \
-    if ((uint64_t)views->view.field != (uint64_t)(expected_value)) {                         \
-        used += (size_t)snprintf(diff + used, used < diff_size ? diff_size - used : 0,        \
-                                 " " #view "." #field " %llu (expected %llu);",              \
-                                 (unsigned long long)views->view.field,                      \
-                                 (unsigned long long)(expected_value));                      \
-        equal = false;                                                                       \
+#define DIFF_FIELD(view, field, expected_value)                                                    \
+    if ((uint64_t)views->view.field != (uint64_t)(expected_value)) {                               \
+        used += (size_t)snprintf(diff + used, used < diff_size ? diff_size - used : 0,             \
+                                 " " #view "." #field " %llu (expected %llu);",                    \
+                                 (unsigned long long)views->view.field,                            \
+                                 (unsigned long long)(expected_value));                            \
+        equal = false;                                                                             \
     }
 
 bool topology_views_match(const machine_views_t* views, const topology_machine_t* m, char* diff,
@@ -183,8 +183,8 @@ static void require_replay_elsewhere(const machine_views_t* live)
         }
         conformance_not_supported("the recording matches the live machine, and replaying %s "
                                   "(%s=%s) does not give its views: the candidate does not "
-                                  "replay recorded machines (SPEC 13.2)", other->name, other->env,
-                                  topology_machine_source(other));
+                                  "replay recorded machines (SPEC 13.2)",
+                                  other->name, other->env, topology_machine_source(other));
     }
 }
 
@@ -197,19 +197,20 @@ void topology_replay_require(const topology_machine_t* m)
     if (!topology_candidate_views(&replayed, &error, message, sizeof(message))) {
         if (error == MODULE_ERROR_SYSTEM_ERROR && strstr(message, "not supported") != NULL) {
             conformance_not_supported("the candidate does not replay recorded machines (%s=%s: "
-                                      "\"%s\", SPEC 13.2)", m->env, topology_machine_source(m),
-                                      message);
+                                      "\"%s\", SPEC 13.2)",
+                                      m->env, topology_machine_source(m), message);
         }
         /* A document-level case only needs the recording as a set-up (replay is coremod's,
          * 13.2): it cannot be made, so the case cannot run. */
         if (conformance_case_is_document_level()) {
             conformance_not_supported("under %s=%s the candidate's contexts cannot be created or "
-                                      "read: %s \"%s\" (replay, SPEC 13.2, is coremod's)", m->env,
-                                      topology_machine_source(m), error_name(error), message);
+                                      "read: %s \"%s\" (replay, SPEC 13.2, is coremod's)",
+                                      m->env, topology_machine_source(m), error_name(error),
+                                      message);
         }
         conformance_fail("under %s=%s the candidate's contexts cannot be created or read: %s "
-                         "\"%s\" (SPEC 13.2)", m->env, topology_machine_source(m),
-                         error_name(error), message);
+                         "\"%s\" (SPEC 13.2)",
+                         m->env, topology_machine_source(m), error_name(error), message);
     }
     char diff[2048];
     topology_select_live();
@@ -233,11 +234,12 @@ void topology_replay_require(const topology_machine_t* m)
     if (conformance_case_is_document_level()) {
         conformance_not_supported("replaying %s (%s=%s) the candidate's views differ from "
                                   "expected.json, so the recorded machine this case needs cannot "
-                                  "be set up (SPEC 13.5 is coremod's):%s", m->name, m->env,
-                                  topology_machine_source(m), diff);
+                                  "be set up (SPEC 13.5 is coremod's):%s",
+                                  m->name, m->env, topology_machine_source(m), diff);
     }
     conformance_fail("replaying %s (%s=%s) the candidate's views differ from expected.json "
-                     "(SPEC 13.5):%s", m->name, m->env, topology_machine_source(m), diff);
+                     "(SPEC 13.5):%s",
+                     m->name, m->env, topology_machine_source(m), diff);
 }
 
 uint64_t topology_cpulist_mask(const char* cpulist)

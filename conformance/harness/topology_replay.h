@@ -63,7 +63,7 @@ void topology_replay_require(const topology_machine_t* machine);
 uint64_t topology_cpulist_mask(const char* cpulist);
 uint64_t topology_kind_mask(const topology_machine_t* machine, int rank);
 uint64_t topology_efficiency_mask(const topology_machine_t* machine);
-int topology_cpu_rank(const topology_machine_t* machine, uint32_t cpu);   /* -1: not online */
+int topology_cpu_rank(const topology_machine_t* machine, uint32_t cpu); /* -1: not online */
 uint32_t topology_cpu_node(const topology_machine_t* machine, uint32_t cpu);
 
 #endif /* CONFORMANCE_TOPOLOGY_REPLAY_H */

@@ -15,6 +15,8 @@
  * the sources are assembled with COREMOD_KERNEL_DISPATCH_ASM and CM_KERNEL_BEGIN also places the
  * dispatched name coremod_<k> at the same address (no wrapper, no extra call).
  */
+/* An assembler header: clang-format knows C, not the assembler's directives. */
+/* clang-format off */
 #ifndef COREMOD_ASM_MACROS_H
 #define COREMOD_ASM_MACROS_H
 
@@ -54,3 +56,4 @@
 #endif
 
 #endif /* COREMOD_ASM_MACROS_H */
+/* clang-format on */

@@ -20,19 +20,19 @@
  * The assembly writes this struct by field offset: keep the order (static asserts in the C
  * twin check it). */
 typedef struct {
-    uint64_t total;                  /* words examined */
-    uint64_t branches;               /* every branch below */
-    uint64_t conditional_branches;   /* B.cond, BC.cond, CBZ, CBNZ, TBZ, TBNZ */
-    uint64_t unconditional_immediate;/* B, BL */
-    uint64_t calls;                  /* BL and the BLR family */
-    uint64_t returns;                /* the RET family */
-    uint64_t indirect_branches;      /* the BR, BLR and RET families */
-    uint64_t backward_branches;      /* B, B.cond, BC.cond, CB(N)Z, TB(N)Z with offset < 0 */
-    uint64_t loop_words_sum;         /* sum of |offset| / 4 over backward branches */
-    uint64_t loop_words_max;         /* largest |offset| / 4 of a backward branch, 0 if none */
-    uint64_t simd_fp;                /* op0 = x111: scalar FP and Advanced SIMD data processing */
-    uint64_t loads;                  /* load/store class (op0 = x1x0) words that read memory */
-    uint64_t stores;                 /* load/store class words that write memory */
+    uint64_t total;                   /* words examined */
+    uint64_t branches;                /* every branch below */
+    uint64_t conditional_branches;    /* B.cond, BC.cond, CBZ, CBNZ, TBZ, TBNZ */
+    uint64_t unconditional_immediate; /* B, BL */
+    uint64_t calls;                   /* BL and the BLR family */
+    uint64_t returns;                 /* the RET family */
+    uint64_t indirect_branches;       /* the BR, BLR and RET families */
+    uint64_t backward_branches;       /* B, B.cond, BC.cond, CB(N)Z, TB(N)Z with offset < 0 */
+    uint64_t loop_words_sum;          /* sum of |offset| / 4 over backward branches */
+    uint64_t loop_words_max;          /* largest |offset| / 4 of a backward branch, 0 if none */
+    uint64_t simd_fp;                 /* op0 = x111: scalar FP and Advanced SIMD data processing */
+    uint64_t loads;                   /* load/store class (op0 = x1x0) words that read memory */
+    uint64_t stores;                  /* load/store class words that write memory */
 } coremod_insn_counts_t;
 
 /*

@@ -12,18 +12,18 @@
 #define COREMOD_KERNEL_ARCH_H
 
 #if defined(__x86_64__) || defined(__aarch64__) || defined(__arm64__)
-#  define COREMOD_KERNELS_HAVE_ASM 1
+#define COREMOD_KERNELS_HAVE_ASM 1
 #else
-#  define COREMOD_KERNELS_HAVE_ASM 0
+#define COREMOD_KERNELS_HAVE_ASM 0
 #endif
 
 /* The C twin sources are compiled twice when kernels=c: once as coremod_<k>_c (for the tests)
  * and once with COREMOD_C_TWIN_DISPATCHED as coremod_<k> itself, so the dispatched name costs
  * no wrapper call (which would also shift the sp/pc the state capture reports). */
 #if defined(COREMOD_C_TWIN_DISPATCHED)
-#  define COREMOD_C_TWIN(k) coremod_##k
+#define COREMOD_C_TWIN(k) coremod_##k
 #else
-#  define COREMOD_C_TWIN(k) coremod_##k##_c
+#define COREMOD_C_TWIN(k) coremod_##k##_c
 #endif
 
 #endif /* COREMOD_KERNEL_ARCH_H */

@@ -35,20 +35,20 @@
 #include "kernel_arch.h"
 
 typedef struct {
-    uint64_t x[31];      /* x0-x30 (x86-64: see the mapping above) */
+    uint64_t x[31]; /* x0-x30 (x86-64: see the mapping above) */
     uint64_t sp;
     uint64_t pc;
-    uint64_t pstate;     /* AArch64 NZCV; x86-64 RFLAGS */
-    uint64_t v[32][2];   /* 128-bit vector registers, [i][0] = low half */
-    uint64_t fpcr;       /* AArch64 FPCR; x86-64 x87 control word */
-    uint64_t fpsr;       /* AArch64 FPSR; x86-64 MXCSR */
+    uint64_t pstate;   /* AArch64 NZCV; x86-64 RFLAGS */
+    uint64_t v[32][2]; /* 128-bit vector registers, [i][0] = low half */
+    uint64_t fpcr;     /* AArch64 FPCR; x86-64 x87 control word */
+    uint64_t fpsr;     /* AArch64 FPSR; x86-64 MXCSR */
 } coremod_processor_state_t;
 
 /* Bits of fpcr that hold the rounding mode (AArch64 FPCR.RMode; x86-64 x87 CW.RC). */
 #if defined(__aarch64__) || defined(__arm64__)
-#  define COREMOD_FPCR_RMODE_MASK 0x00C00000u
+#define COREMOD_FPCR_RMODE_MASK 0x00C00000u
 #else
-#  define COREMOD_FPCR_RMODE_MASK 0x00000C00u
+#define COREMOD_FPCR_RMODE_MASK 0x00000C00u
 #endif
 
 /* Fills *out as described above. out == NULL: does nothing. */

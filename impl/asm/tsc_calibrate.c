@@ -14,7 +14,7 @@ static uint64_t monotonic_ns(void)
 }
 
 typedef struct {
-    uint64_t ns;     /* midpoint of the bracketing monotonic reads */
+    uint64_t ns; /* midpoint of the bracketing monotonic reads */
     uint64_t ticks;
 } clock_pair_t;
 
@@ -53,6 +53,7 @@ uint64_t coremod_tsc_calibrate_hz(coremod_tick_reader_fn reader, uint32_t window
     /* ticks * 1e9 / ns without overflow for any realistic rate (< 2^64 / 1e9 ticks = 18e9,
      * i.e. windows under several seconds at GHz rates); long double keeps it simple and exact
      * enough (64-bit mantissa on x86-64; double elsewhere loses nothing at these magnitudes). */
-    long double hz = (long double)(end.ticks - start.ticks) * 1e9L / (long double)(end.ns - start.ns);
+    long double hz =
+        (long double)(end.ticks - start.ticks) * 1e9L / (long double)(end.ns - start.ns);
     return (uint64_t)(hz + 0.5L);
 }

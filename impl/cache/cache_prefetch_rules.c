@@ -12,16 +12,16 @@
 typedef enum { REGION_L1 = 1, REGION_L2 = 2, REGION_BEYOND = 3 } region_t;
 
 typedef struct {
-    uint64_t line;    /* L */
-    uint64_t l1;      /* C1, 0 unknown */
-    uint64_t l2;      /* C2, 0 unknown */
-    uint64_t window;  /* W */
+    uint64_t line;   /* L */
+    uint64_t l1;     /* C1, 0 unknown */
+    uint64_t l2;     /* C2, 0 unknown */
+    uint64_t window; /* W */
 } cache_figures_t;
 
 static cache_figures_t figures_of(const cache_hierarchy_info_t* h)
 {
     cache_figures_t f;
-    f.line = h->l1_cache_line_size != 0 ? h->l1_cache_line_size
+    f.line = h->l1_cache_line_size != 0   ? h->l1_cache_line_size
              : h->l2_cache_line_size != 0 ? h->l2_cache_line_size
                                           : CACHE_DEFAULT_LINE_BYTES;
     f.l1 = h->l1_cache_size;
@@ -50,8 +50,9 @@ static region_t region_of(const cache_figures_t* f, uint64_t size)
 /* SPEC 11.5: lines to keep in flight for a stream from `region`, at least one. */
 static uint64_t stream_distance(const cache_figures_t* f, region_t region)
 {
-    uint64_t d = region == REGION_L1 ? f->window / 4 : region == REGION_L2 ? f->window / 2
-                                                                           : f->window;
+    uint64_t d = region == REGION_L1   ? f->window / 4
+                 : region == REGION_L2 ? f->window / 2
+                                       : f->window;
     return d == 0 ? 1 : d;
 }
 

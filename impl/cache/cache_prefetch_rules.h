@@ -13,10 +13,10 @@
 #include "cache_optimization.h"
 
 /* SPEC 11.4 constants. */
-#define CACHE_DEFAULT_LINE_BYTES 64u   /* when neither L1 nor L2 reports a line size */
-#define CACHE_WINDOW_L1_DIVISOR 16u    /* the prefetch window: 1/16 of the L1 data cache */
+#define CACHE_DEFAULT_LINE_BYTES 64u /* when neither L1 nor L2 reports a line size */
+#define CACHE_WINDOW_L1_DIVISOR 16u  /* the prefetch window: 1/16 of the L1 data cache */
 #define CACHE_WINDOW_MIN_LINES 2u
-#define CACHE_WINDOW_UNKNOWN_L1 8u     /* lines, when the L1 size is unknown */
+#define CACHE_WINDOW_UNKNOWN_L1 8u /* lines, when the L1 size is unknown */
 
 /* What the rules read: the context's hierarchy view and whether the machine is ARM (11.9). */
 typedef struct {

@@ -11,9 +11,9 @@
 #include "elf_validate.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -61,7 +61,8 @@ static bool inside_file(uint64_t offset, uint64_t size, uint64_t file_size)
 
 module_error_t elf_validate(int fd, uint64_t file_size, char* reason, size_t reason_size)
 {
-    uint32_t header[8]; /* mach_header_64: magic, cputype, cpusubtype, filetype, ncmds, sizeofcmds */
+    uint32_t
+        header[8]; /* mach_header_64: magic, cputype, cpusubtype, filetype, ncmds, sizeofcmds */
     if (file_size == 0) {
         snprintf(reason, reason_size, "empty file (0 bytes)");
         return MODULE_ERROR_INVALID_MODULE;
@@ -182,18 +183,20 @@ static module_error_t check_header(int fd, uint64_t file_size, Elf64_Ehdr* heade
     if ((size_t)got < EI_NIDENT) {
         return invalid(reason, reason_size,
                        "truncated: the file is %zd bytes, shorter than the %d-byte ELF "
-                       "identification", got, EI_NIDENT);
+                       "identification",
+                       got, EI_NIDENT);
     }
     unsigned char elf_class = header->e_ident[EI_CLASS];
     if (elf_class != ELFCLASS64) {
-        return invalid(reason, reason_size, "wrong ELF class: %s; this platform loads 64-bit "
+        return invalid(reason, reason_size,
+                       "wrong ELF class: %s; this platform loads 64-bit "
                        "objects (ELFCLASS64)",
                        elf_class == ELFCLASS32 ? "32-bit (ELFCLASS32)" : "invalid EI_CLASS value");
     }
     unsigned char data = header->e_ident[EI_DATA];
     if (data != HOST_DATA) {
         return invalid(reason, reason_size, "wrong byte order: %s; this platform is %s",
-                       data == ELFDATA2MSB ? "big-endian (ELFDATA2MSB)"
+                       data == ELFDATA2MSB   ? "big-endian (ELFDATA2MSB)"
                        : data == ELFDATA2LSB ? "little-endian (ELFDATA2LSB)"
                                              : "invalid EI_DATA value",
                        HOST_DATA == ELFDATA2LSB ? "little-endian" : "big-endian");
@@ -208,8 +211,10 @@ static module_error_t check_header(int fd, uint64_t file_size, Elf64_Ehdr* heade
                        got, sizeof(*header));
     }
     if (header->e_machine != HOST_MACHINE) {
-        return invalid(reason, reason_size, "wrong machine: %s (e_machine %u); this platform "
-                       "is %s", machine_name(header->e_machine), header->e_machine,
+        return invalid(reason, reason_size,
+                       "wrong machine: %s (e_machine %u); this platform "
+                       "is %s",
+                       machine_name(header->e_machine), header->e_machine,
                        machine_name(HOST_MACHINE));
     }
     if (header->e_type != ET_DYN) {
@@ -218,13 +223,16 @@ static module_error_t check_header(int fd, uint64_t file_size, Elf64_Ehdr* heade
     }
     if (header->e_phnum == 0 || header->e_phnum == PN_XNUM ||
         header->e_phentsize != sizeof(Elf64_Phdr)) {
-        return invalid(reason, reason_size, "no usable program header table (e_phnum %u, "
-                       "e_phentsize %u)", header->e_phnum, header->e_phentsize);
+        return invalid(reason, reason_size,
+                       "no usable program header table (e_phnum %u, "
+                       "e_phentsize %u)",
+                       header->e_phnum, header->e_phentsize);
     }
     uint64_t table_size = (uint64_t)header->e_phnum * sizeof(Elf64_Phdr);
     if (!inside_file(header->e_phoff, table_size, file_size)) {
-        return invalid(reason, reason_size, "truncated: the program header table (offset %" PRIu64
-                       ", %" PRIu64 " bytes) extends past the end of the file (%" PRIu64 " bytes)",
+        return invalid(reason, reason_size,
+                       "truncated: the program header table (offset %" PRIu64 ", %" PRIu64
+                       " bytes) extends past the end of the file (%" PRIu64 " bytes)",
                        (uint64_t)header->e_phoff, table_size, file_size);
     }
     return MODULE_SUCCESS;
@@ -251,10 +259,12 @@ static module_error_t check_segments(int fd, uint64_t file_size, const Elf64_Ehd
             const Elf64_Phdr* segment = &batch[i];
             if (segment->p_type == PT_LOAD &&
                 !inside_file(segment->p_offset, segment->p_filesz, file_size)) {
-                return invalid(reason, reason_size, "truncated: loadable segment %u (file offset "
+                return invalid(reason, reason_size,
+                               "truncated: loadable segment %u (file offset "
                                "%" PRIu64 ", %" PRIu64 " bytes) extends past the end of the file "
-                               "(%" PRIu64 " bytes)", first + i, (uint64_t)segment->p_offset,
-                               (uint64_t)segment->p_filesz, file_size);
+                               "(%" PRIu64 " bytes)",
+                               first + i, (uint64_t)segment->p_offset, (uint64_t)segment->p_filesz,
+                               file_size);
             }
             if (segment->p_type == PT_DYNAMIC) {
                 *dynamic = *segment;
@@ -272,8 +282,9 @@ static module_error_t check_dynamic(int fd, uint64_t file_size, const Elf64_Phdr
         return MODULE_SUCCESS; /* nothing to scan; the loader decides about such a file */
     }
     if (!inside_file(dynamic->p_offset, dynamic->p_filesz, file_size)) {
-        return invalid(reason, reason_size, "truncated: the dynamic section (file offset %" PRIu64
-                       ", %" PRIu64 " bytes) extends past the end of the file (%" PRIu64 " bytes)",
+        return invalid(reason, reason_size,
+                       "truncated: the dynamic section (file offset %" PRIu64 ", %" PRIu64
+                       " bytes) extends past the end of the file (%" PRIu64 " bytes)",
                        (uint64_t)dynamic->p_offset, (uint64_t)dynamic->p_filesz, file_size);
     }
     Elf64_Dyn batch[ENTRIES_PER_READ];
@@ -293,7 +304,8 @@ static module_error_t check_dynamic(int fd, uint64_t file_size, const Elf64_Phdr
                 return MODULE_SUCCESS;
             }
             if (batch[i].d_tag == DT_FLAGS_1 && (batch[i].d_un.d_val & DF_1_PIE) != 0) {
-                return invalid(reason, reason_size, "a position-independent executable (DF_1_PIE "
+                return invalid(reason, reason_size,
+                               "a position-independent executable (DF_1_PIE "
                                "set in DT_FLAGS_1), not a shared library");
             }
         }

@@ -16,7 +16,7 @@
 #define COREMOD_MESSAGE_MAX (2 * COREMOD_PATH_MAX + 512)
 
 typedef struct {
-    module_error_t code;                  /* MODULE_SUCCESS: nothing recorded yet */
+    module_error_t code; /* MODULE_SUCCESS: nothing recorded yet */
     char message[COREMOD_MESSAGE_MAX];
 } coremod_failure_t;
 

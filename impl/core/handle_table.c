@@ -39,8 +39,8 @@ static struct {
     pthread_rwlock_t lock;
     handle_slot_t* chunks[CHUNK_COUNT];
     uint32_t chunks_allocated;
-    uint32_t slots_created;   /* slots 0 .. slots_created - 1 have been handed out once */
-    uint32_t free_head;       /* LIFO free list: reuses warm slots first */
+    uint32_t slots_created;    /* slots 0 .. slots_created - 1 have been handed out once */
+    uint32_t free_head;        /* LIFO free list: reuses warm slots first */
     uint32_t reserved_or_live; /* slots not free: while non-zero the chunks must stay */
     uint64_t salt;
     bool salted;

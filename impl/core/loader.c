@@ -39,8 +39,10 @@ static uintptr_t share_open_module(module_record_t* record, coremod_failure_t* f
 {
     if (record->state != RECORD_OPEN) {
         /* Only the module's own init can get here (the system lock is held by its load). */
-        failure_set(failure, MODULE_ERROR_SYSTEM_ERROR, "cannot load '%s' while its own "
-                    "module_init is running (the module loads itself)", record->path);
+        failure_set(failure, MODULE_ERROR_SYSTEM_ERROR,
+                    "cannot load '%s' while its own "
+                    "module_init is running (the module loads itself)",
+                    record->path);
         return 0;
     }
     uint32_t count = atomic_load_explicit(&record->reference_count, memory_order_relaxed);
@@ -74,9 +76,10 @@ static module_record_t* reserve_record(coremod_system_t* system, const char* pat
         if (record != NULL) {
             module_record_free(record);
         }
-        failure_set(failure, MODULE_ERROR_OUT_OF_MEMORY, "cannot load '%s': the system's memory "
-                    "pool (memory_pool_size_mb %u) cannot hold its bookkeeping", path,
-                    system->config.memory_pool_size_mb);
+        failure_set(failure, MODULE_ERROR_OUT_OF_MEMORY,
+                    "cannot load '%s': the system's memory "
+                    "pool (memory_pool_size_mb %u) cannot hold its bookkeeping",
+                    path, system->config.memory_pool_size_mb);
         return NULL;
     }
     if (!handle_table_reserve(slot)) {
@@ -94,9 +97,10 @@ static uintptr_t open_new_module(coremod_system_t* system, const load_request_t*
                                  const char* path, module_file_t* file, coremod_failure_t* failure)
 {
     if (system->open_modules >= system->config.max_concurrent_modules) {
-        failure_set(failure, MODULE_ERROR_RESOURCE_EXHAUSTED, "cannot load '%s': the system "
-                    "already has %u modules open (max_concurrent_modules)", path,
-                    system->config.max_concurrent_modules);
+        failure_set(failure, MODULE_ERROR_RESOURCE_EXHAUSTED,
+                    "cannot load '%s': the system "
+                    "already has %u modules open (max_concurrent_modules)",
+                    path, system->config.max_concurrent_modules);
         return 0;
     }
     char reason[512];
@@ -162,8 +166,8 @@ static uintptr_t load_locked(coremod_system_t* system, const load_request_t* req
         return 0;
     }
     char path[COREMOD_PATH_MAX];
-    if (!path_resolve(request->path, request->path_length, system->config.module_search_path,
-                      path, failure)) {
+    if (!path_resolve(request->path, request->path_length, system->config.module_search_path, path,
+                      failure)) {
         return 0;
     }
     module_file_t file;
@@ -172,9 +176,10 @@ static uintptr_t load_locked(coremod_system_t* system, const load_request_t* req
     }
     uintptr_t token = 0;
     if (request->memory_limit_kb != 0 && file.size > (uint64_t)request->memory_limit_kb * 1024u) {
-        failure_set(failure, MODULE_ERROR_RESOURCE_EXHAUSTED, "cannot load '%s': the file is "
-                    "%llu bytes, over options->memory_limit_kb (%u KB)", path,
-                    (unsigned long long)file.size, request->memory_limit_kb);
+        failure_set(failure, MODULE_ERROR_RESOURCE_EXHAUSTED,
+                    "cannot load '%s': the file is "
+                    "%llu bytes, over options->memory_limit_kb (%u KB)",
+                    path, (unsigned long long)file.size, request->memory_limit_kb);
     } else {
         module_record_t* open = module_index_find(&system->index, file.device, file.inode);
         token = open != NULL ? share_open_module(open, failure)
@@ -205,8 +210,10 @@ static module_handle_t load(module_system_t* system_token, const char* module_pa
     }
     coremod_system_t* system = system_registry_pin(system_token);
     if (system == NULL) {
-        error_fail(MODULE_ERROR_INVALID_PARAMETER, "%s: system %p is not a live module system "
-                   "(never created, or destroyed)", operation, (void*)system_token);
+        error_fail(MODULE_ERROR_INVALID_PARAMETER,
+                   "%s: system %p is not a live module system "
+                   "(never created, or destroyed)",
+                   operation, (void*)system_token);
         return NULL;
     }
     if (options != NULL) {
@@ -215,8 +222,10 @@ static module_handle_t load(module_system_t* system_token, const char* module_pa
         if (options->enable_hot_reload || options->security_policy != NULL) {
             system_release(system);
             /* security_policy is not printed: it is the caller's pointer, unvalidated. */
-            error_fail(MODULE_ERROR_SYSTEM_ERROR, "%s: %s is not supported in this release "
-                       "(SPEC 3.10); '%s' was not loaded", operation,
+            error_fail(MODULE_ERROR_SYSTEM_ERROR,
+                       "%s: %s is not supported in this release "
+                       "(SPEC 3.10); '%s' was not loaded",
+                       operation,
                        options->enable_hot_reload ? "options->enable_hot_reload"
                                                   : "options->security_policy",
                        module_path);
@@ -242,8 +251,8 @@ COREMOD_PUBLIC module_handle_t module_load(module_system_t* system, const char* 
 }
 
 COREMOD_PUBLIC module_handle_t module_load_with_options(module_system_t* system,
-                                                       const char* module_path,
-                                                       const module_load_options_t* options)
+                                                        const char* module_path,
+                                                        const module_load_options_t* options)
 {
     return load(system, module_path, options, "module_load_with_options");
 }
@@ -263,7 +272,8 @@ COREMOD_PUBLIC bool module_unload(module_handle_t handle)
     }
     handle_table_read_unlock();
     if (system == NULL) {
-        error_fail(MODULE_ERROR_INVALID_PARAMETER, "module_unload: handle %p is not a loaded "
+        error_fail(MODULE_ERROR_INVALID_PARAMETER,
+                   "module_unload: handle %p is not a loaded "
                    "module (never loaded, already unloaded, or its system destroyed)",
                    (void*)handle);
         return false;
@@ -275,8 +285,7 @@ COREMOD_PUBLIC bool module_unload(module_handle_t handle)
     record = handle_table_lookup_locked(token, HANDLE_KIND_MODULE);
     handle_table_read_unlock();
     if (record != NULL) {
-        uint32_t count =
-            atomic_load_explicit(&record->reference_count, memory_order_relaxed) - 1u;
+        uint32_t count = atomic_load_explicit(&record->reference_count, memory_order_relaxed) - 1u;
         atomic_store_explicit(&record->reference_count, count, memory_order_relaxed);
         if (count == 0) {
             module_record_close(record);

@@ -13,28 +13,28 @@ static module_error_t open_error_code(int error)
     case ENOENT:
     case ENOTDIR:
     case ENAMETOOLONG:
-    case ELOOP:
-        return MODULE_ERROR_FILE_NOT_FOUND;
+    case ELOOP: return MODULE_ERROR_FILE_NOT_FOUND;
     case EACCES:
-    case EPERM:
-        return MODULE_ERROR_SECURITY_VIOLATION;
+    case EPERM: return MODULE_ERROR_SECURITY_VIOLATION;
     case EMFILE:
-    case ENFILE:
-        return MODULE_ERROR_RESOURCE_EXHAUSTED;
-    case ENOMEM:
-        return MODULE_ERROR_OUT_OF_MEMORY;
-    default:
-        return MODULE_ERROR_SYSTEM_ERROR;
+    case ENFILE: return MODULE_ERROR_RESOURCE_EXHAUSTED;
+    case ENOMEM: return MODULE_ERROR_OUT_OF_MEMORY;
+    default: return MODULE_ERROR_SYSTEM_ERROR;
     }
 }
 
 static const char* file_kind(mode_t mode)
 {
-    if (S_ISDIR(mode)) return "a directory";
-    if (S_ISCHR(mode)) return "a character device";
-    if (S_ISBLK(mode)) return "a block device";
-    if (S_ISFIFO(mode)) return "a FIFO";
-    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISSOCK(mode))
+        return "a socket";
     return "not a regular file";
 }
 

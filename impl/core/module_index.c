@@ -95,8 +95,8 @@ void module_index_remove(module_index_t* index, dev_t device, ino_t inode)
      * home slot does not lie (cyclically) between the hole and their position. */
     uint32_t slot = (hole + 1u) & mask;
     while (index->slots[slot].value != NULL) {
-        uint32_t home = home_slot(index->slots[slot].device, index->slots[slot].inode,
-                                  index->capacity);
+        uint32_t home =
+            home_slot(index->slots[slot].device, index->slots[slot].inode, index->capacity);
         bool home_in_gap = ((slot - home) & mask) < ((slot - hole) & mask);
         if (!home_in_gap) {
             index->slots[hole] = index->slots[slot];

@@ -16,8 +16,8 @@ typedef struct {
 } module_metadata_t;
 
 typedef struct {
-    bool (*init)(void);     /* NULL: none */
-    void (*cleanup)(void);  /* NULL: none */
+    bool (*init)(void);    /* NULL: none */
+    void (*cleanup)(void); /* NULL: none */
 } module_entry_points_t;
 
 /* The address of `name` if the module `library` (a dlopen handle) defines it itself; NULL if it

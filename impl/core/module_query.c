@@ -16,8 +16,10 @@
 
 static void fail_bad_handle(const char* operation, module_handle_t handle)
 {
-    error_fail(MODULE_ERROR_INVALID_PARAMETER, "%s: handle %p is not a loaded module (never "
-               "loaded, already unloaded, or its system destroyed)", operation, (void*)handle);
+    error_fail(MODULE_ERROR_INVALID_PARAMETER,
+               "%s: handle %p is not a loaded module (never "
+               "loaded, already unloaded, or its system destroyed)",
+               operation, (void*)handle);
 }
 
 /* Validates symbol_name (SPEC 5.4, 5.8, 1.4); reports and returns false if it is bad. */
@@ -53,8 +55,10 @@ static void* look_up_and_cache(module_record_t* record, const symbol_key_t* key)
     atomic_fetch_sub_explicit(&record->pins, 1, memory_order_release);
     /* From here on the record may be freed by a concurrent unload: use the copies only. */
     if (address == NULL) {
-        error_fail(MODULE_ERROR_SYMBOL_NOT_FOUND, "module_get_symbol: symbol '%s' not found in "
-                   "module '%s'", key->name, module_name);
+        error_fail(MODULE_ERROR_SYMBOL_NOT_FOUND,
+                   "module_get_symbol: symbol '%s' not found in "
+                   "module '%s'",
+                   key->name, module_name);
         return NULL;
     }
     error_succeed();
@@ -88,8 +92,10 @@ COREMOD_PUBLIC void* module_get_symbol(module_handle_t handle, const char* symbo
         }
         handle_table_read_unlock();
         if (address == NULL) {
-            error_fail(MODULE_ERROR_SYMBOL_NOT_FOUND, "module_get_symbol: symbol '%s' not found "
-                       "in module '%s'", symbol_name, module_name);
+            error_fail(MODULE_ERROR_SYMBOL_NOT_FOUND,
+                       "module_get_symbol: symbol '%s' not found "
+                       "in module '%s'",
+                       symbol_name, module_name);
             return NULL;
         }
         error_succeed();

@@ -50,10 +50,10 @@ typedef enum {
 
 typedef struct module_record {
     struct coremod_system* system;
-    uintptr_t token;                  /* the module_handle_t (0 while opening) */
-    void* library;                    /* dlopen handle */
-    void (*cleanup)(void);            /* SPEC 3.6; NULL: none */
-    dev_t device;                     /* file identity (SPEC 3.2) */
+    uintptr_t token;       /* the module_handle_t (0 while opening) */
+    void* library;         /* dlopen handle */
+    void (*cleanup)(void); /* SPEC 3.6; NULL: none */
+    dev_t device;          /* file identity (SPEC 3.2) */
     ino_t inode;
     _Atomic uint32_t reference_count; /* written under system->lock, read by module_get_info */
     atomic_uint pins;                 /* symbol lookups running dlsym without the table lock */
@@ -63,22 +63,22 @@ typedef struct module_record {
     uint64_t load_time_us;            /* SPEC 3.9 */
     struct module_record* older;      /* load-order list, under system->lock */
     struct module_record* newer;
-    size_t charged_bytes;             /* what this record itself costs the memory pool */
+    size_t charged_bytes; /* what this record itself costs the memory pool */
     symbol_cache_t symbols;
     module_metadata_t metadata;
-    char path[];                      /* the resolved path, for messages */
+    char path[]; /* the resolved path, for messages */
 } module_record_t;
 
 typedef struct coremod_system {
-    atomic_uint refs;                 /* see "Lifetimes" above */
-    uintptr_t token;                  /* the module_system_t* handed out */
-    pthread_mutex_t lock;             /* recursive; see "Lock order" */
-    bool destroyed;                   /* under lock */
-    uint32_t open_modules;            /* distinct modules open, OPENING included (SPEC 3.8) */
-    module_system_config_t config;    /* validated copy; module_search_path points at search_path */
-    memory_pool_t pool;               /* SPEC 2.6 */
-    module_index_t index;             /* (device, inode) -> record, under lock */
-    module_record_t* oldest;          /* load-order list of OPEN records, under lock */
+    atomic_uint refs;              /* see "Lifetimes" above */
+    uintptr_t token;               /* the module_system_t* handed out */
+    pthread_mutex_t lock;          /* recursive; see "Lock order" */
+    bool destroyed;                /* under lock */
+    uint32_t open_modules;         /* distinct modules open, OPENING included (SPEC 3.8) */
+    module_system_config_t config; /* validated copy; module_search_path points at search_path */
+    memory_pool_t pool;            /* SPEC 2.6 */
+    module_index_t index;          /* (device, inode) -> record, under lock */
+    module_record_t* oldest;       /* load-order list of OPEN records, under lock */
     module_record_t* newest;
     char search_path[];
 } coremod_system_t;

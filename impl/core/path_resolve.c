@@ -50,6 +50,7 @@ bool path_resolve(const char* module_path, size_t path_length, const char* searc
     }
     failure_set(failure, MODULE_ERROR_FILE_NOT_FOUND,
                 "module '%s' not found: no entry of that name in the directories of "
-                "module_search_path \"%s\"", module_path, search_path);
+                "module_search_path \"%s\"",
+                module_path, search_path);
     return false;
 }

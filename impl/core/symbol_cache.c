@@ -44,9 +44,8 @@ static symbol_cache_entry_t* probe(symbol_cache_entry_t* entries, uint32_t capac
     uint32_t slot = (uint32_t)key->hash & mask;
     for (;;) {
         symbol_cache_entry_t* entry = &entries[slot];
-        if (entry->name == NULL ||
-            (entry->hash == key->hash && entry->length == key->length &&
-             memcmp(entry->name, key->name, key->length) == 0)) {
+        if (entry->name == NULL || (entry->hash == key->hash && entry->length == key->length &&
+                                    memcmp(entry->name, key->name, key->length) == 0)) {
             return entry;
         }
         slot = (slot + 1u) & mask;

@@ -23,7 +23,7 @@
 
 typedef struct {
     uint64_t hash;
-    char* name;    /* NULL: empty slot */
+    char* name; /* NULL: empty slot */
     size_t length;
     void* address; /* NULL: the module does not provide the name */
 } symbol_cache_entry_t;

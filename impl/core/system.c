@@ -22,15 +22,17 @@ static bool validate_config(const module_system_config_t* config)
     if (config->max_concurrent_modules > COREMOD_CONFIG_MAX_MODULES_LIMIT) {
         error_fail(MODULE_ERROR_INVALID_PARAMETER,
                    "module_system_init: config->max_concurrent_modules is %u; it must be at most "
-                   "%u (0 means the default, %u)", config->max_concurrent_modules,
-                   COREMOD_CONFIG_MAX_MODULES_LIMIT, COREMOD_DEFAULT_MAX_CONCURRENT_MODULES);
+                   "%u (0 means the default, %u)",
+                   config->max_concurrent_modules, COREMOD_CONFIG_MAX_MODULES_LIMIT,
+                   COREMOD_DEFAULT_MAX_CONCURRENT_MODULES);
         return false;
     }
     if (config->memory_pool_size_mb > COREMOD_CONFIG_POOL_MB_LIMIT) {
         error_fail(MODULE_ERROR_INVALID_PARAMETER,
                    "module_system_init: config->memory_pool_size_mb is %u; it must be at most %u "
-                   "(0 means the default, %u)", config->memory_pool_size_mb,
-                   COREMOD_CONFIG_POOL_MB_LIMIT, COREMOD_DEFAULT_MEMORY_POOL_SIZE_MB);
+                   "(0 means the default, %u)",
+                   config->memory_pool_size_mb, COREMOD_CONFIG_POOL_MB_LIMIT,
+                   COREMOD_DEFAULT_MEMORY_POOL_SIZE_MB);
         return false;
     }
     if (config->module_search_path != NULL &&
@@ -120,14 +122,18 @@ COREMOD_PUBLIC void module_system_destroy(module_system_t* system_token)
     }
     coremod_system_t* system = system_registry_pin(system_token);
     if (system == NULL) {
-        error_fail(MODULE_ERROR_INVALID_PARAMETER, "module_system_destroy: system %p is not a live "
-                   "module system (never created, or already destroyed)", (void*)system_token);
+        error_fail(MODULE_ERROR_INVALID_PARAMETER,
+                   "module_system_destroy: system %p is not a live "
+                   "module system (never created, or already destroyed)",
+                   (void*)system_token);
         return;
     }
     if (!system_registry_remove(system)) {
         system_release(system);
-        error_fail(MODULE_ERROR_INVALID_PARAMETER, "module_system_destroy: system %p was destroyed "
-                   "by a concurrent call", (void*)system_token);
+        error_fail(MODULE_ERROR_INVALID_PARAMETER,
+                   "module_system_destroy: system %p was destroyed "
+                   "by a concurrent call",
+                   (void*)system_token);
         return;
     }
     pthread_mutex_lock(&system->lock);

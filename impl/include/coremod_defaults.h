@@ -22,15 +22,13 @@
 #define COREMOD_CONFIG_POOL_MB_LIMIT 65536u
 
 /* An initializer for the whole default configuration (every enable_* flag true). */
-#define COREMOD_DEFAULT_CONFIG_INIT                                                            \
-    {                                                                                          \
-        .max_concurrent_modules = COREMOD_DEFAULT_MAX_CONCURRENT_MODULES,                      \
-        .memory_pool_size_mb = COREMOD_DEFAULT_MEMORY_POOL_SIZE_MB,                            \
-        .enable_jit_optimization = true,                                                       \
-        .enable_cache_optimization = true,                                                     \
-        .enable_numa_placement = true,                                                         \
-        .enable_security_sandboxing = true,                                                    \
-        .module_search_path = COREMOD_DEFAULT_SEARCH_PATH,                                     \
+#define COREMOD_DEFAULT_CONFIG_INIT                                                                \
+    {                                                                                              \
+        .max_concurrent_modules = COREMOD_DEFAULT_MAX_CONCURRENT_MODULES,                          \
+        .memory_pool_size_mb = COREMOD_DEFAULT_MEMORY_POOL_SIZE_MB,                                \
+        .enable_jit_optimization = true, .enable_cache_optimization = true,                        \
+        .enable_numa_placement = true, .enable_security_sandboxing = true,                         \
+        .module_search_path = COREMOD_DEFAULT_SEARCH_PATH,                                         \
     }
 
 #endif /* COREMOD_DEFAULTS_H */

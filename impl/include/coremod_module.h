@@ -22,10 +22,10 @@ extern "C" {
 #define COREMOD_DESCRIPTOR_SYMBOL "coremod_module_descriptor"
 
 typedef struct {
-    uint32_t abi_version;      /* COREMOD_DESCRIPTOR_ABI_VERSION; anything else is ignored */
-    const char* name;          /* NULL: the file's base name without extension */
-    const char* version;       /* NULL: "" */
-    const char* description;   /* NULL: "" */
+    uint32_t abi_version;    /* COREMOD_DESCRIPTOR_ABI_VERSION; anything else is ignored */
+    const char* name;        /* NULL: the file's base name without extension */
+    const char* version;     /* NULL: "" */
+    const char* description; /* NULL: "" */
     bool is_critical;
 } coremod_module_descriptor_t;
 
@@ -36,9 +36,9 @@ typedef struct {
 #endif
 
 /* Defines the module's exported descriptor. Use once, at file scope, in one file of the module. */
-#define COREMOD_MODULE_DESCRIPTOR(name_, version_, description_, is_critical_)          \
-    COREMOD_EXPORT extern const coremod_module_descriptor_t coremod_module_descriptor;  \
-    COREMOD_EXPORT const coremod_module_descriptor_t coremod_module_descriptor = {      \
+#define COREMOD_MODULE_DESCRIPTOR(name_, version_, description_, is_critical_)                     \
+    COREMOD_EXPORT extern const coremod_module_descriptor_t coremod_module_descriptor;             \
+    COREMOD_EXPORT const coremod_module_descriptor_t coremod_module_descriptor = {                 \
         COREMOD_DESCRIPTOR_ABI_VERSION, (name_), (version_), (description_), (is_critical_)}
 
 #ifdef __cplusplus

@@ -34,32 +34,32 @@ typedef struct module_handle_t* module_handle_t;
 
 /* Module configuration */
 typedef struct {
-    uint32_t max_concurrent_modules;    // Default: 1000
-    uint32_t memory_pool_size_mb;       // Default: 100MB
-    bool enable_jit_optimization;       // Default: true
-    bool enable_cache_optimization;     // Default: true
-    bool enable_numa_placement;         // Default: true
-    bool enable_security_sandboxing;   // Default: true
-    const char* module_search_path;     // Default: "./modules"
+    uint32_t max_concurrent_modules; // Default: 1000
+    uint32_t memory_pool_size_mb;    // Default: 100MB
+    bool enable_jit_optimization;    // Default: true
+    bool enable_cache_optimization;  // Default: true
+    bool enable_numa_placement;      // Default: true
+    bool enable_security_sandboxing; // Default: true
+    const char* module_search_path;  // Default: "./modules"
 } module_system_config_t;
 
 /* Module information */
 typedef struct {
-    char name[64];                      // Module name
-    char version[32];                   // Module version
-    char description[256];              // Module description
-    uint32_t size_bytes;               // Module size in bytes
-    uint64_t load_time_us;             // Last load time in microseconds
-    uint32_t reference_count;          // Current reference count
-    bool is_critical;                  // Critical module flag
+    char name[64];            // Module name
+    char version[32];         // Module version
+    char description[256];    // Module description
+    uint32_t size_bytes;      // Module size in bytes
+    uint64_t load_time_us;    // Last load time in microseconds
+    uint32_t reference_count; // Current reference count
+    bool is_critical;         // Critical module flag
 } module_info_t;
 
 /* Options for module_load_with_options (SPEC 3.10) */
 typedef struct {
-    bool enable_hot_reload;             // Enable hot reloading
-    bool prefer_performance_cores;      // Prefer P-cores for placement
-    uint32_t memory_limit_kb;          // Memory limit in KB
-    const char* security_policy;       // Security policy name
+    bool enable_hot_reload;        // Enable hot reloading
+    bool prefer_performance_cores; // Prefer P-cores for placement
+    uint32_t memory_limit_kb;      // Memory limit in KB
+    const char* security_policy;   // Security policy name
 } module_load_options_t;
 
 /* Error codes */
@@ -92,22 +92,21 @@ extern const module_interface_t module_interface;
 
 /* ---- Core functions --------------------------------------------------------------------- */
 
-module_system_t* module_system_init(const module_system_config_t* config);   /* SPEC 2.1-2.2 */
-void module_system_destroy(module_system_t* system);                          /* SPEC 2.4 */
+module_system_t* module_system_init(const module_system_config_t* config); /* SPEC 2.1-2.2 */
+void module_system_destroy(module_system_t* system);                       /* SPEC 2.4 */
 
 module_handle_t module_load(module_system_t* system, const char* module_path); /* SPEC 3 */
-module_handle_t module_load_with_options(module_system_t* system,
-                                        const char* module_path,
-                                        const module_load_options_t* options); /* SPEC 3.10 */
-bool module_unload(module_handle_t handle);                                    /* SPEC 4 */
-void* module_get_symbol(module_handle_t handle, const char* symbol_name);     /* SPEC 5 */
-bool module_get_info(module_handle_t handle, module_info_t* info);            /* SPEC 6 */
+module_handle_t module_load_with_options(module_system_t* system, const char* module_path,
+                                         const module_load_options_t* options); /* SPEC 3.10 */
+bool module_unload(module_handle_t handle);                                     /* SPEC 4 */
+void* module_get_symbol(module_handle_t handle, const char* symbol_name);       /* SPEC 5 */
+bool module_get_info(module_handle_t handle, module_info_t* info);              /* SPEC 6 */
 
 /* ---- Error handling --------------------------------------------------------------------- */
 
-module_error_t module_get_last_error(void);                                   /* SPEC 7.1 */
-const char* module_get_error_string(module_error_t error);                    /* SPEC 7.2 */
-void module_set_error_callback(module_error_callback_t callback);             /* SPEC 7.3 */
+module_error_t module_get_last_error(void);                       /* SPEC 7.1 */
+const char* module_get_error_string(module_error_t error);        /* SPEC 7.2 */
+void module_set_error_callback(module_error_callback_t callback); /* SPEC 7.3 */
 
 #ifdef __cplusplus
 }

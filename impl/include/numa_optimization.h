@@ -23,11 +23,11 @@ typedef struct numa_optimization_context_t numa_optimization_context_t;
 
 // NUMA topology information
 typedef struct {
-    uint32_t p_core_count;             // Performance core count
-    uint32_t e_core_count;             // Efficiency core count
-    uint32_t total_cores;              // Total core count
-    uint32_t numa_domains;             // Number of NUMA domains
-    bool has_heterogeneous_cores;      // Heterogeneous core architecture
+    uint32_t p_core_count;        // Performance core count
+    uint32_t e_core_count;        // Efficiency core count
+    uint32_t total_cores;         // Total core count
+    uint32_t numa_domains;        // Number of NUMA domains
+    bool has_heterogeneous_cores; // Heterogeneous core architecture
 } numa_topology_info_t;
 
 // Module types for placement decisions
@@ -40,24 +40,24 @@ typedef enum {
 
 // Module placement request
 typedef struct {
-    module_type_t module_type;         // Type of module
-    uint32_t priority;                 // Priority (0-100)
-    uint32_t memory_usage_kb;          // Expected memory usage
-    uint32_t cpu_utilization_percent;  // Expected CPU utilization
+    module_type_t module_type;        // Type of module
+    uint32_t priority;                // Priority (0-100)
+    uint32_t memory_usage_kb;         // Expected memory usage
+    uint32_t cpu_utilization_percent; // Expected CPU utilization
 } module_placement_request_t;
 
 // Core types
 typedef enum {
-    CORE_TYPE_PERFORMANCE = 0,         // P-core
-    CORE_TYPE_EFFICIENCY = 1           // E-core
+    CORE_TYPE_PERFORMANCE = 0, // P-core
+    CORE_TYPE_EFFICIENCY = 1   // E-core
 } core_type_t;
 
 // Module placement result
 typedef struct {
-    uint32_t assigned_core_id;         // Assigned core ID
-    core_type_t core_type;             // Type of assigned core
-    uint32_t numa_domain;              // NUMA domain
-    float load_balancing_score;        // Load balancing score (0.0-1.0)
+    uint32_t assigned_core_id;  // Assigned core ID
+    core_type_t core_type;      // Type of assigned core
+    uint32_t numa_domain;       // NUMA domain
+    float load_balancing_score; // Load balancing score (0.0-1.0)
 } module_placement_result_t;
 
 numa_optimization_context_t* numa_optimization_create(void);
@@ -66,12 +66,10 @@ numa_optimization_context_t* numa_optimization_create(void);
  * every placement it made. NULL is accepted and does nothing. */
 void numa_optimization_destroy(numa_optimization_context_t* ctx);
 
-bool numa_get_topology_info(numa_optimization_context_t* ctx,
-                           numa_topology_info_t* topology);
+bool numa_get_topology_info(numa_optimization_context_t* ctx, numa_topology_info_t* topology);
 
-bool numa_place_module(numa_optimization_context_t* ctx,
-                      const module_placement_request_t* request,
-                      module_placement_result_t* result);
+bool numa_place_module(numa_optimization_context_t* ctx, const module_placement_request_t* request,
+                       module_placement_result_t* result);
 
 /* Not in the document (coremod additions, SPEC 12.9): releases a placement this context made,
  * giving back the load and memory it added, so later placements see it gone. `placement` is

@@ -92,8 +92,10 @@ COREMOD_PUBLIC bool jit_generate_compilation_hints(jit_optimization_context_t* c
     }
     /* SPEC 10.5: AArch64 code is a sequence of 4-byte words; anything else is not code. */
     if (code_size == 0 || code_size % 4 != 0) {
-        error_fail(MODULE_ERROR_INVALID_PARAMETER, "%s: code_size %zu is not a positive multiple "
-                   "of 4 (AArch64 instructions are 4-byte words)", operation, code_size);
+        error_fail(MODULE_ERROR_INVALID_PARAMETER,
+                   "%s: code_size %zu is not a positive multiple "
+                   "of 4 (AArch64 instructions are 4-byte words)",
+                   operation, code_size);
         return false;
     }
     const jit_context_t* context =

@@ -8,13 +8,13 @@
 
 /* Figures of SPEC 10.6. */
 typedef struct {
-    uint64_t words;      /* N */
-    uint64_t loops;      /* B: backward branches */
-    uint64_t loop_words; /* S: sum of their lengths in words */
-    uint64_t conditional;/* C */
-    uint64_t calls;      /* K */
-    uint64_t simd_fp;    /* F */
-    uint64_t memory;     /* M: loads + stores (an atomic read-modify-write counts twice) */
+    uint64_t words;       /* N */
+    uint64_t loops;       /* B: backward branches */
+    uint64_t loop_words;  /* S: sum of their lengths in words */
+    uint64_t conditional; /* C */
+    uint64_t calls;       /* K */
+    uint64_t simd_fp;     /* F */
+    uint64_t memory;      /* M: loads + stores (an atomic read-modify-write counts twice) */
 } code_figures_t;
 
 static code_figures_t figures_of(const coremod_insn_counts_t* counts)

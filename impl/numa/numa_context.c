@@ -17,9 +17,9 @@
 #include "platform_topology_views.h"
 
 typedef struct {
-    numa_topology_info_t info;  /* SPEC 12.2: the view at creation */
-    bool replay;                /* created under a recorded machine (SPEC 12.10) */
-    char source[96];            /* for messages: "replay-sysfs", ... */
+    numa_topology_info_t info; /* SPEC 12.2: the view at creation */
+    bool replay;               /* created under a recorded machine (SPEC 12.10) */
+    char source[96];           /* for messages: "replay-sysfs", ... */
     pthread_mutex_t lock;
     numa_state_t state;
 } numa_context_t;
@@ -102,8 +102,10 @@ static bool check_request(const module_placement_request_t* request,
         return false;
     }
     if ((unsigned int)request->module_type > (unsigned int)MODULE_TYPE_BACKGROUND) {
-        error_fail(MODULE_ERROR_INVALID_PARAMETER, "%s: request->module_type %d is not a "
-                   "module_type_t value (0..3)", operation, (int)request->module_type);
+        error_fail(MODULE_ERROR_INVALID_PARAMETER,
+                   "%s: request->module_type %d is not a "
+                   "module_type_t value (0..3)",
+                   operation, (int)request->module_type);
         return false;
     }
     if (request->priority > 100 || request->cpu_utilization_percent > 100) {
@@ -134,8 +136,10 @@ COREMOD_PUBLIC bool numa_place_module(numa_optimization_context_t* ctx,
     pthread_mutex_unlock(&context->lock);
     optimization_context_leave();
     if (status == NUMA_PLACE_LIMIT) {
-        error_fail(MODULE_ERROR_RESOURCE_EXHAUSTED, "%s: the context already holds %u live "
-                   "placements; release some first", operation, NUMA_MAX_LIVE_PLACEMENTS);
+        error_fail(MODULE_ERROR_RESOURCE_EXHAUSTED,
+                   "%s: the context already holds %u live "
+                   "placements; release some first",
+                   operation, NUMA_MAX_LIVE_PLACEMENTS);
         return false;
     }
     if (status != NUMA_PLACE_OK) {
@@ -150,9 +154,10 @@ COREMOD_PUBLIC bool numa_place_module(numa_optimization_context_t* ctx,
 
 static void fail_unknown_placement(const char* operation, const module_placement_result_t* p)
 {
-    error_fail(MODULE_ERROR_INVALID_PARAMETER, "%s: this context holds no live placement on core "
-               "%u (domain %u, score %g): never placed here, or already released", operation,
-               p->assigned_core_id, p->numa_domain, (double)p->load_balancing_score);
+    error_fail(MODULE_ERROR_INVALID_PARAMETER,
+               "%s: this context holds no live placement on core "
+               "%u (domain %u, score %g): never placed here, or already released",
+               operation, p->assigned_core_id, p->numa_domain, (double)p->load_balancing_score);
 }
 
 COREMOD_PUBLIC bool numa_release_placement(numa_optimization_context_t* ctx,
@@ -206,9 +211,10 @@ COREMOD_PUBLIC bool numa_apply_placement(numa_optimization_context_t* ctx,
     }
     if (replay) {
         /* SPEC 12.10: the recorded CPU numbers name another machine's cores. */
-        error_fail(MODULE_ERROR_SYSTEM_ERROR, "%s: the context describes a recorded machine (%s), "
-                   "not this one: its core %u cannot be applied here", operation, source,
-                   wanted.assigned_core_id);
+        error_fail(MODULE_ERROR_SYSTEM_ERROR,
+                   "%s: the context describes a recorded machine (%s), "
+                   "not this one: its core %u cannot be applied here",
+                   operation, source, wanted.assigned_core_id);
         return false;
     }
     char why[256];

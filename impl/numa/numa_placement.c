@@ -38,7 +38,8 @@ bool numa_state_init(numa_state_t* state, const platform_topology_t* t)
     state->scratch = calloc(t->n_online > 0 ? t->n_online : 1, sizeof(*state->scratch));
     state->node_os = calloc(t->n_nodes, sizeof(*state->node_os));
     state->node_memory_kb = calloc(t->n_nodes, sizeof(*state->node_memory_kb));
-    if (!state->cpus || !state->load || !state->scratch || !state->node_os || !state->node_memory_kb) {
+    if (!state->cpus || !state->load || !state->scratch || !state->node_os ||
+        !state->node_memory_kb) {
         numa_state_free(state);
         return false;
     }
@@ -86,8 +87,7 @@ static core_class_t class_for(const numa_state_t* state, const module_placement_
     case MODULE_TYPE_BACKGROUND:
         return r->priority < NUMA_HIGH_PRIORITY ? CLASS_EFFICIENCY : CLASS_ANY;
     case MODULE_TYPE_MEMORY_INTENSIVE:
-    default:
-        return CLASS_ANY;
+    default: return CLASS_ANY;
     }
 }
 
@@ -229,7 +229,8 @@ static bool same_result(const module_placement_result_t* a, const module_placeme
            a->numa_domain == b->numa_domain && a->load_balancing_score == b->load_balancing_score;
 }
 
-static numa_placement_t* find_live(const numa_state_t* state, const module_placement_result_t* result)
+static numa_placement_t* find_live(const numa_state_t* state,
+                                   const module_placement_result_t* result)
 {
     for (size_t i = state->count; i-- > 0;) {
         numa_placement_t* p = &state->placements[i];

@@ -23,30 +23,30 @@
 #define NUMA_MAX_LIVE_PLACEMENTS 65536u
 
 typedef struct {
-    uint32_t os_index;  /* the OS's CPU number: assigned_core_id */
-    int32_t kind;       /* core kind rank, 0 = fastest (platform_topology.h) */
-    bool efficiency;    /* an E core (SPEC 13.4) */
-    uint32_t node;      /* index into the state's nodes */
+    uint32_t os_index; /* the OS's CPU number: assigned_core_id */
+    int32_t kind;      /* core kind rank, 0 = fastest (platform_topology.h) */
+    bool efficiency;   /* an E core (SPEC 13.4) */
+    uint32_t node;     /* index into the state's nodes */
 } numa_cpu_t;
 
 typedef struct {
     module_placement_result_t result;
-    uint32_t cpu;          /* index into the state's cpus */
-    uint32_t node;         /* index into the state's nodes */
-    uint32_t utilization;  /* what the placement added to its CPU's load */
-    uint32_t memory_kb;    /* what it added to its node's memory */
-    bool live;             /* false once released */
+    uint32_t cpu;         /* index into the state's cpus */
+    uint32_t node;        /* index into the state's nodes */
+    uint32_t utilization; /* what the placement added to its CPU's load */
+    uint32_t memory_kb;   /* what it added to its node's memory */
+    bool live;            /* false once released */
 } numa_placement_t;
 
 typedef struct {
-    uint32_t n_cpus;          /* online CPUs */
+    uint32_t n_cpus; /* online CPUs */
     numa_cpu_t* cpus;
-    uint64_t* load;           /* per CPU: sum of utilization of its live placements */
-    uint32_t* scratch;        /* per CPU: the eligible set of the call in progress */
+    uint64_t* load;    /* per CPU: sum of utilization of its live placements */
+    uint32_t* scratch; /* per CPU: the eligible set of the call in progress */
     uint32_t n_nodes;
-    uint32_t* node_os;        /* per node: the OS's node number */
-    uint64_t* node_memory_kb; /* per node: sum of memory_kb of its live placements */
-    bool heterogeneous;       /* more than one core kind */
+    uint32_t* node_os;            /* per node: the OS's node number */
+    uint64_t* node_memory_kb;     /* per node: sum of memory_kb of its live placements */
+    bool heterogeneous;           /* more than one core kind */
     numa_placement_t* placements; /* in placement order; released ones until compacted */
     size_t count;
     size_t capacity;

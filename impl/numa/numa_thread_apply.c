@@ -39,8 +39,8 @@ bool numa_apply_to_calling_thread(uint32_t cpu, bool efficiency, char* why, size
 bool numa_apply_to_calling_thread(uint32_t cpu, bool efficiency, char* why, size_t why_size)
 {
     (void)cpu; /* macOS cannot pin a thread to a CPU */
-    int rc = pthread_set_qos_class_self_np(efficiency ? QOS_CLASS_BACKGROUND
-                                                      : QOS_CLASS_USER_INITIATED, 0);
+    int rc = pthread_set_qos_class_self_np(
+        efficiency ? QOS_CLASS_BACKGROUND : QOS_CLASS_USER_INITIATED, 0);
     if (rc != 0) {
         snprintf(why, why_size, "pthread_set_qos_class_self_np failed: %s", strerror(rc));
         return false;
@@ -52,7 +52,8 @@ bool numa_apply_to_calling_thread(uint32_t cpu, bool efficiency, char* why, size
 {
     (void)cpu;
     (void)efficiency;
-    snprintf(why, why_size, "not supported: this platform has no thread placement call coremod uses");
+    snprintf(why, why_size,
+             "not supported: this platform has no thread placement call coremod uses");
     return false;
 }
 #endif

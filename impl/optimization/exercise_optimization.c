@@ -25,16 +25,16 @@
 static int failures;
 static pthread_mutex_t failures_lock = PTHREAD_MUTEX_INITIALIZER;
 
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            pthread_mutex_lock(&failures_lock);                                              \
-            failures++;                                                                      \
-            fprintf(stderr, "FAILED %s:%d: ", __FILE__, __LINE__);                           \
-            fprintf(stderr, __VA_ARGS__);                                                    \
-            fputc('\n', stderr);                                                             \
-            pthread_mutex_unlock(&failures_lock);                                            \
-        }                                                                                    \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            pthread_mutex_lock(&failures_lock);                                                    \
+            failures++;                                                                            \
+            fprintf(stderr, "FAILED %s:%d: ", __FILE__, __LINE__);                                 \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fputc('\n', stderr);                                                                   \
+            pthread_mutex_unlock(&failures_lock);                                                  \
+        }                                                                                          \
     } while (0)
 
 static uint32_t code[4096];
@@ -50,16 +50,24 @@ static void exercise_errors(void)
     module_placement_result_t placed;
     module_placement_request_t bad = {(module_type_t)7, 50, 0, 50};
     int local = 0;
-    CHECK(!jit_get_apple_silicon_info((void*)&local, &apple), "a local's address taken for a JIT context");
-    CHECK(module_get_last_error() == MODULE_ERROR_INVALID_PARAMETER, "last error %d", module_get_last_error());
-    CHECK(!jit_generate_compilation_hints(shared_jit, (const uint8_t*)code, 6, &hints), "6 bytes of code accepted");
-    CHECK(!cache_apply_prefetch_pattern(shared_cache, &pattern), "a never generated pattern applied");
-    CHECK(!cache_generate_prefetch_pattern(shared_cache, code, 0, CACHE_ACCESS_RANDOM, &pattern), "size 0 accepted");
+    CHECK(!jit_get_apple_silicon_info((void*)&local, &apple),
+          "a local's address taken for a JIT context");
+    CHECK(module_get_last_error() == MODULE_ERROR_INVALID_PARAMETER, "last error %d",
+          module_get_last_error());
+    CHECK(!jit_generate_compilation_hints(shared_jit, (const uint8_t*)code, 6, &hints),
+          "6 bytes of code accepted");
+    CHECK(!cache_apply_prefetch_pattern(shared_cache, &pattern),
+          "a never generated pattern applied");
+    CHECK(!cache_generate_prefetch_pattern(shared_cache, code, 0, CACHE_ACCESS_RANDOM, &pattern),
+          "size 0 accepted");
     CHECK(!numa_place_module(shared_numa, &bad, &placed), "module type 7 accepted");
-    CHECK(!numa_release_placement(shared_numa, &(module_placement_result_t){0, CORE_TYPE_PERFORMANCE, 0, 0.5f}), "a made-up placement released");
+    CHECK(!numa_release_placement(shared_numa,
+                                  &(module_placement_result_t){0, CORE_TYPE_PERFORMANCE, 0, 0.5f}),
+          "a made-up placement released");
     jit_optimization_destroy(NULL);
     cache_optimization_destroy((void*)(uintptr_t)0xdeadbeef000);
-    CHECK(module_get_last_error() == MODULE_ERROR_INVALID_PARAMETER, "destroy of a random value: last error %d", module_get_last_error());
+    CHECK(module_get_last_error() == MODULE_ERROR_INVALID_PARAMETER,
+          "destroy of a random value: last error %d", module_get_last_error());
 }
 
 static void exercise_replay(const char* topology_dir)
@@ -80,7 +88,8 @@ static void exercise_replay(const char* topology_dir)
     module_placement_result_t placed;
     CHECK(numa_place_module(numa, &background, &placed) && placed.core_type == CORE_TYPE_EFFICIENCY,
           "low-priority background work not on an E core");
-    CHECK(!numa_apply_placement(numa, &placed) && module_get_last_error() == MODULE_ERROR_SYSTEM_ERROR,
+    CHECK(!numa_apply_placement(numa, &placed) &&
+              module_get_last_error() == MODULE_ERROR_SYSTEM_ERROR,
           "a recorded machine's placement was applied");
     numa_optimization_destroy(numa);
     setenv("COREMOD_SYSFS_ROOT", "/nonexistent-coremod-root", 1);
@@ -95,14 +104,20 @@ static void* worker(void* arg)
     size_t id = (size_t)arg;
     for (uint32_t i = 0; i < ROUNDS; i++) {
         jit_compilation_hints_t hints;
-        CHECK(jit_generate_compilation_hints(shared_jit, (const uint8_t*)code, sizeof(code), &hints), "hints failed");
+        CHECK(
+            jit_generate_compilation_hints(shared_jit, (const uint8_t*)code, sizeof(code), &hints),
+            "hints failed");
         cache_prefetch_pattern_t p;
-        CHECK(cache_generate_prefetch_pattern(shared_cache, data, (size_t)(i + 1) * 256, (cache_access_pattern_t)(i % 4), &p),
+        CHECK(cache_generate_prefetch_pattern(shared_cache, data, (size_t)(i + 1) * 256,
+                                              (cache_access_pattern_t)(i % 4), &p),
               "pattern failed");
-        cache_apply_prefetch_pattern(shared_cache, &p); /* may have been pushed out by other threads */
-        module_placement_request_t r = {(module_type_t)(i % 4), i % 101, i, (uint32_t)((i * 7 + id) % 101)};
+        cache_apply_prefetch_pattern(shared_cache,
+                                     &p); /* may have been pushed out by other threads */
+        module_placement_request_t r = {(module_type_t)(i % 4), i % 101, i,
+                                        (uint32_t)((i * 7 + id) % 101)};
         module_placement_result_t placed;
-        CHECK(numa_place_module(shared_numa, &r, &placed) && numa_release_placement(shared_numa, &placed),
+        CHECK(numa_place_module(shared_numa, &r, &placed) &&
+                  numa_release_placement(shared_numa, &placed),
               "place/release failed");
         jit_optimization_context_t* jit = jit_optimization_create();
         cache_optimization_context_t* cache = cache_optimization_create();
@@ -111,7 +126,7 @@ static void* worker(void* arg)
         CHECK(numa_place_module(numa, &r, &placed), "place in a fresh context failed");
         jit_optimization_destroy(jit);
         cache_optimization_destroy(cache);
-        numa_optimization_destroy(numa); /* with a live placement */
+        numa_optimization_destroy(numa);   /* with a live placement */
         cache_optimization_destroy(cache); /* twice: must fail cleanly */
     }
     return NULL;

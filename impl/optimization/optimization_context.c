@@ -17,9 +17,10 @@ static void fail_bad_context(const char* operation, const void* ctx, handle_kind
         error_fail(MODULE_ERROR_INVALID_PARAMETER, "%s: ctx is NULL", operation);
         return;
     }
-    error_fail(MODULE_ERROR_INVALID_PARAMETER, "%s: ctx %p is not a live context made by %s "
-               "(never created, already destroyed, or another API's context)", operation, ctx,
-               creator_of(kind));
+    error_fail(MODULE_ERROR_INVALID_PARAMETER,
+               "%s: ctx %p is not a live context made by %s "
+               "(never created, already destroyed, or another API's context)",
+               operation, ctx, creator_of(kind));
 }
 
 bool optimization_topology_acquire(const char* operation, const platform_topology_t** out)
@@ -41,8 +42,10 @@ uintptr_t optimization_context_publish(const char* operation, handle_kind_t kind
 {
     uint32_t slot = 0;
     if (!handle_table_reserve(&slot)) {
-        error_fail(MODULE_ERROR_RESOURCE_EXHAUSTED, "%s: no context slot left (out of memory or "
-                   "every handle value in use)", operation);
+        error_fail(MODULE_ERROR_RESOURCE_EXHAUSTED,
+                   "%s: no context slot left (out of memory or "
+                   "every handle value in use)",
+                   operation);
         return 0;
     }
     return handle_table_publish(slot, kind, object);

@@ -14,8 +14,8 @@
 #define APPLE_MIDR_IMPLEMENTER 0x61u
 
 typedef struct {
-    uint32_t generation;  /* 1..5 for M1..M5; 0 unknown */
-    const char* variant;  /* "", "Pro", "Max"; never NULL */
+    uint32_t generation; /* 1..5 for M1..M5; 0 unknown */
+    const char* variant; /* "", "Pro", "Max"; never NULL */
 } apple_chip_t;
 
 /* From hw.cpufamily as sysctl prints it (a signed 32-bit value). False if unknown. */
@@ -31,6 +31,9 @@ bool apple_chip_from_midr_part(uint32_t part, apple_chip_t* out, bool* is_perfor
 bool apple_chip_from_brand(const char* brand, apple_chip_t* out);
 
 /* Every Apple Silicon generation (M1 onwards) carries the AMX matrix coprocessor. */
-static inline bool apple_generation_has_amx(uint32_t generation) { return generation != 0; }
+static inline bool apple_generation_has_amx(uint32_t generation)
+{
+    return generation != 0;
+}
 
 #endif /* COREMOD_APPLE_GENERATION_H */

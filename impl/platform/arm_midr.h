@@ -7,16 +7,30 @@
 
 #include <stdint.h>
 
-static inline uint32_t midr_implementer(uint32_t midr) { return midr >> 24; }
-static inline uint32_t midr_variant(uint32_t midr) { return (midr >> 20) & 0xfu; }
-static inline uint32_t midr_part(uint32_t midr) { return (midr >> 4) & 0xfffu; }
-static inline uint32_t midr_revision(uint32_t midr) { return midr & 0xfu; }
+static inline uint32_t midr_implementer(uint32_t midr)
+{
+    return midr >> 24;
+}
+static inline uint32_t midr_variant(uint32_t midr)
+{
+    return (midr >> 20) & 0xfu;
+}
+static inline uint32_t midr_part(uint32_t midr)
+{
+    return (midr >> 4) & 0xfffu;
+}
+static inline uint32_t midr_revision(uint32_t midr)
+{
+    return midr & 0xfu;
+}
 
 /* MIDR from /proc/cpuinfo's fields; the architecture field reads 0xF ("see the ID registers")
  * on every core that has a "CPU part" line (ARMv7 and later). */
-static inline uint32_t midr_compose(uint32_t implementer, uint32_t variant, uint32_t part, uint32_t revision) {
-    return (implementer & 0xffu) << 24 | (variant & 0xfu) << 20 | 0xfu << 16 | (part & 0xfffu) << 4 |
-           (revision & 0xfu);
+static inline uint32_t midr_compose(uint32_t implementer, uint32_t variant, uint32_t part,
+                                    uint32_t revision)
+{
+    return (implementer & 0xffu) << 24 | (variant & 0xfu) << 20 | 0xfu << 16 |
+           (part & 0xfffu) << 4 | (revision & 0xfu);
 }
 
 /* "ARM", "Apple", "Qualcomm"...; NULL for an implementer not in the table. */

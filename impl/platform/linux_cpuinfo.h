@@ -16,7 +16,7 @@
 #include "linux_files.h"
 
 typedef struct {
-    uint32_t processor;   /* the "processor" number */
+    uint32_t processor; /* the "processor" number */
     bool has_midr;
     uint32_t implementer, variant, part, revision;
 } linux_cpuinfo_cpu_t;
@@ -24,12 +24,12 @@ typedef struct {
 typedef struct {
     uint32_t n_cpus;
     linux_cpuinfo_cpu_t* cpus;
-    linux_cpuinfo_cpu_t shared;  /* fields printed outside any processor block */
+    linux_cpuinfo_cpu_t shared; /* fields printed outside any processor block */
     char vendor_id[32];
     char model_name[128];
     char processor_name[128];
-    uint32_t features_lines;     /* "Features" lines seen */
-    uint32_t atomics_lines;      /* of which list "atomics" */
+    uint32_t features_lines; /* "Features" lines seen */
+    uint32_t atomics_lines;  /* of which list "atomics" */
 } linux_cpuinfo_t;
 
 /* Reads ROOT/proc/cpuinfo. An absent file gives an empty result (PLATFORM_OK). */

@@ -38,14 +38,14 @@ bool linux_read_text(const linux_root_t* root, char* buf, size_t len, const char
 platform_status_t linux_read_all(const linux_root_t* root, const char* rel, char** text);
 
 /* Number files: *found false when absent. Decimal, or hex with 0x (midr_el1). */
-platform_status_t linux_read_u64(const linux_root_t* root, bool* found, uint64_t* value, const char* fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-platform_status_t linux_read_i64(const linux_root_t* root, bool* found, int64_t* value, const char* fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+platform_status_t linux_read_u64(const linux_root_t* root, bool* found, uint64_t* value,
+                                 const char* fmt, ...) __attribute__((format(printf, 4, 5)));
+platform_status_t linux_read_i64(const linux_root_t* root, bool* found, int64_t* value,
+                                 const char* fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Cache size files: "32K", "1024K", "12M", or plain bytes. */
-platform_status_t linux_read_size(const linux_root_t* root, bool* found, uint64_t* bytes, const char* fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+platform_status_t linux_read_size(const linux_root_t* root, bool* found, uint64_t* bytes,
+                                  const char* fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* cpulist files; `out` must be empty and stays empty when absent. */
 platform_status_t linux_read_cpulist(const linux_root_t* root, bool* found, platform_cpuset_t* out,

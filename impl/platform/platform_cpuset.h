@@ -19,11 +19,14 @@
 #define PLATFORM_MAX_CPUS 16384u
 
 typedef struct {
-    uint32_t nwords;  /* words allocated */
-    uint64_t* words;  /* NULL while empty */
+    uint32_t nwords; /* words allocated */
+    uint64_t* words; /* NULL while empty */
 } platform_cpuset_t;
 
-#define PLATFORM_CPUSET_EMPTY {0, NULL}
+#define PLATFORM_CPUSET_EMPTY                                                                      \
+    {                                                                                              \
+        0, NULL                                                                                    \
+    }
 
 void cpuset_free(platform_cpuset_t* set);
 platform_status_t cpuset_add(platform_cpuset_t* set, uint32_t cpu);

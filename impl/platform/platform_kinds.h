@@ -6,7 +6,8 @@
  *   1. cpu_capacity            the kernel's own performance scale (arm64 DT / ACPI, x86 ITMT);
  *   2. Intel hybrid class      cpu_core above cpu_atom;
  *   3. MIDR                    core class from the part table (prime > big > little), then the
- *                              part number (Apple P parts are E + 1; Arm numbers newer cores higher);
+ *                              part number (Apple P parts are E + 1; Arm numbers newer cores
+ * higher);
  *   4. maximum frequency       cpuinfo_max_freq, or base_frequency when every CPU has one.
  * CPUs with equal signals form one kind; kinds are ranked by the signals in that order, kind 0
  * being the fastest.

@@ -9,7 +9,8 @@
 /* Per thread: detection may run concurrently for different replay sources. */
 static _Thread_local char last_error[512];
 
-const char* platform_status_name(platform_status_t status) {
+const char* platform_status_name(platform_status_t status)
+{
     switch (status) {
     case PLATFORM_OK: return "PLATFORM_OK";
     case PLATFORM_ERR_INVALID_ARGUMENT: return "PLATFORM_ERR_INVALID_ARGUMENT";
@@ -21,11 +22,13 @@ const char* platform_status_name(platform_status_t status) {
     return "PLATFORM_ERR_UNKNOWN";
 }
 
-const char* platform_last_error(void) {
+const char* platform_last_error(void)
+{
     return last_error;
 }
 
-platform_status_t platform_fail(platform_status_t status, const char* fmt, ...) {
+platform_status_t platform_fail(platform_status_t status, const char* fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(last_error, sizeof last_error, fmt, ap);

@@ -17,7 +17,8 @@
 #include "platform_topology_builder.h"
 #include "topology_backends.h"
 
-const char* platform_source_kind_name(platform_source_kind_t kind) {
+const char* platform_source_kind_name(platform_source_kind_t kind)
+{
     switch (kind) {
     case PLATFORM_SOURCE_LIVE_LINUX: return "live-linux";
     case PLATFORM_SOURCE_LIVE_DARWIN: return "live-darwin";
@@ -27,12 +28,17 @@ const char* platform_source_kind_name(platform_source_kind_t kind) {
     return "unknown";
 }
 
-bool platform_kind_is_efficiency(const platform_topology_t* topology, int32_t kind) {
+bool platform_kind_is_efficiency(const platform_topology_t* topology, int32_t kind)
+{
     return topology && topology->n_kinds > 1 && kind == (int32_t)topology->n_kinds - 1;
 }
 
-platform_status_t platform_topology_build(const platform_source_t* source, platform_topology_t** out) {
-    if (!source || !out) return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "platform_topology_build: NULL argument");
+platform_status_t platform_topology_build(const platform_source_t* source,
+                                          platform_topology_t** out)
+{
+    if (!source || !out)
+        return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT,
+                             "platform_topology_build: NULL argument");
     *out = NULL;
     sysctl_source_t sc;
     platform_status_t st;
@@ -49,26 +55,32 @@ platform_status_t platform_topology_build(const platform_source_t* source, platf
             return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "replay-sysfs needs a directory");
         return topology_linux_build(source->path, NULL, out);
     case PLATFORM_SOURCE_LIVE_DARWIN:
-        if ((st = sysctl_source_open_live(&sc)) != PLATFORM_OK) return st;
+        if ((st = sysctl_source_open_live(&sc)) != PLATFORM_OK)
+            return st;
         st = topology_darwin_build(&sc, PLATFORM_SOURCE_LIVE_DARWIN, "live-darwin", out);
         sc.close(&sc);
         return st;
     case PLATFORM_SOURCE_REPLAY_SYSCTL:
         if (!source->path || !*source->path)
             return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "replay-sysctl needs a file");
-        if ((st = sysctl_source_open_file(source->path, &sc)) != PLATFORM_OK) return st;
-        if (asprintf(&text, "replay-sysctl:%s", source->path) < 0) text = NULL;
+        if ((st = sysctl_source_open_file(source->path, &sc)) != PLATFORM_OK)
+            return st;
+        if (asprintf(&text, "replay-sysctl:%s", source->path) < 0)
+            text = NULL;
         st = text ? topology_darwin_build(&sc, PLATFORM_SOURCE_REPLAY_SYSCTL, text, out)
                   : platform_fail(PLATFORM_ERR_NO_MEMORY, "out of memory naming the source");
         free(text);
         sc.close(&sc);
         return st;
     }
-    return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "unknown source kind %d", (int)source->kind);
+    return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "unknown source kind %d",
+                         (int)source->kind);
 }
 
-void platform_topology_free(platform_topology_t* topology) {
-    if (topology && !topology->cached) topology_destroy(topology);
+void platform_topology_free(platform_topology_t* topology)
+{
+    if (topology && !topology->cached)
+        topology_destroy(topology);
 }
 
 /* ---- the live table ------------------------------------------------------------------------- */
@@ -78,7 +90,8 @@ static platform_topology_t* live_table;
 static platform_status_t live_status;
 static char live_error[512];
 
-static void build_live(void) {
+static void build_live(void)
+{
     platform_source_t source = {
 #ifdef __APPLE__
         PLATFORM_SOURCE_LIVE_DARWIN,
@@ -87,11 +100,14 @@ static void build_live(void) {
 #endif
         NULL};
     live_status = platform_topology_build(&source, &live_table);
-    if (live_status == PLATFORM_OK) live_table->cached = true;
-    else snprintf(live_error, sizeof live_error, "%s", platform_last_error());
+    if (live_status == PLATFORM_OK)
+        live_table->cached = true;
+    else
+        snprintf(live_error, sizeof live_error, "%s", platform_last_error());
 }
 
-/* ---- replay tables, one per named path -------------------------------------------------------- */
+/* ---- replay tables, one per named path --------------------------------------------------------
+ */
 
 typedef struct replay_entry {
     struct replay_entry* next;
@@ -103,11 +119,14 @@ typedef struct replay_entry {
 static pthread_mutex_t replay_lock = PTHREAD_MUTEX_INITIALIZER;
 static replay_entry_t* replay_tables;
 
-static platform_status_t acquire_replay(platform_source_kind_t kind, const char* path, const platform_topology_t** out) {
+static platform_status_t acquire_replay(platform_source_kind_t kind, const char* path,
+                                        const platform_topology_t** out)
+{
     platform_status_t st = PLATFORM_OK;
     pthread_mutex_lock(&replay_lock);
     replay_entry_t* e = replay_tables;
-    while (e && !(e->kind == kind && strcmp(e->path, path) == 0)) e = e->next;
+    while (e && !(e->kind == kind && strcmp(e->path, path) == 0))
+        e = e->next;
     if (!e) {
         /* Built under the lock: concurrent first uses of one path must not build it twice. A
          * failed build is not cached, so a recording fixed on disk can be retried. */
@@ -132,33 +151,43 @@ static platform_status_t acquire_replay(platform_source_kind_t kind, const char*
             }
         }
     }
-    if (e) *out = e->table;
+    if (e)
+        *out = e->table;
     pthread_mutex_unlock(&replay_lock);
     return st;
 }
 
-static const char* env_value(const char* name) {
+static const char* env_value(const char* name)
+{
     const char* v = getenv(name);
     return v && *v ? v : NULL;
 }
 
-platform_status_t platform_topology_acquire(const platform_topology_t** out) {
-    if (!out) return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "platform_topology_acquire: NULL output");
+platform_status_t platform_topology_acquire(const platform_topology_t** out)
+{
+    if (!out)
+        return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT,
+                             "platform_topology_acquire: NULL output");
     *out = NULL;
     const char* sysfs_root = env_value(COREMOD_SYSFS_ROOT_ENV);
     const char* sysctl_file = env_value(COREMOD_SYSCTL_FILE_ENV);
     if (sysfs_root && sysctl_file)
-        return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "both %s and %s are set: choose one recorded machine",
+        return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT,
+                             "both %s and %s are set: choose one recorded machine",
                              COREMOD_SYSFS_ROOT_ENV, COREMOD_SYSCTL_FILE_ENV);
-    if (sysfs_root) return acquire_replay(PLATFORM_SOURCE_REPLAY_SYSFS, sysfs_root, out);
-    if (sysctl_file) return acquire_replay(PLATFORM_SOURCE_REPLAY_SYSCTL, sysctl_file, out);
+    if (sysfs_root)
+        return acquire_replay(PLATFORM_SOURCE_REPLAY_SYSFS, sysfs_root, out);
+    if (sysctl_file)
+        return acquire_replay(PLATFORM_SOURCE_REPLAY_SYSCTL, sysctl_file, out);
     pthread_once(&live_once, build_live);
-    if (live_status != PLATFORM_OK) return platform_fail(live_status, "%s", live_error);
+    if (live_status != PLATFORM_OK)
+        return platform_fail(live_status, "%s", live_error);
     *out = live_table;
     return PLATFORM_OK;
 }
 
-const platform_topology_t* platform_topology_get(void) {
+const platform_topology_t* platform_topology_get(void)
+{
     const platform_topology_t* table;
     return platform_topology_acquire(&table) == PLATFORM_OK ? table : NULL;
 }

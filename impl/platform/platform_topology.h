@@ -35,8 +35,8 @@ extern "C" {
 typedef enum {
     PLATFORM_SOURCE_LIVE_LINUX = 0,
     PLATFORM_SOURCE_LIVE_DARWIN = 1,
-    PLATFORM_SOURCE_REPLAY_SYSFS = 2,  /* path: a directory holding sys/ and proc/ */
-    PLATFORM_SOURCE_REPLAY_SYSCTL = 3  /* path: a file of `name: value` lines */
+    PLATFORM_SOURCE_REPLAY_SYSFS = 2, /* path: a directory holding sys/ and proc/ */
+    PLATFORM_SOURCE_REPLAY_SYSCTL = 3 /* path: a file of `name: value` lines */
 } platform_source_kind_t;
 
 typedef struct {
@@ -61,7 +61,13 @@ typedef struct {
 } platform_cache_t;
 
 /* The caches one CPU sees, as indices into platform_topology_t.caches (-1: none known). */
-enum { PLATFORM_SLOT_L1I, PLATFORM_SLOT_L1D, PLATFORM_SLOT_L2, PLATFORM_SLOT_L3, PLATFORM_CACHE_SLOTS };
+enum {
+    PLATFORM_SLOT_L1I,
+    PLATFORM_SLOT_L1D,
+    PLATFORM_SLOT_L2,
+    PLATFORM_SLOT_L3,
+    PLATFORM_CACHE_SLOTS
+};
 
 /* Intel hybrid core class (sysfs cpu_core / cpu_atom, or CPUID leaf 0x1A on the live machine). */
 typedef enum {
@@ -71,14 +77,14 @@ typedef enum {
 } platform_hybrid_t;
 
 typedef struct {
-    uint32_t os_index;      /* the OS's CPU number */
+    uint32_t os_index; /* the OS's CPU number */
     bool online;
-    int32_t package;        /* as the OS numbers it */
-    int32_t cluster;        /* dense 0..n_clusters-1 (see platform_topology_builder.c); -1 offline */
-    int32_t node;           /* NUMA node OS number; -1 offline */
-    int32_t kind;           /* rank of its core kind, 0 = fastest; -1 offline */
-    uint32_t midr;          /* ARM Main ID Register (implementer, variant, part, revision); 0 none */
-    uint32_t capacity;      /* Linux cpu_capacity (1024 = the fastest CPU); 0 unknown */
+    int32_t package;   /* as the OS numbers it */
+    int32_t cluster;   /* dense 0..n_clusters-1 (see platform_topology_builder.c); -1 offline */
+    int32_t node;      /* NUMA node OS number; -1 offline */
+    int32_t kind;      /* rank of its core kind, 0 = fastest; -1 offline */
+    uint32_t midr;     /* ARM Main ID Register (implementer, variant, part, revision); 0 none */
+    uint32_t capacity; /* Linux cpu_capacity (1024 = the fastest CPU); 0 unknown */
     uint32_t max_freq_khz;
     uint32_t base_freq_khz;
     platform_hybrid_t hybrid;
@@ -87,8 +93,8 @@ typedef struct {
 
 /* Summary of one core kind, from its lowest-numbered online CPU. */
 typedef struct {
-    char name[32];          /* "Cortex-X3", "Performance", "Atom"... or "" when the source has none */
-    uint32_t count;         /* online CPUs of this kind */
+    char name[32];  /* "Cortex-X3", "Performance", "Atom"... or "" when the source has none */
+    uint32_t count; /* online CPUs of this kind */
     platform_cpuset_t cpus;
     uint32_t capacity;
     uint32_t max_freq_khz;
@@ -98,7 +104,7 @@ typedef struct {
     uint64_t l1d_size;
     uint64_t l2_size;
     uint64_t l3_size;
-    uint32_t cpus_per_l2;   /* CPUs sharing one L2 (0: no L2 known) */
+    uint32_t cpus_per_l2; /* CPUs sharing one L2 (0: no L2 known) */
 } platform_kind_t;
 
 typedef struct {
@@ -108,28 +114,29 @@ typedef struct {
 
 typedef struct platform_topology {
     platform_source_kind_t source_kind;
-    char* source;            /* "live-linux", "live-darwin", "replay-sysfs:DIR", "replay-sysctl:FILE" */
-    char vendor[32];         /* "Intel", "AMD", "ARM", "Apple", ... or "" */
-    char brand[128];         /* model name as the source gives it, or "" */
+    char* source;    /* "live-linux", "live-darwin", "replay-sysfs:DIR", "replay-sysctl:FILE" */
+    char vendor[32]; /* "Intel", "AMD", "ARM", "Apple", ... or "" */
+    char brand[128]; /* model name as the source gives it, or "" */
     uint32_t apple_generation; /* 1..5 for M1..M5; 0 when not Apple Silicon or not determinable */
-    char apple_variant[8];   /* "", "Pro", "Max" ("Ultra" from a brand string) */
-    bool has_lse;            /* ARMv8.1 atomics (FEAT_LSE / HWCAP_ATOMICS) */
-    bool has_amx;            /* Apple matrix coprocessor: every Apple Silicon generation has one */
-    bool has_sme;            /* FEAT_SME (macOS sources only) */
-    bool has_prefetcher;     /* hardware data prefetcher: every recognised vendor's cores have one */
-    uint32_t cache_line_size; /* hw.cachelinesize on macOS; the largest line of any data cache on Linux */
-    uint32_t n_cpus;         /* present CPUs (online or not) */
+    char apple_variant[8];     /* "", "Pro", "Max" ("Ultra" from a brand string) */
+    bool has_lse;              /* ARMv8.1 atomics (FEAT_LSE / HWCAP_ATOMICS) */
+    bool has_amx;        /* Apple matrix coprocessor: every Apple Silicon generation has one */
+    bool has_sme;        /* FEAT_SME (macOS sources only) */
+    bool has_prefetcher; /* hardware data prefetcher: every recognised vendor's cores have one */
+    uint32_t cache_line_size; /* hw.cachelinesize on macOS; the largest line of any data cache on
+                                 Linux */
+    uint32_t n_cpus;          /* present CPUs (online or not) */
     uint32_t n_online;
-    platform_cpu_t* cpus;    /* sorted by os_index */
+    platform_cpu_t* cpus; /* sorted by os_index */
     uint32_t n_kinds;
-    platform_kind_t* kinds;  /* kinds[0] is the fastest */
+    platform_kind_t* kinds; /* kinds[0] is the fastest */
     uint32_t n_caches;
     platform_cache_t* caches; /* sorted by level, type, first CPU */
     uint32_t n_nodes;
-    platform_node_t* nodes;  /* sorted by os_index; at least one */
+    platform_node_t* nodes; /* sorted by os_index; at least one */
     uint32_t n_packages;
     uint32_t n_clusters;
-    bool cached;             /* owned by platform_topology_get(): platform_topology_free ignores it */
+    bool cached; /* owned by platform_topology_get(): platform_topology_free ignores it */
 } platform_topology_t;
 
 /* The table for the source the environment names (COREMOD_SYSFS_ROOT, else COREMOD_SYSCTL_FILE,
@@ -142,7 +149,8 @@ const platform_topology_t* platform_topology_get(void);
 platform_status_t platform_topology_acquire(const platform_topology_t** out);
 
 /* Builds a new table from an explicit source (tests, tools). The caller frees it. */
-platform_status_t platform_topology_build(const platform_source_t* source, platform_topology_t** out);
+platform_status_t platform_topology_build(const platform_source_t* source,
+                                          platform_topology_t** out);
 
 /* Frees a table returned by platform_topology_build. NULL and cached tables are ignored. */
 void platform_topology_free(platform_topology_t* topology);

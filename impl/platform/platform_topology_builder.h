@@ -19,21 +19,25 @@ typedef struct {
 } topo_builder_t;
 
 /* source_text: "live-linux", "replay-sysfs:DIR", ... (copied). */
-platform_status_t builder_begin(topo_builder_t* b, platform_source_kind_t kind, const char* source_text);
+platform_status_t builder_begin(topo_builder_t* b, platform_source_kind_t kind,
+                                const char* source_text);
 
 /* Adds a CPU with every field "unknown"; *index receives its position. OS numbers must increase.
  * Fill `cluster` with any number that is equal for CPUs of one cluster within a package (-1: use
  * the package); builder_finish renumbers clusters densely. */
-platform_status_t builder_add_cpu(topo_builder_t* b, uint32_t os_index, bool online, uint32_t* index);
+platform_status_t builder_add_cpu(topo_builder_t* b, uint32_t os_index, bool online,
+                                  uint32_t* index);
 
 /* Records that CPU `cpu_index` sees this cache. Instances are shared: a cache with the same level,
  * type and sharing set as an existing one is that one. */
 platform_status_t builder_add_cpu_cache(topo_builder_t* b, uint32_t cpu_index, uint32_t level,
-                                        platform_cache_type_t type, uint64_t size, uint32_t line_size,
-                                        uint32_t ways, const platform_cpuset_t* shared_cpus);
+                                        platform_cache_type_t type, uint64_t size,
+                                        uint32_t line_size, uint32_t ways,
+                                        const platform_cpuset_t* shared_cpus);
 
 /* Adds a NUMA node; `cpus` is copied. Without any node, finish() makes node 0 of every CPU. */
-platform_status_t builder_add_node(topo_builder_t* b, uint32_t os_index, const platform_cpuset_t* cpus);
+platform_status_t builder_add_node(topo_builder_t* b, uint32_t os_index,
+                                   const platform_cpuset_t* cpus);
 
 /* Allocates n kinds (names empty); every online CPU's `kind` must then be in [0, n). */
 platform_status_t builder_set_kinds(topo_builder_t* b, uint32_t n);

@@ -5,17 +5,21 @@
 
 #include <string.h>
 
-uint32_t platform_efficiency_core_count(const platform_topology_t* t) {
+uint32_t platform_efficiency_core_count(const platform_topology_t* t)
+{
     return t->n_kinds > 1 ? t->kinds[t->n_kinds - 1].count : 0;
 }
 
-uint32_t platform_performance_core_count(const platform_topology_t* t) {
+uint32_t platform_performance_core_count(const platform_topology_t* t)
+{
     return t->n_online - platform_efficiency_core_count(t);
 }
 
 /* The cache in `slot` of the fastest kind's first CPU, or NULL. */
-static const platform_cache_t* fastest_cache(const platform_topology_t* t, int slot) {
-    if (t->n_kinds == 0) return NULL;
+static const platform_cache_t* fastest_cache(const platform_topology_t* t, int slot)
+{
+    if (t->n_kinds == 0)
+        return NULL;
     int64_t first = cpuset_next(&t->kinds[0].cpus, 0);
     for (uint32_t i = 0; first >= 0 && i < t->n_cpus; i++)
         if (t->cpus[i].os_index == (uint32_t)first)
@@ -23,11 +27,13 @@ static const platform_cache_t* fastest_cache(const platform_topology_t* t, int s
     return NULL;
 }
 
-static uint32_t clamp32(uint64_t v) {
+static uint32_t clamp32(uint64_t v)
+{
     return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
-void platform_view_apple_silicon(const platform_topology_t* t, apple_silicon_info_t* info) {
+void platform_view_apple_silicon(const platform_topology_t* t, apple_silicon_info_t* info)
+{
     memset(info, 0, sizeof *info);
     info->generation = t->apple_generation;
     info->p_core_count = platform_performance_core_count(t);
@@ -43,7 +49,8 @@ void platform_view_apple_silicon(const platform_topology_t* t, apple_silicon_inf
     info->has_lse = t->has_lse;
 }
 
-void platform_view_cache_hierarchy(const platform_topology_t* t, cache_hierarchy_info_t* info) {
+void platform_view_cache_hierarchy(const platform_topology_t* t, cache_hierarchy_info_t* info)
+{
     memset(info, 0, sizeof *info);
     const platform_cache_t* l1d = fastest_cache(t, PLATFORM_SLOT_L1D);
     const platform_cache_t* l2 = fastest_cache(t, PLATFORM_SLOT_L2);
@@ -62,7 +69,8 @@ void platform_view_cache_hierarchy(const platform_topology_t* t, cache_hierarchy
     info->has_prefetcher = t->has_prefetcher;
 }
 
-void platform_view_numa(const platform_topology_t* t, numa_topology_info_t* info) {
+void platform_view_numa(const platform_topology_t* t, numa_topology_info_t* info)
+{
     memset(info, 0, sizeof *info);
     info->p_core_count = platform_performance_core_count(t);
     info->e_core_count = platform_efficiency_core_count(t);

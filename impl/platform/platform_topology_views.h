@@ -21,7 +21,8 @@
 #include "platform_topology.h"
 
 void platform_view_apple_silicon(const platform_topology_t* topology, apple_silicon_info_t* info);
-void platform_view_cache_hierarchy(const platform_topology_t* topology, cache_hierarchy_info_t* info);
+void platform_view_cache_hierarchy(const platform_topology_t* topology,
+                                   cache_hierarchy_info_t* info);
 void platform_view_numa(const platform_topology_t* topology, numa_topology_info_t* info);
 
 /* Online CPUs counted as performance / efficiency cores (see above). */

@@ -18,9 +18,10 @@
 typedef struct sysctl_source {
     /* PLATFORM_OK with *found false when the key does not exist; PLATFORM_ERR_SOURCE_MALFORMED
      * when it exists but is not an integer (get_int) or does not fit (get_string). */
-    platform_status_t (*get_int)(const struct sysctl_source* self, const char* name, bool* found, int64_t* value);
-    platform_status_t (*get_string)(const struct sysctl_source* self, const char* name, bool* found, char* buf,
-                                    size_t len);
+    platform_status_t (*get_int)(const struct sysctl_source* self, const char* name, bool* found,
+                                 int64_t* value);
+    platform_status_t (*get_string)(const struct sysctl_source* self, const char* name, bool* found,
+                                    char* buf, size_t len);
     void (*close)(struct sysctl_source* self);
     void* state;
 } sysctl_source_t;

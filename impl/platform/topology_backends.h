@@ -25,6 +25,7 @@ platform_status_t topology_darwin_build(const sysctl_source_t* sysctls, platform
                                         const char* source_text, platform_topology_t** out);
 
 /* Live x86 only: fills from CPUID what sysfs left out (see topology_x86_cpuid.h). */
-platform_status_t topology_x86_fill_live(topo_builder_t* b, bool need_hybrid, bool ignore_sysfs_caches);
+platform_status_t topology_x86_fill_live(topo_builder_t* b, bool need_hybrid,
+                                         bool ignore_sysfs_caches);
 
 #endif /* COREMOD_TOPOLOGY_BACKENDS_H */

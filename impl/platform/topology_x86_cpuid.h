@@ -27,10 +27,10 @@ typedef struct {
 } x86_cache_leaf_t;
 
 typedef struct {
-    char vendor[13];        /* "GenuineIntel", "AuthenticAMD", ... */
-    char brand[49];         /* leaves 0x80000002-4, leading blanks removed */
-    uint32_t apic_id;       /* x2APIC id (leaf 0xB) or initial APIC id (leaf 1) */
-    bool hybrid;            /* leaf 7 EDX bit 15 */
+    char vendor[13];             /* "GenuineIntel", "AuthenticAMD", ... */
+    char brand[49];              /* leaves 0x80000002-4, leading blanks removed */
+    uint32_t apic_id;            /* x2APIC id (leaf 0xB) or initial APIC id (leaf 1) */
+    bool hybrid;                 /* leaf 7 EDX bit 15 */
     platform_hybrid_t core_type; /* leaf 0x1A: 0x40 Core, 0x20 Atom */
     uint32_t n_caches;
     x86_cache_leaf_t caches[X86_MAX_CACHE_LEAVES];

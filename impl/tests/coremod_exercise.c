@@ -44,8 +44,8 @@ int main(int argc, char** argv)
     snprintf(probe, sizeof(probe), "%s/modules/example_module.so", argv[1]);
     struct stat status;
     if (stat(probe, &status) != 0) {
-        fprintf(stderr, "%s: no fixtures in %s (missing %s); build them first\n", argv[0],
-                argv[1], probe);
+        fprintf(stderr, "%s: no fixtures in %s (missing %s); build them first\n", argv[0], argv[1],
+                probe);
         return 2;
     }
     if (!exercise_support_init(argv[1])) {

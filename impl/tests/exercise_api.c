@@ -14,9 +14,15 @@
 void exercise_errors(void)
 {
     static const module_error_t documented[] = {
-        MODULE_SUCCESS, MODULE_ERROR_INVALID_PARAMETER, MODULE_ERROR_OUT_OF_MEMORY,
-        MODULE_ERROR_FILE_NOT_FOUND, MODULE_ERROR_INVALID_MODULE, MODULE_ERROR_SYMBOL_NOT_FOUND,
-        MODULE_ERROR_SECURITY_VIOLATION, MODULE_ERROR_RESOURCE_EXHAUSTED, MODULE_ERROR_SYSTEM_ERROR,
+        MODULE_SUCCESS,
+        MODULE_ERROR_INVALID_PARAMETER,
+        MODULE_ERROR_OUT_OF_MEMORY,
+        MODULE_ERROR_FILE_NOT_FOUND,
+        MODULE_ERROR_INVALID_MODULE,
+        MODULE_ERROR_SYMBOL_NOT_FOUND,
+        MODULE_ERROR_SECURITY_VIOLATION,
+        MODULE_ERROR_RESOURCE_EXHAUSTED,
+        MODULE_ERROR_SYSTEM_ERROR,
     };
     size_t count = sizeof(documented) / sizeof(documented[0]);
     CHECK(module_get_last_error() == MODULE_SUCCESS, "a thread that made no call sees %d",
@@ -74,8 +80,7 @@ void exercise_systems(void)
     CHECK(defaulted != NULL, "a config of zero fields (the defaults) was refused");
     EXPECT_SUCCESS("init with zero fields");
     module_system_destroy(defaulted);
-    module_system_config_t pool_only = {.memory_pool_size_mb = 50,
-                                        .max_concurrent_modules = 1000};
+    module_system_config_t pool_only = {.memory_pool_size_mb = 50, .max_concurrent_modules = 1000};
     module_system_config_t limit_only = {.max_concurrent_modules = 1500,
                                          .enable_numa_placement = true};
     module_system_destroy(module_system_init(&pool_only));
@@ -83,7 +88,8 @@ void exercise_systems(void)
     module_system_destroy(module_system_init(&limit_only));
     EXPECT_SUCCESS("the document's Concurrent Module Scaling config");
     module_system_config_t config = {
-        .max_concurrent_modules = 65537, .memory_pool_size_mb = 10,
+        .max_concurrent_modules = 65537,
+        .memory_pool_size_mb = 10,
         .module_search_path = NULL,
     };
     expect_bad_config(&config, "max_concurrent_modules");

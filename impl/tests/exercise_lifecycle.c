@@ -19,7 +19,7 @@ static void exercise_reference_counts(void)
     int (*ping)(void) = (int (*)(void))module_get_symbol(handle, "lifecycle_ping");
     for (int i = 0; i < 2; i++) {
         CHECK(load_fixture(system, "lifecycle_counter") == handle, "a second load gave a new "
-              "handle");
+                                                                   "handle");
     }
     EXPECT_SUCCESS("shared loads");
     module_info_t info;
@@ -54,9 +54,10 @@ static void exercise_entry_points(void)
     module_handle_t precedence = load_fixture(system, "interface_precedence");
     CHECK(module_unload(precedence), "unload");
     CHECK(fixture_log_count("init interface_precedence") == 1 &&
-          fixture_log_count("cleanup interface_precedence") == 1, "interface entry points");
+              fixture_log_count("cleanup interface_precedence") == 1,
+          "interface entry points");
     CHECK(fixture_log_count("toplevel-init interface_precedence") == 0 &&
-          fixture_log_count("toplevel-cleanup interface_precedence") == 0,
+              fixture_log_count("toplevel-cleanup interface_precedence") == 0,
           "top-level entry points ran although module_interface is exported");
 
     /* A constructor runs for a valid file; a module without entry points loads. */
@@ -98,7 +99,7 @@ void exercise_lifecycle(void)
 void exercise_destroy(void)
 {
     static const char* const order[] = {"lifecycle_counter", "interface_precedence",
-                                         "graphics_renderer", "ai_engine"};
+                                        "graphics_renderer", "ai_engine"};
     enum { COUNT = sizeof(order) / sizeof(order[0]) };
     module_system_t* system = module_system_init(NULL);
     module_system_t* survivor = module_system_init(NULL);
@@ -153,8 +154,7 @@ void exercise_identity(void)
 
     char search_path[1200];
     /* Empty elements and a missing directory are skipped; a/ comes before b/. */
-    snprintf(search_path, sizeof(search_path), "::%s/missing:%s::%s/", scratch_dir(), dir_a,
-             dir_b);
+    snprintf(search_path, sizeof(search_path), "::%s/missing:%s::%s/", scratch_dir(), dir_a, dir_b);
     module_system_config_t config = {16, 4, true, true, true, true, search_path};
     module_system_t* system = module_system_init(&config);
     recorder_reset();

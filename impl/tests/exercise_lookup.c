@@ -120,12 +120,13 @@ void exercise_info(void)
     struct stat status;
     module_handle_t example = module_load(system, path);
     CHECK(stat(path, &status) == 0 && module_get_info(example, &info) &&
-          info.size_bytes == (uint32_t)status.st_size && info.reference_count == 2,
+              info.size_bytes == (uint32_t)status.st_size && info.reference_count == 2,
           "size_bytes %u / reference_count %u", info.size_bytes, info.reference_count);
     uint64_t first_time = info.load_time_us;
     module_load(system, path);
     CHECK(module_get_info(example, &info) && info.load_time_us == first_time &&
-          info.reference_count == 3, "a shared load changed load_time_us or the count");
+              info.reference_count == 3,
+          "a shared load changed load_time_us or the count");
 
     /* Bad arguments leave *info untouched (SPEC 6.1). */
     recorder_reset();
@@ -165,7 +166,8 @@ void exercise_bad_handles(void)
     expect_bad_handle(stale, "a stale handle");
     expect_bad_handle((module_handle_t)(uintptr_t)0xdeadbeef000, "0xdeadbeef000");
     expect_bad_handle((module_handle_t)&local, "the address of a local");
-    expect_bad_handle((module_handle_t)((uintptr_t)keeper ^ 1), "a live handle with one bit flipped");
+    expect_bad_handle((module_handle_t)((uintptr_t)keeper ^ 1),
+                      "a live handle with one bit flipped");
     expect_bad_handle((module_handle_t)system, "a system");
 
     /* Random values: none may name a module, and the live one must be unaffected. */
@@ -218,7 +220,8 @@ void exercise_limit_and_pool(void)
     CHECK(module_load(system, first_path) == first, "a shared load failed at the limit");
     module_info_t info;
     CHECK(module_get_info(first, &info) && info.reference_count == 2 &&
-          module_get_info(second, &info) && info.reference_count == 1, "limit changed modules");
+              module_get_info(second, &info) && info.reference_count == 1,
+          "limit changed modules");
     CHECK(module_unload(second), "unload");
     module_handle_t third = module_load(system, path);
     CHECK(third != NULL, "no room after an unload");
@@ -236,9 +239,10 @@ void exercise_limit_and_pool(void)
         name[8] = 'q';
         module_get_symbol(first, name);
         module_error_t last = module_get_last_error();
-        CHECK(last == MODULE_ERROR_SYMBOL_NOT_FOUND, "lookup %d of a missing 1 KB name with the "
-              "pool filling ended %s, expected SYMBOL_NOT_FOUND", lookups,
-              module_get_error_string(last));
+        CHECK(last == MODULE_ERROR_SYMBOL_NOT_FOUND,
+              "lookup %d of a missing 1 KB name with the "
+              "pool filling ended %s, expected SYMBOL_NOT_FOUND",
+              lookups, module_get_error_string(last));
         if (last != MODULE_ERROR_SYMBOL_NOT_FOUND) {
             break;
         }

@@ -17,8 +17,8 @@ static const char* fixtures;
 static char scratch[256];
 static char log_path[512];
 
-bool exercise_check(bool ok, const char* file, int line, const char* expression,
-                    const char* fmt, ...)
+bool exercise_check(bool ok, const char* file, int line, const char* expression, const char* fmt,
+                    ...)
 {
     if (ok) {
         return true;
@@ -217,12 +217,14 @@ void expect_failure(module_error_t code, const char* needle, const char* what, c
     exercise_check(last == code, file, line, "last error", "%s: expected %s, got %s", what,
                    module_get_error_string(code), module_get_error_string(last));
     int calls = recorder_calls();
-    exercise_check(calls == 1, file, line, "callback calls", "%s: callback called %d times, "
-                   "expected once", what, calls);
-    exercise_check(recorder_last_code() == code, file, line, "callback code",
-                   "%s: callback got %s", what, module_get_error_string(recorder_last_code()));
-    exercise_check(recorded_message[0] != '\0', file, line, "callback message",
-                   "%s: empty message", what);
+    exercise_check(calls == 1, file, line, "callback calls",
+                   "%s: callback called %d times, "
+                   "expected once",
+                   what, calls);
+    exercise_check(recorder_last_code() == code, file, line, "callback code", "%s: callback got %s",
+                   what, module_get_error_string(recorder_last_code()));
+    exercise_check(recorded_message[0] != '\0', file, line, "callback message", "%s: empty message",
+                   what);
     if (needle != NULL) {
         exercise_check(recorder_last_message_contains(needle), file, line, "callback message",
                        "%s: message \"%s\" does not contain \"%s\"", what, recorded_message,
@@ -234,15 +236,20 @@ void expect_failure(module_error_t code, const char* needle, const char* what, c
 void expect_success(const char* what, const char* file, int line)
 {
     module_error_t last = module_get_last_error();
-    exercise_check(last == MODULE_SUCCESS, file, line, "last error", "%s: expected success, "
-                   "got %s", what, module_get_error_string(last));
+    exercise_check(last == MODULE_SUCCESS, file, line, "last error",
+                   "%s: expected success, "
+                   "got %s",
+                   what, module_get_error_string(last));
     int calls = recorder_calls();
-    exercise_check(calls == 0, file, line, "callback calls", "%s: callback called %d times on "
-                   "success (last: %s)", what, calls, recorded_message);
+    exercise_check(calls == 0, file, line, "callback calls",
+                   "%s: callback called %d times on "
+                   "success (last: %s)",
+                   what, calls, recorded_message);
     recorder_reset();
 }
 
-/* ---- files ------------------------------------------------------------------------------------ */
+/* ---- files ------------------------------------------------------------------------------------
+ */
 
 bool file_is_mapped(const char* path)
 {

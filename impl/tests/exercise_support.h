@@ -14,9 +14,9 @@
 #include "module_interface.h"
 
 /* Records a failed check (thread-safe) and prints where; returns `ok`. */
-bool exercise_check(bool ok, const char* file, int line, const char* expression,
-                    const char* fmt, ...) __attribute__((format(printf, 5, 6)));
-#define CHECK(condition, ...) \
+bool exercise_check(bool ok, const char* file, int line, const char* expression, const char* fmt,
+                    ...) __attribute__((format(printf, 5, 6)));
+#define CHECK(condition, ...)                                                                      \
     exercise_check((condition), __FILE__, __LINE__, #condition, __VA_ARGS__)
 
 /* Number of failed checks so far. */
@@ -50,7 +50,7 @@ bool recorder_last_message_contains(const char* needle);
 
 /* Checks that the last call failed with `code`, reporting it once through the callback with a
  * message containing `needle` (NULL: any non-empty message). Resets the recorder. */
-#define EXPECT_FAILURE(code, needle, what) \
+#define EXPECT_FAILURE(code, needle, what)                                                         \
     expect_failure((code), (needle), (what), __FILE__, __LINE__)
 void expect_failure(module_error_t code, const char* needle, const char* what, const char* file,
                     int line);

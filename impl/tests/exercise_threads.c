@@ -68,8 +68,8 @@ static void exercise_thread_errors(void)
 /* ---- four threads loading, looking up and unloading at once ------------------------------- */
 
 typedef struct {
-    const char* module;  /* this thread's own module */
-    const char* symbol;  /* a symbol it provides */
+    const char* module; /* this thread's own module */
+    const char* symbol; /* a symbol it provides */
 } thread_module_t;
 
 static const thread_module_t own_modules[THREADS] = {
@@ -96,7 +96,8 @@ static void* load_lookup_unload(void* argument)
         CHECK(function != NULL && function(round) == 2 * round, "example_function");
         CHECK(module_get_symbol(mine, own->symbol) != NULL, "%s in %s", own->symbol, own->module);
         CHECK(module_get_symbol(mine, "no_such_symbol") == NULL &&
-              module_get_last_error() == MODULE_ERROR_SYMBOL_NOT_FOUND, "missing symbol");
+                  module_get_last_error() == MODULE_ERROR_SYMBOL_NOT_FOUND,
+              "missing symbol");
         module_info_t info;
         CHECK(module_get_info(common, &info) && info.reference_count >= 1, "info");
         CHECK(module_unload(mine), "unload %s", own->module);
@@ -177,7 +178,7 @@ static void* look_up_while_unloading(void* argument)
         module_error_t error = module_get_last_error();
         /* Either it worked, or the handle had just been unloaded: never anything else. */
         CHECK((address != NULL && error == MODULE_SUCCESS) ||
-              (address == NULL && error == MODULE_ERROR_INVALID_PARAMETER),
+                  (address == NULL && error == MODULE_ERROR_INVALID_PARAMETER),
               "racing lookup: %p, %s", address, module_get_error_string(error));
         module_info_t info;
         bool ok = module_get_info(handle, &info);
@@ -251,7 +252,8 @@ static void exercise_destroy_races(void)
         pthread_join(threads[i], NULL);
     }
     CHECK(fixture_log_count("init lifecycle_counter") ==
-          fixture_log_count("cleanup lifecycle_counter"), "a module outlived its system");
+              fixture_log_count("cleanup lifecycle_counter"),
+          "a module outlived its system");
 }
 
 void exercise_threads(void)

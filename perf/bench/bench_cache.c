@@ -22,10 +22,14 @@ void bench_pattern_shape(size_t index, size_t* size, cache_access_pattern_t* pat
         size_t size;
         cache_access_pattern_t pattern;
     } shapes[BENCH_PATTERN_SHAPES] = {
-        {(size_t)4 << 20, CACHE_ACCESS_SEQUENTIAL}, {16384, CACHE_ACCESS_SEQUENTIAL},
-        {(size_t)64 << 20, CACHE_ACCESS_STRIDED},   {262144, CACHE_ACCESS_STRIDED},
-        {131072, CACHE_ACCESS_RANDOM},              {(size_t)256 << 20, CACHE_ACCESS_RANDOM},
-        {65536, CACHE_ACCESS_TEMPORAL},             {(size_t)8 << 20, CACHE_ACCESS_TEMPORAL},
+        {(size_t)4 << 20, CACHE_ACCESS_SEQUENTIAL},
+        {16384, CACHE_ACCESS_SEQUENTIAL},
+        {(size_t)64 << 20, CACHE_ACCESS_STRIDED},
+        {262144, CACHE_ACCESS_STRIDED},
+        {131072, CACHE_ACCESS_RANDOM},
+        {(size_t)256 << 20, CACHE_ACCESS_RANDOM},
+        {65536, CACHE_ACCESS_TEMPORAL},
+        {(size_t)8 << 20, CACHE_ACCESS_TEMPORAL},
     };
     *size = shapes[index % BENCH_PATTERN_SHAPES].size;
     *pattern = shapes[index % BENCH_PATTERN_SHAPES].pattern;
@@ -49,7 +53,8 @@ static bool run_patterns(void* opaque, size_t iteration, size_t batch, double* v
         size_t size;
         cache_access_pattern_t pattern;
         bench_pattern_shape(i, &size, &pattern);
-        if (!bench->api->cache_generate_prefetch_pattern(bench->ctx, pattern_data, size, pattern, &out)) {
+        if (!bench->api->cache_generate_prefetch_pattern(bench->ctx, pattern_data, size, pattern,
+                                                         &out)) {
             bench_failure_from_candidate(failure, bench->api, "cache_generate_prefetch_pattern");
             return false;
         }
@@ -71,8 +76,9 @@ void bench_family_cache_pattern(const bench_context_t* ctx)
     if (bench.ctx == NULL) {
         bench_failure_t failure;
         bench_failure_from_candidate(&failure, ctx->api, "cache_optimization_create");
-        bench_report_failed(ctx->json, &(bench_operation_t){.name = name, .unit = "ns", .batch = PATTERN_BATCH},
-                            &failure);
+        bench_report_failed(
+            ctx->json, &(bench_operation_t){.name = name, .unit = "ns", .batch = PATTERN_BATCH},
+            &failure);
         return;
     }
     bench_case_t c = {.ctx = &bench, .batch = PATTERN_BATCH, .run = run_patterns};

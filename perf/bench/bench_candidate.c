@@ -18,9 +18,9 @@ static void capture_error_message(module_error_t error, const char* message)
 
 bool bench_candidate_has(const candidate_api_t* api, const char* name)
 {
-#define BENCH_CANDIDATE_LOOKUP(ret, fn, params) \
-    if (strcmp(name, #fn) == 0) {               \
-        return api->fn != NULL;                 \
+#define BENCH_CANDIDATE_LOOKUP(ret, fn, params)                                                    \
+    if (strcmp(name, #fn) == 0) {                                                                  \
+        return api->fn != NULL;                                                                    \
     }
     CANDIDATE_CORE_FUNCTIONS(BENCH_CANDIDATE_LOOKUP)
     CANDIDATE_OPTIMIZATION_FUNCTIONS(BENCH_CANDIDATE_LOOKUP)
@@ -38,8 +38,8 @@ bool bench_candidate_require(const candidate_api_t* api, const char* const* name
             continue;
         }
         size_t used = strlen(why);
-        snprintf(why + used, why_size - used, "%s%s", missing == 0 ? "candidate does not export " : ", ",
-                 names[i]);
+        snprintf(why + used, why_size - used, "%s%s",
+                 missing == 0 ? "candidate does not export " : ", ", names[i]);
         missing++;
     }
     return missing == 0;

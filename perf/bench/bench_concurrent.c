@@ -26,9 +26,9 @@
 #define MAX_THREADS 16
 
 typedef struct {
-    bool ran;                    /* the iteration started */
-    bool measured;               /* ... and produced a sample */
-    bool kept;                   /* ... after warm-up */
+    bool ran;      /* the iteration started */
+    bool measured; /* ... and produced a sample */
+    bool kept;     /* ... after warm-up */
     size_t loaded;
     size_t load_failed;
     size_t live;
@@ -42,7 +42,7 @@ typedef struct concurrent_bench concurrent_bench_t;
 typedef struct {
     concurrent_bench_t* bench;
     size_t index;
-    bool unloading;              /* phase: false = load, true = unload */
+    bool unloading; /* phase: false = load, true = unload */
     size_t failed;
     bench_failures_t failures;
 } worker_t;
@@ -50,15 +50,15 @@ typedef struct {
 struct concurrent_bench {
     const bench_context_t* ctx;
     module_system_t* system;
-    module_handle_t* handles;    /* scale_modules entries; each written by one thread only */
-    concurrent_run_t* runs;      /* one per iteration, warm-up included */
-    bench_failures_t failures;   /* of every load/unload in kept runs, merged from the workers */
+    module_handle_t* handles;  /* scale_modules entries; each written by one thread only */
+    concurrent_run_t* runs;    /* one per iteration, warm-up included */
+    bench_failures_t failures; /* of every load/unload in kept runs, merged from the workers */
     worker_t workers[MAX_THREADS];
     /* Start gate: the workers wait until the main thread has created all of them. */
     pthread_mutex_t gate_lock;
     pthread_cond_t gate_opened;
     bool gate_open;
-    bool cancelled;              /* not every worker could be created: do nothing */
+    bool cancelled; /* not every worker could be created: do nothing */
 };
 
 static bool wait_for_gate(concurrent_bench_t* bench)
@@ -103,7 +103,8 @@ static void* work(void* opaque)
         bench->handles[i] = path ? api->module_load(bench->system, path) : NULL;
         if (bench->handles[i] == NULL) {
             if (path == NULL) {
-                bench_failure_set_message(&failure, "runner", "the pool of module copies is too small");
+                bench_failure_set_message(&failure, "runner",
+                                          "the pool of module copies is too small");
             } else {
                 bench_failure_from_candidate(&failure, api, "module_load");
             }
@@ -301,11 +302,8 @@ void bench_family_concurrent(const bench_context_t* ctx)
     }
     pthread_mutex_init(&bench->gate_lock, NULL);
     pthread_cond_init(&bench->gate_opened, NULL);
-    bench_case_t live_case = {.ctx = bench,
-                              .batch = 1,
-                              .self_measured = true,
-                              .run = measure_live,
-                              .finish = unload_all};
+    bench_case_t live_case = {
+        .ctx = bench, .batch = 1, .self_measured = true, .run = measure_live, .finish = unload_all};
     bench_sample(&live_case, NULL, ctx->scale_warmup, ctx->scale_samples, &series, NULL);
     bench_failures_merge(&series.failures, &bench->failures);
     bench_report_operation(ctx->json, &(bench_operation_t){.name = "concurrent_modules",

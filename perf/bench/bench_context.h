@@ -21,14 +21,14 @@ typedef struct {
      * half only through the raw loader, so neither side ever opens a file the other has mapped. */
     const bench_copies_t* copies;
     size_t copies_per_side;
-    const char* module_path;     /* the fixture itself (modules/example_module.so) */
-    const char* symbol_name;     /* a function the fixture exports ("example_function") */
-    size_t warmup;               /* timed operations: discarded iterations */
-    size_t samples;              /* timed operations: kept samples */
-    size_t scale_modules;        /* memory_per_module / concurrent_modules: modules per run */
-    size_t scale_warmup;         /* ... discarded runs */
-    size_t scale_samples;        /* ... kept runs */
-    size_t threads;              /* concurrent_modules: loading threads */
+    const char* module_path; /* the fixture itself (modules/example_module.so) */
+    const char* symbol_name; /* a function the fixture exports ("example_function") */
+    size_t warmup;           /* timed operations: discarded iterations */
+    size_t samples;          /* timed operations: kept samples */
+    size_t scale_modules;    /* memory_per_module / concurrent_modules: modules per run */
+    size_t scale_warmup;     /* ... discarded runs */
+    size_t scale_samples;    /* ... kept runs */
+    size_t threads;          /* concurrent_modules: loading threads */
     bench_json_t* json;
 } bench_context_t;
 
@@ -53,17 +53,17 @@ module_system_t* bench_open_system(const bench_context_t* ctx, const module_syst
                                    bench_failure_t* failure);
 
 /* The families. */
-void bench_family_system_init(const bench_context_t* ctx); /* module_system_init */
-void bench_family_load(const bench_context_t* ctx);        /* module_load */
-void bench_family_unload(const bench_context_t* ctx);      /* module_unload */
-void bench_family_symbol(const bench_context_t* ctx);      /* module_get_symbol(_cold) */
-void bench_family_memory(const bench_context_t* ctx);      /* memory_per_module */
-void bench_family_concurrent(const bench_context_t* ctx);  /* concurrent_modules */
+void bench_family_system_init(const bench_context_t* ctx);       /* module_system_init */
+void bench_family_load(const bench_context_t* ctx);              /* module_load */
+void bench_family_unload(const bench_context_t* ctx);            /* module_unload */
+void bench_family_symbol(const bench_context_t* ctx);            /* module_get_symbol(_cold) */
+void bench_family_memory(const bench_context_t* ctx);            /* memory_per_module */
+void bench_family_concurrent(const bench_context_t* ctx);        /* concurrent_modules */
 void bench_family_optimization_cold(const bench_context_t* ctx); /* *_cold of P.7-P.11 */
-void bench_family_jit_create(const bench_context_t* ctx);  /* jit_optimization_create */
-void bench_family_jit_info(const bench_context_t* ctx);    /* jit_get_apple_silicon_info */
-void bench_family_jit_hints(const bench_context_t* ctx);   /* jit_generate_compilation_hints */
+void bench_family_jit_create(const bench_context_t* ctx);        /* jit_optimization_create */
+void bench_family_jit_info(const bench_context_t* ctx);          /* jit_get_apple_silicon_info */
+void bench_family_jit_hints(const bench_context_t* ctx);     /* jit_generate_compilation_hints */
 void bench_family_cache_pattern(const bench_context_t* ctx); /* cache_generate_prefetch_pattern */
-void bench_family_numa_place(const bench_context_t* ctx);  /* numa_place_module */
+void bench_family_numa_place(const bench_context_t* ctx);    /* numa_place_module */
 
 #endif /* COREMOD_BENCH_CONTEXT_H */

@@ -108,7 +108,8 @@ static bool make_directory(bench_copies_t* copies, char* err, size_t err_size)
         if (n < 0 || (size_t)n >= sizeof(copies->dir) || mkdir(copies->dir, 0700) != 0) {
             int saved = errno;
             snprintf(err, err_size, "cannot create the copies directory %s: %s%s", fixed_directory,
-                     strerror(saved), saved == EEXIST ? " (left by an interrupted run? remove it)" : "");
+                     strerror(saved),
+                     saved == EEXIST ? " (left by an interrupted run? remove it)" : "");
             copies->dir[0] = '\0';
             return false;
         }

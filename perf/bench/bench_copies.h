@@ -16,9 +16,9 @@
 
 typedef struct {
     char dir[4096];
-    char** paths;     /* `wanted` entries, allocated up front */
+    char** paths; /* `wanted` entries, allocated up front */
     size_t wanted;
-    size_t created;   /* files written or being written (removed by bench_copies_remove) */
+    size_t created; /* files written or being written (removed by bench_copies_remove) */
 } bench_copies_t;
 
 /* Copies `source` to `count` new files. Returns false with a message in `err` on failure (after

@@ -16,16 +16,16 @@
 #define BENCH_FAILURES_RECORDED 16
 
 typedef struct {
-    char call[48];       /* the call that failed, e.g. "module_load" or "dlopen" */
-    bool has_code;       /* false when the candidate has no module_get_last_error */
-    int code;            /* module_error_t value */
-    char string[128];    /* module_get_error_string(code), or "" */
-    char message[512];   /* the error callback's message, dlerror(), or the runner's own words */
+    char call[48];     /* the call that failed, e.g. "module_load" or "dlopen" */
+    bool has_code;     /* false when the candidate has no module_get_last_error */
+    int code;          /* module_error_t value */
+    char string[128];  /* module_get_error_string(code), or "" */
+    char message[512]; /* the error callback's message, dlerror(), or the runner's own words */
 } bench_failure_t;
 
 typedef struct {
-    size_t total;                                   /* every failure, recorded or not */
-    size_t recorded;                                /* entries used in `items` */
+    size_t total;    /* every failure, recorded or not */
+    size_t recorded; /* entries used in `items` */
     bench_failure_t items[BENCH_FAILURES_RECORDED];
 } bench_failures_t;
 

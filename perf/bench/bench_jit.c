@@ -161,8 +161,8 @@ void bench_family_jit_create(const bench_context_t* ctx)
 {
     jit_bench_t bench;
     if (open_context(ctx, "jit_optimization_create", &bench)) {
-        measure(ctx, "jit_optimization_create", &bench, JIT_CREATE_BATCH, run_creates, destroy_created,
-                BENCH_REFERENCE_ALLOCATE_SMALL);
+        measure(ctx, "jit_optimization_create", &bench, JIT_CREATE_BATCH, run_creates,
+                destroy_created, BENCH_REFERENCE_ALLOCATE_SMALL);
         ctx->api->jit_optimization_destroy(bench.ctx);
     }
 }

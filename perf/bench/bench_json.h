@@ -19,11 +19,11 @@
 typedef struct {
     FILE* out;
     int depth;
-    bool failed;                                /* nesting misuse or an I/O error */
-    bool is_object[BENCH_JSON_MAX_DEPTH];       /* per level: object (true) or array */
-    bool has_items[BENCH_JSON_MAX_DEPTH];       /* per level: an element was written already */
-    bool multiline[BENCH_JSON_MAX_DEPTH];       /* per level: an element went on its own line */
-    bool after_key;                             /* a key was written; its value comes next */
+    bool failed;                          /* nesting misuse or an I/O error */
+    bool is_object[BENCH_JSON_MAX_DEPTH]; /* per level: object (true) or array */
+    bool has_items[BENCH_JSON_MAX_DEPTH]; /* per level: an element was written already */
+    bool multiline[BENCH_JSON_MAX_DEPTH]; /* per level: an element went on its own line */
+    bool after_key;                       /* a key was written; its value comes next */
 } bench_json_t;
 
 void bench_json_init(bench_json_t* json, FILE* out);

@@ -25,10 +25,10 @@
 typedef struct {
     const bench_context_t* ctx;
     bench_side_t side;
-    module_system_t* system;   /* candidate side */
+    module_system_t* system; /* candidate side */
     const char* path;
-    module_handle_t handle;    /* candidate side: the module of this iteration */
-    void* library;             /* raw side: the dlopen handle of this iteration */
+    module_handle_t handle; /* candidate side: the module of this iteration */
+    void* library;          /* raw side: the dlopen handle of this iteration */
 } loading_bench_t;
 
 static bool pick_copy(loading_bench_t* bench, size_t iteration, bench_failure_t* failure)
@@ -136,7 +136,8 @@ static bool timed_raw_open(void* opaque, size_t iteration, size_t batch, double*
     return raw_open(opaque, failure);
 }
 
-static bool untimed_raw_close(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool untimed_raw_close(void* opaque, size_t iteration, size_t batch,
+                              bench_failure_t* failure)
 {
     (void)iteration;
     (void)batch;
@@ -159,7 +160,8 @@ static bool timed_raw_close(void* opaque, size_t iteration, size_t batch, double
     return raw_close(opaque, failure);
 }
 
-/* ---- families --------------------------------------------------------------------------------- */
+/* ---- families ---------------------------------------------------------------------------------
+ */
 
 /* Measures `name` with the given candidate and raw cases (whose ctx the caller leaves NULL). */
 static void measure(const bench_context_t* ctx, const char* name, const char* raw_name,
@@ -183,7 +185,8 @@ static void measure(const bench_context_t* ctx, const char* name, const char* ra
         return;
     }
     bench_series_t series, raw_series;
-    if (!bench_series_init(&series, ctx->samples) || !bench_series_init(&raw_series, ctx->samples)) {
+    if (!bench_series_init(&series, ctx->samples) ||
+        !bench_series_init(&raw_series, ctx->samples)) {
         bench_series_free(&series);
         ctx->api->module_system_destroy(candidate.system);
         bench_report_unavailable(ctx->json, name, "runner out of memory");
@@ -216,6 +219,7 @@ void bench_family_load(const bench_context_t* ctx)
 void bench_family_unload(const bench_context_t* ctx)
 {
     measure(ctx, "module_unload", "dlclose",
-            (bench_case_t){.batch = 1, .prepare = untimed_candidate_load, .run = timed_candidate_unload},
+            (bench_case_t){
+                .batch = 1, .prepare = untimed_candidate_load, .run = timed_candidate_unload},
             (bench_case_t){.batch = 1, .prepare = untimed_raw_open, .run = timed_raw_close});
 }

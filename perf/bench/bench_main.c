@@ -45,7 +45,7 @@
 #define MAX_COUNT 1000000
 
 typedef struct {
-    const char* names[6];   /* operation names that select the family (--only) */
+    const char* names[6]; /* operation names that select the family (--only) */
     void (*run)(const bench_context_t* ctx);
     bool needs_copies;
 } family_t;
@@ -61,7 +61,9 @@ static const family_t families[] = {
      * the process's first calls, so it must run before the steady families make any. */
     {{"jit_optimization_create_cold", "jit_get_apple_silicon_info_cold",
       "jit_generate_compilation_hints_cold", "cache_generate_prefetch_pattern_cold",
-      "numa_place_module_cold", NULL}, bench_family_optimization_cold, false},
+      "numa_place_module_cold", NULL},
+     bench_family_optimization_cold,
+     false},
     {{"jit_optimization_create", NULL}, bench_family_jit_create, false},
     {{"jit_get_apple_silicon_info", NULL}, bench_family_jit_info, false},
     {{"jit_generate_compilation_hints", NULL}, bench_family_jit_hints, false},
@@ -74,9 +76,15 @@ static const family_t families[] = {
  * Memory and concurrency samples are not times, so there is no "instructions per operation" of
  * them. Named here rather than in `families` so the table stays what it is. */
 static const char* const countable_families[] = {
-    "module_system_init", "module_load", "module_unload", "module_get_symbol",
-    "jit_optimization_create", "jit_get_apple_silicon_info", "jit_generate_compilation_hints",
-    "cache_generate_prefetch_pattern", "numa_place_module",
+    "module_system_init",
+    "module_load",
+    "module_unload",
+    "module_get_symbol",
+    "jit_optimization_create",
+    "jit_get_apple_silicon_info",
+    "jit_generate_compilation_hints",
+    "cache_generate_prefetch_pattern",
+    "numa_place_module",
 };
 
 static bool family_countable(size_t f)
@@ -93,53 +101,55 @@ typedef struct {
     const char* impl;
     const char* fixtures;
     const char* out;
-    long samples;   /* -1: not given */
-    long warmup;    /* -1: not given */
+    long samples; /* -1: not given */
+    long warmup;  /* -1: not given */
     bool quick;
-    bool count_instructions;  /* --metric instructions */
-    const char* copies_dir;   /* --copies-dir; NULL: a fresh mkdtemp directory */
+    bool count_instructions; /* --metric instructions */
+    const char* copies_dir;  /* --copies-dir; NULL: a fresh mkdtemp directory */
     bool selected[FAMILY_COUNT];
 } options_t;
 
 static void usage(FILE* to)
 {
-    fprintf(to,
-            "usage: coremod-bench [options]\n"
-            "\n"
-            "Measures the core Module System API of a candidate implementation and writes raw\n"
-            "samples as JSON (schema " BENCH_SCHEMA "). Verdicts are made by `coremod`, not here.\n"
-            "\n"
-            "  --impl PATH        candidate shared library (default: $" CANDIDATE_ENV ")\n"
-            "  --fixtures DIR     fixtures build directory holding " FIXTURE_MODULE "\n"
-            "                     (default: $COREMOD_FIXTURES_DIR, else " COREMOD_BENCH_FIXTURES_DIR ")\n"
-            "  --out FILE         results file; '-' is standard output (default: -)\n"
-            "  --samples N        kept samples per timed operation (default %d; --quick: %d)\n"
-            "  --warmup N         discarded iterations before them (default %d; --quick: %d)\n"
-            "  --only NAME[,NAME] measure only these operations: module_system_init, module_load,\n"
-            "                     module_unload, module_get_symbol, module_get_symbol_cold (these two\n"
-            "                     are measured together), memory_per_module, concurrent_modules,\n"
-            "                     jit_optimization_create, jit_get_apple_silicon_info,\n"
-            "                     jit_generate_compilation_hints, cache_generate_prefetch_pattern,\n"
-            "                     numa_place_module, and the first calls in a fresh process:\n"
-            "                     jit_optimization_create_cold, jit_get_apple_silicon_info_cold,\n"
-            "                     jit_generate_compilation_hints_cold,\n"
-            "                     cache_generate_prefetch_pattern_cold, numa_place_module_cold\n"
-            "                     (these five are measured together)\n"
-            "  --quick            small counts for tests: also %d instead of %d modules and %d run(s)\n"
-            "                     instead of %d for memory_per_module and concurrent_modules\n"
-            "                     (too few modules for their gates)\n"
-            "  --metric time|instructions\n"
-            "                     instructions: run under valgrind --tool=callgrind\n"
-            "                     --collect-atstart=no; collects only the candidate's timed runs and\n"
-            "                     dumps them per operation (timed operations only, no raw baseline)\n"
-            "  --copies-dir DIR   write the module copies into DIR (created; must not exist)\n"
-            "                     instead of a fresh $TMPDIR/coremod-bench.XXXXXX\n"
-            "  --help             this text\n"
-            "\n"
-            "Exit status: 0 results written (operations may record the candidate's errors);\n"
-            "2 the runner could not run.\n",
-            DEFAULT_SAMPLES, QUICK_SAMPLES, DEFAULT_WARMUP, QUICK_WARMUP, QUICK_SCALE_MODULES,
-            SCALE_MODULES, QUICK_SCALE_SAMPLES, SCALE_SAMPLES);
+    fprintf(
+        to,
+        "usage: coremod-bench [options]\n"
+        "\n"
+        "Measures the core Module System API of a candidate implementation and writes raw\n"
+        "samples as JSON (schema " BENCH_SCHEMA "). Verdicts are made by `coremod`, not here.\n"
+        "\n"
+        "  --impl PATH        candidate shared library (default: $" CANDIDATE_ENV ")\n"
+        "  --fixtures DIR     fixtures build directory holding " FIXTURE_MODULE "\n"
+        "                     (default: $COREMOD_FIXTURES_DIR, else " COREMOD_BENCH_FIXTURES_DIR
+        ")\n"
+        "  --out FILE         results file; '-' is standard output (default: -)\n"
+        "  --samples N        kept samples per timed operation (default %d; --quick: %d)\n"
+        "  --warmup N         discarded iterations before them (default %d; --quick: %d)\n"
+        "  --only NAME[,NAME] measure only these operations: module_system_init, module_load,\n"
+        "                     module_unload, module_get_symbol, module_get_symbol_cold (these two\n"
+        "                     are measured together), memory_per_module, concurrent_modules,\n"
+        "                     jit_optimization_create, jit_get_apple_silicon_info,\n"
+        "                     jit_generate_compilation_hints, cache_generate_prefetch_pattern,\n"
+        "                     numa_place_module, and the first calls in a fresh process:\n"
+        "                     jit_optimization_create_cold, jit_get_apple_silicon_info_cold,\n"
+        "                     jit_generate_compilation_hints_cold,\n"
+        "                     cache_generate_prefetch_pattern_cold, numa_place_module_cold\n"
+        "                     (these five are measured together)\n"
+        "  --quick            small counts for tests: also %d instead of %d modules and %d run(s)\n"
+        "                     instead of %d for memory_per_module and concurrent_modules\n"
+        "                     (too few modules for their gates)\n"
+        "  --metric time|instructions\n"
+        "                     instructions: run under valgrind --tool=callgrind\n"
+        "                     --collect-atstart=no; collects only the candidate's timed runs and\n"
+        "                     dumps them per operation (timed operations only, no raw baseline)\n"
+        "  --copies-dir DIR   write the module copies into DIR (created; must not exist)\n"
+        "                     instead of a fresh $TMPDIR/coremod-bench.XXXXXX\n"
+        "  --help             this text\n"
+        "\n"
+        "Exit status: 0 results written (operations may record the candidate's errors);\n"
+        "2 the runner could not run.\n",
+        DEFAULT_SAMPLES, QUICK_SAMPLES, DEFAULT_WARMUP, QUICK_WARMUP, QUICK_SCALE_MODULES,
+        SCALE_MODULES, QUICK_SCALE_SAMPLES, SCALE_SAMPLES);
 }
 
 static bool parse_count(const char* text, long minimum, long* value)
@@ -163,7 +173,8 @@ static bool select_families(options_t* options, const char* list)
     }
     bool ok = true;
     char* saved = NULL;
-    for (char* name = strtok_r(copy, ",", &saved); name != NULL; name = strtok_r(NULL, ",", &saved)) {
+    for (char* name = strtok_r(copy, ",", &saved); name != NULL;
+         name = strtok_r(NULL, ",", &saved)) {
         bool known = false;
         for (size_t f = 0; f < FAMILY_COUNT; f++) {
             for (size_t n = 0; n < 6 && families[f].names[n] != NULL; n++) {
@@ -187,8 +198,18 @@ static bool select_families(options_t* options, const char* list)
 /* Returns GO_ON to run, EXIT_SUCCESS after --help, EXIT_CANNOT_RUN on a bad option. */
 static int parse_options(int argc, char** argv, options_t* options)
 {
-    enum { OPT_IMPL = 256, OPT_FIXTURES, OPT_OUT, OPT_SAMPLES, OPT_WARMUP, OPT_ONLY, OPT_QUICK, OPT_HELP,
-           OPT_METRIC, OPT_COPIES_DIR };
+    enum {
+        OPT_IMPL = 256,
+        OPT_FIXTURES,
+        OPT_OUT,
+        OPT_SAMPLES,
+        OPT_WARMUP,
+        OPT_ONLY,
+        OPT_QUICK,
+        OPT_HELP,
+        OPT_METRIC,
+        OPT_COPIES_DIR
+    };
     static const struct option longs[] = {
         {"impl", required_argument, NULL, OPT_IMPL},
         {"fixtures", required_argument, NULL, OPT_FIXTURES},
@@ -351,8 +372,8 @@ static int run(const options_t* options)
     char module_path[4096];
     int n = snprintf(module_path, sizeof(module_path), "%s/%s", fixtures, FIXTURE_MODULE);
     if (n < 0 || (size_t)n >= sizeof(module_path) || access(module_path, R_OK) != 0) {
-        fprintf(stderr, "coremod-bench: fixture %s/%s not found: build the fixtures first\n", fixtures,
-                FIXTURE_MODULE);
+        fprintf(stderr, "coremod-bench: fixture %s/%s not found: build the fixtures first\n",
+                fixtures, FIXTURE_MODULE);
         return EXIT_CANNOT_RUN;
     }
     static candidate_api_t api;
@@ -369,10 +390,11 @@ static int run(const options_t* options)
         .api = &api,
         .module_path = module_path,
         .symbol_name = FIXTURE_SYMBOL,
-        .samples = (size_t)(options->samples >= 0 ? options->samples
-                                                 : (options->quick ? QUICK_SAMPLES : DEFAULT_SAMPLES)),
+        .samples =
+            (size_t)(options->samples >= 0 ? options->samples
+                                           : (options->quick ? QUICK_SAMPLES : DEFAULT_SAMPLES)),
         .warmup = (size_t)(options->warmup >= 0 ? options->warmup
-                                               : (options->quick ? QUICK_WARMUP : DEFAULT_WARMUP)),
+                                                : (options->quick ? QUICK_WARMUP : DEFAULT_WARMUP)),
         .scale_modules = options->quick ? QUICK_SCALE_MODULES : SCALE_MODULES,
         .scale_samples = options->quick ? QUICK_SCALE_SAMPLES : SCALE_SAMPLES,
         .scale_warmup = options->quick ? QUICK_SCALE_WARMUP : SCALE_WARMUP,
@@ -381,8 +403,8 @@ static int run(const options_t* options)
     bench_copies_t copies = {0};
     if (any_needs_copies(options)) {
         /* Counting instructions never runs the scale families: no copies for them. */
-        ctx.copies_per_side = bench_copies_needed(ctx.warmup, ctx.samples,
-                                                  options->count_instructions ? 0 : ctx.scale_modules);
+        ctx.copies_per_side = bench_copies_needed(
+            ctx.warmup, ctx.samples, options->count_instructions ? 0 : ctx.scale_modules);
         bench_copies_use_directory(options->copies_dir);
         if (!bench_copies_create(&copies, module_path, 2 * ctx.copies_per_side, err, sizeof(err))) {
             fprintf(stderr, "coremod-bench: %s\n", err);
@@ -429,6 +451,6 @@ int main(int argc, char** argv)
     if (status != GO_ON) {
         return status;
     }
-    bench_timer_init();   /* the TSC's calibration (20 ms) happens before anything is timed */
+    bench_timer_init(); /* the TSC's calibration (20 ms) happens before anything is timed */
     return run(&options);
 }

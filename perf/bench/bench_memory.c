@@ -38,11 +38,11 @@ typedef struct {
     const bench_context_t* ctx;
     bench_side_t side;
     module_system_config_t config;
-    module_system_t* system;     /* candidate */
-    module_handle_t* handles;    /* candidate: scale_modules entries */
-    void** libraries;            /* raw: scale_modules entries */
+    module_system_t* system;  /* candidate */
+    module_handle_t* handles; /* candidate: scale_modules entries */
+    void** libraries;         /* raw: scale_modules entries */
     size_t opened;
-    memory_run_t* runs;          /* one per iteration, warm-up included */
+    memory_run_t* runs; /* one per iteration, warm-up included */
 } memory_bench_t;
 
 /* Resident set size in bytes, or 0 when /proc/self/statm cannot be read. */
@@ -60,7 +60,7 @@ static uint64_t resident_bytes(void)
     }
     text[n] = '\0';
     char* end = NULL;
-    strtoull(text, &end, 10);                          /* size: total program size */
+    strtoull(text, &end, 10);                           /* size: total program size */
     unsigned long long pages = strtoull(end, &end, 10); /* resident */
     long page_size = sysconf(_SC_PAGESIZE);
     return page_size > 0 ? (uint64_t)pages * (uint64_t)page_size : 0;

@@ -80,11 +80,13 @@ void bench_family_numa_place(const bench_context_t* ctx)
     if (bench.ctx == NULL) {
         bench_failure_t failure;
         bench_failure_from_candidate(&failure, ctx->api, "numa_optimization_create");
-        bench_report_failed(ctx->json, &(bench_operation_t){.name = name, .unit = "ns", .batch = PLACE_BATCH},
+        bench_report_failed(ctx->json,
+                            &(bench_operation_t){.name = name, .unit = "ns", .batch = PLACE_BATCH},
                             &failure);
         return;
     }
-    bench_case_t c = {.ctx = &bench, .batch = PLACE_BATCH, .run = run_places, .finish = release_places};
+    bench_case_t c = {
+        .ctx = &bench, .batch = PLACE_BATCH, .run = run_places, .finish = release_places};
     bench_measure_with_reference(ctx, name, &c, BENCH_REFERENCE_ARITHMETIC, NULL, 0);
     ctx->api->numa_optimization_destroy(bench.ctx);
 }

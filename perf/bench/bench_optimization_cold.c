@@ -31,14 +31,16 @@
 #define COLD_MAX_WARMUP 2
 
 static const char* const cold_names[COLD_OPERATIONS] = {
-    "jit_optimization_create_cold", "jit_get_apple_silicon_info_cold",
-    "jit_generate_compilation_hints_cold", "cache_generate_prefetch_pattern_cold",
+    "jit_optimization_create_cold",
+    "jit_get_apple_silicon_info_cold",
+    "jit_generate_compilation_hints_cold",
+    "cache_generate_prefetch_pattern_cold",
     "numa_place_module_cold",
 };
 
 typedef struct {
     double ns[COLD_OPERATIONS];
-    int failed_at;       /* -1: all succeeded; else the index of the call that failed */
+    int failed_at; /* -1: all succeeded; else the index of the call that failed */
     bench_failure_t failure;
 } cold_report_t;
 
@@ -147,8 +149,10 @@ static void run_child(const candidate_api_t* api, cold_report_t* r)
     }
     if (pid < 0 || got != (ssize_t)sizeof(*r)) {
         char why[128];
-        snprintf(why, sizeof(why), pid < 0 ? "fork failed" : WIFSIGNALED(status)
-                 ? "the child process was killed by signal %d" : "the child process sent no figures",
+        snprintf(why, sizeof(why),
+                 pid < 0               ? "fork failed"
+                 : WIFSIGNALED(status) ? "the child process was killed by signal %d"
+                                       : "the child process sent no figures",
                  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
         memset(r, 0, sizeof(*r));
         r->failed_at = 0;
@@ -158,10 +162,13 @@ static void run_child(const candidate_api_t* api, cold_report_t* r)
 
 void bench_family_optimization_cold(const bench_context_t* ctx)
 {
-    static const char* const needed[] = {
-        "jit_optimization_create", "jit_get_apple_silicon_info", "jit_generate_compilation_hints",
-        "cache_optimization_create", "cache_generate_prefetch_pattern", "numa_optimization_create",
-        "numa_place_module"};
+    static const char* const needed[] = {"jit_optimization_create",
+                                         "jit_get_apple_silicon_info",
+                                         "jit_generate_compilation_hints",
+                                         "cache_optimization_create",
+                                         "cache_generate_prefetch_pattern",
+                                         "numa_optimization_create",
+                                         "numa_place_module"};
     char why[512];
     if (!bench_candidate_require(ctx->api, needed, 7, why, sizeof(why))) {
         for (int op = 0; op < COLD_OPERATIONS; op++) {
@@ -187,8 +194,10 @@ void bench_family_optimization_cold(const bench_context_t* ctx)
         }
     }
     for (int op = 0; op < COLD_OPERATIONS; op++) {
-        bench_report_operation(ctx->json, &(bench_operation_t){.name = cold_names[op], .unit = "ns",
-                                                               .batch = 1, .warmup = warmup,
+        bench_report_operation(ctx->json, &(bench_operation_t){.name = cold_names[op],
+                                                               .unit = "ns",
+                                                               .batch = 1,
+                                                               .warmup = warmup,
                                                                .series = &series[op]});
         bench_series_free(&series[op]);
     }

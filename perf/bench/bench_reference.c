@@ -111,16 +111,10 @@ static bool run_reference(void* opaque, size_t iteration, size_t batch, double* 
                 return false;
             }
             break;
-        case BENCH_REFERENCE_COPY_STRUCT:
-            copy_struct();
-            break;
-        case BENCH_REFERENCE_SCAN_CODE:
-            scan_code(ref);
-            break;
+        case BENCH_REFERENCE_COPY_STRUCT: copy_struct(); break;
+        case BENCH_REFERENCE_SCAN_CODE: scan_code(ref); break;
         case BENCH_REFERENCE_ARITHMETIC:
-        default:
-            arithmetic(unit);
-            break;
+        default: arithmetic(unit); break;
         }
     }
     return true;

@@ -16,16 +16,16 @@
 #define BENCH_SCHEMA "coremod-bench/1"
 
 typedef struct {
-    const char* name;                /* operation, e.g. "module_load" */
-    const char* unit;                /* "ns" (per operation), "bytes" or "count" */
-    size_t batch;                    /* operations per sample */
-    size_t warmup;                   /* discarded iterations before the samples */
+    const char* name; /* operation, e.g. "module_load" */
+    const char* unit; /* "ns" (per operation), "bytes" or "count" */
+    size_t batch;     /* operations per sample */
+    size_t warmup;    /* discarded iterations before the samples */
     const bench_series_t* series;
-    const char* baseline_name;       /* raw loader call ("dlopen", ...) or the reference workload
-                                      * (bench_reference_name); NULL: no baseline */
+    const char* baseline_name; /* raw loader call ("dlopen", ...) or the reference workload
+                                * (bench_reference_name); NULL: no baseline */
     const bench_series_t* baseline;
-    bool baseline_is_reference;      /* a workload of the runner's own (bench_reference.h): the
-                                      * results call it "reference", not "raw_baseline" */
+    bool baseline_is_reference; /* a workload of the runner's own (bench_reference.h): the
+                                 * results call it "reference", not "raw_baseline" */
     /* Writes the value of "detail" (one object); NULL: the operation has no detail. */
     void (*detail)(bench_json_t* json, const void* ctx);
     const void* detail_ctx;

@@ -28,8 +28,8 @@
 
 typedef struct {
     void* ctx;
-    size_t batch;        /* operations per timed run, >= 1 */
-    bool self_measured;  /* the sample is what run stores in *value, not its duration / batch */
+    size_t batch;       /* operations per timed run, >= 1 */
+    bool self_measured; /* the sample is what run stores in *value, not its duration / batch */
     /* Untimed set-up of iteration `iteration` (warm-up included, counting from 0). May be NULL. */
     bool (*prepare)(void* ctx, size_t iteration, size_t batch, bench_failure_t* failure);
     /* The timed part: performs `batch` operations. A self-measured case stores its sample in
@@ -42,12 +42,12 @@ typedef struct {
 } bench_case_t;
 
 typedef struct {
-    double* samples;       /* ns per operation, in the order measured */
+    double* samples; /* ns per operation, in the order measured */
     size_t count;
     size_t capacity;
     bench_failures_t failures;
     size_t consecutive_failures;
-    bool aborted;          /* gave up after BENCH_MAX_CONSECUTIVE_FAILURES */
+    bool aborted; /* gave up after BENCH_MAX_CONSECUTIVE_FAILURES */
 } bench_series_t;
 
 /* Allocates room for `capacity` samples. Returns false when out of memory. */
@@ -62,7 +62,8 @@ bool bench_series_add(bench_series_t* series, double value);
 void bench_series_fail(bench_series_t* series, const bench_failure_t* failure);
 
 /* Runs `warmup + samples` iterations of `subject` (and of `baseline`, if not NULL, interleaved),
- * appending kept samples to `subject_out` / `baseline_out` (initialised with room for `samples`). */
+ * appending kept samples to `subject_out` / `baseline_out` (initialised with room for `samples`).
+ */
 void bench_sample(const bench_case_t* subject, const bench_case_t* baseline, size_t warmup,
                   size_t samples, bench_series_t* subject_out, bench_series_t* baseline_out);
 

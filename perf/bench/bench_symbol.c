@@ -28,8 +28,8 @@ typedef struct {
     const bench_context_t* ctx;
     bench_side_t side;
     module_system_t* system;
-    module_handle_t handle;  /* candidate: the module looked up in */
-    void* library;           /* raw: the dlopen handle looked up in */
+    module_handle_t handle; /* candidate: the module looked up in */
+    void* library;          /* raw: the dlopen handle looked up in */
 } symbol_bench_t;
 
 static bool lookup_failed(symbol_bench_t* bench, bench_failure_t* failure)
@@ -129,7 +129,8 @@ static void measure(const bench_context_t* ctx, const char* name, size_t batch,
                     bench_case_t candidate_case, bench_case_t raw_case)
 {
     bench_series_t series, raw_series;
-    if (!bench_series_init(&series, ctx->samples) || !bench_series_init(&raw_series, ctx->samples)) {
+    if (!bench_series_init(&series, ctx->samples) ||
+        !bench_series_init(&raw_series, ctx->samples)) {
         bench_series_free(&series);
         bench_report_unavailable(ctx->json, name, "runner out of memory");
         return;
@@ -203,12 +204,11 @@ void bench_family_symbol(const bench_context_t* ctx)
                                                  .batch = SYMBOL_BATCH,
                                                  .warmup = ctx->warmup},
                             &failure);
-        bench_report_failed(ctx->json,
-                            &(bench_operation_t){.name = "module_get_symbol_cold",
-                                                 .unit = "ns",
-                                                 .batch = 1,
-                                                 .warmup = ctx->warmup},
-                            &failure);
+        bench_report_failed(
+            ctx->json,
+            &(bench_operation_t){
+                .name = "module_get_symbol_cold", .unit = "ns", .batch = 1, .warmup = ctx->warmup},
+            &failure);
         return;
     }
     measure_steady(ctx, &candidate, &raw);

@@ -52,7 +52,7 @@ static uint64_t constant_tick_rate(const char** how, const char** why)
 #elif defined(__aarch64__) && COREMOD_KERNELS_HAVE_ASM
     (void)why;
     *how = "CNTFRQ_EL0";
-    return coremod_tsc_frequency_hz();   /* the generic timer's architected, constant rate */
+    return coremod_tsc_frequency_hz(); /* the generic timer's architected, constant rate */
 #else
     *why = "this build has no timestamp-counter kernel (-Dkernels=c or another architecture)";
     (void)how;

@@ -80,7 +80,8 @@ static int parse_options(int argc, char** argv, options_t* options)
             options->count = strtol(optarg, &end, 10);
             if (errno != 0 || end == optarg || *end != '\0' || options->count < 1 ||
                 options->count > MAX_COUNT) {
-                fprintf(stderr, "coremod-coldstart: --count needs a whole number 1..%d\n", MAX_COUNT);
+                fprintf(stderr, "coremod-coldstart: --count needs a whole number 1..%d\n",
+                        MAX_COUNT);
                 return EXIT_USAGE;
             }
             break;
@@ -157,9 +158,10 @@ static int run_coremod(const options_t* options, char** paths)
     int status = EXIT_SUCCESS;
     for (long i = 0; i < options->count; i++) {
         if (api.module_load(system, paths[i]) == NULL) {
-            const char* why = api.module_get_error_string != NULL && api.module_get_last_error != NULL
-                                  ? api.module_get_error_string(api.module_get_last_error())
-                                  : "unknown error";
+            const char* why =
+                api.module_get_error_string != NULL && api.module_get_last_error != NULL
+                    ? api.module_get_error_string(api.module_get_last_error())
+                    : "unknown error";
             fprintf(stderr, "coremod-coldstart: module_load %s failed: %s\n", paths[i], why);
             status = EXIT_LOAD_FAILED;
             break;

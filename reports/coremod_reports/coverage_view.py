@@ -32,12 +32,19 @@ def parse_cobertura(text, prefix="impl/"):
         entry[0] += valid
         entry[1] += covered
     return {
-        "lines_valid": total_valid, "lines_covered": total_covered,
+        "lines_valid": total_valid,
+        "lines_covered": total_covered,
         "percent": 100.0 * total_covered / total_valid if total_valid else None,
         "timestamp": root.get("timestamp"),
-        "directories": [{"name": name, "lines_valid": v, "lines_covered": c,
-                         "percent": 100.0 * c / v if v else None}
-                        for name, (v, c) in sorted(directories.items())],
+        "directories": [
+            {
+                "name": name,
+                "lines_valid": v,
+                "lines_covered": c,
+                "percent": 100.0 * c / v if v else None,
+            }
+            for name, (v, c) in sorted(directories.items())
+        ],
     }
 
 
@@ -46,23 +53,41 @@ def read(coverage_dir):
     "threshold", "passed", "html"}."""
     xml_path = os.path.join(coverage_dir, XML_NAME)
     if not os.path.exists(xml_path):
-        return {"available": False, "note": f"not run (no {xml_path}; run ./scripts/coremod "
-                                            f"coverage)", "dir": coverage_dir}
+        return {
+            "available": False,
+            "note": f"not run (no {xml_path}; run ./scripts/coremod " f"coverage)",
+            "dir": coverage_dir,
+        }
     try:
         with open(xml_path, encoding="utf-8") as f:
             view = parse_cobertura(f.read())
     except (OSError, ET.ParseError) as exc:
-        return {"available": False, "note": f"unreadable coverage report {xml_path}: {exc}",
-                "dir": coverage_dir}
-    view.update(available=True, note="", dir=coverage_dir, xml=xml_path, threshold=None,
-                passed=None, generated_at=None, html=None)
+        return {
+            "available": False,
+            "note": f"unreadable coverage report {xml_path}: {exc}",
+            "dir": coverage_dir,
+        }
+    view.update(
+        available=True,
+        note="",
+        dir=coverage_dir,
+        xml=xml_path,
+        threshold=None,
+        passed=None,
+        generated_at=None,
+        html=None,
+    )
     summary_path = os.path.join(coverage_dir, SUMMARY_NAME)
     if os.path.exists(summary_path):
         try:
             with open(summary_path, encoding="utf-8") as f:
                 summary = json.load(f)
-            view.update(threshold=summary.get("threshold"), passed=summary.get("passed"),
-                        generated_at=summary.get("generated_at"), html=summary.get("html"))
+            view.update(
+                threshold=summary.get("threshold"),
+                passed=summary.get("passed"),
+                generated_at=summary.get("generated_at"),
+                html=summary.get("html"),
+            )
         except (OSError, ValueError):
             pass
     return view

@@ -14,6 +14,7 @@ from coremodlib import units  # the harness's one unit table
 SCHEMA_VERSION = "1"
 DEFAULT_RUNS = 30
 
+
 def _convert(value, unit, target):
     """`value` in `unit` expressed in `target` (runs may show one gate in µs, another time in ms);
     None when the two are not of one kind."""
@@ -42,10 +43,15 @@ def read(path, max_runs=DEFAULT_RUNS):
     try:
         version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if not version or version[0] != SCHEMA_VERSION:
-            return empty(path, f"history schema version {version[0] if version else 'missing'}, "
-                               f"this report reads version {SCHEMA_VERSION}")
-        runs = db.execute("SELECT id, started_at, commit_id, metric FROM runs "
-                          "ORDER BY id DESC LIMIT ?", (max_runs,)).fetchall()
+            return empty(
+                path,
+                f"history schema version {version[0] if version else 'missing'}, "
+                f"this report reads version {SCHEMA_VERSION}",
+            )
+        runs = db.execute(
+            "SELECT id, started_at, commit_id, metric FROM runs " "ORDER BY id DESC LIMIT ?",
+            (max_runs,),
+        ).fetchall()
         runs.reverse()
         if not runs:
             return empty(path, "the history holds no runs yet")
@@ -54,13 +60,19 @@ def read(path, max_runs=DEFAULT_RUNS):
         rows = db.execute(
             f"SELECT run_id, operation, unit, budget, p50, p99, status, regression, change_ratio "
             f"FROM gate_results WHERE run_id IN ({marks}) ORDER BY run_id, operation",
-            run_ids).fetchall()
+            run_ids,
+        ).fetchall()
     except sqlite3.Error as exc:
         return empty(path, f"cannot read the history: {exc}")
     finally:
         db.close()
-    return {"path": path, "available": True, "note": "", "runs": len(runs),
-            "gates": _series(runs, rows)}
+    return {
+        "path": path,
+        "available": True,
+        "note": "",
+        "runs": len(runs),
+        "gates": _series(runs, rows),
+    }
 
 
 def _series(runs, rows):
@@ -70,13 +82,23 @@ def _series(runs, rows):
         run = by_run[run_id]
         metric = run[3] or "time"
         key = operation if metric == "time" else f"{operation} ({metric})"
-        gate = gates.setdefault(key, {"operation": operation, "metric": metric, "unit": unit,
-                                      "budget": None, "points": []})
+        gate = gates.setdefault(
+            key,
+            {"operation": operation, "metric": metric, "unit": unit, "budget": None, "points": []},
+        )
         target = gate["unit"]  # the first (oldest) run's unit is the plot's unit
         gate["budget"] = _convert(budget, unit, target) if budget is not None else gate["budget"]
-        gate["points"].append({
-            "run_id": run_id, "label": f"#{run_id}", "started_at": run[1],
-            "commit": (run[2] or "")[:10], "p50": _convert(p50, unit, target),
-            "p99": _convert(p99, unit, target), "status": status, "regression": regression,
-            "change_ratio": change})
+        gate["points"].append(
+            {
+                "run_id": run_id,
+                "label": f"#{run_id}",
+                "started_at": run[1],
+                "commit": (run[2] or "")[:10],
+                "p50": _convert(p50, unit, target),
+                "p99": _convert(p99, unit, target),
+                "status": status,
+                "regression": regression,
+                "change_ratio": change,
+            }
+        )
     return gates

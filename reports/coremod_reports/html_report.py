@@ -26,8 +26,16 @@ DEFAULT_COVERAGE_DIR = os.path.join(_REPO_ROOT, "reports", "coverage")
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
 REJECTING = ("fail", "crash", "timeout", "internal_error")
-CASE_ORDER = ("internal_error", "fail", "crash", "timeout", "advisory", "quality_warning",
-              "not_supported", "pass")
+CASE_ORDER = (
+    "internal_error",
+    "fail",
+    "crash",
+    "timeout",
+    "advisory",
+    "quality_warning",
+    "not_supported",
+    "pass",
+)
 GATE_ORDER = ("fail", "error", "inconclusive", "pass", "skipped")
 
 
@@ -48,20 +56,33 @@ def conformance_areas(cases):
     area the cases that did not simply pass first."""
     areas = {}
     for case in cases:
-        area = areas.setdefault(area_of(case["id"], case.get("suite")),
-                                {"counts": {s: 0 for s in CASE_ORDER}, "cases": []})
+        area = areas.setdefault(
+            area_of(case["id"], case.get("suite")),
+            {"counts": {s: 0 for s in CASE_ORDER}, "cases": []},
+        )
         area["counts"][case["status"]] = area["counts"].get(case["status"], 0) + 1
         area["cases"].append(case)
     out = []
     for name, area in areas.items():
         bad = sum(area["counts"].get(s, 0) for s in REJECTING)
-        area["cases"].sort(key=lambda c: (CASE_ORDER.index(c["status"])
-                                          if c["status"] in CASE_ORDER else 0, c["id"]))
-        out.append({"name": name, "id": slug(name), "counts": area["counts"],
-                    "total": len(area["cases"]), "bad": bad,
-                    "warned": area["counts"].get("quality_warning", 0)
-                    + area["counts"].get("advisory", 0),
-                    "cases": area["cases"]})
+        area["cases"].sort(
+            key=lambda c: (
+                CASE_ORDER.index(c["status"]) if c["status"] in CASE_ORDER else 0,
+                c["id"],
+            )
+        )
+        out.append(
+            {
+                "name": name,
+                "id": slug(name),
+                "counts": area["counts"],
+                "total": len(area["cases"]),
+                "bad": bad,
+                "warned": area["counts"].get("quality_warning", 0)
+                + area["counts"].get("advisory", 0),
+                "cases": area["cases"],
+            }
+        )
     out.sort(key=lambda a: (-a["bad"], -a["warned"], a["name"]))
     return out
 
@@ -78,13 +99,16 @@ def verdict_class(cert):
 def api_areas(cert):
     """The record's verdict per API area, failing areas first (markdown_report.ordered_areas)."""
     from .markdown_report import ordered_areas
+
     return ordered_areas(cert.get("areas") or [])
 
 
 def advisories(cert):
     order = {a["name"]: i for i, a in enumerate(api_areas(cert))}
-    return sorted((c for c in cert.get("cases", []) if c.get("status") == "advisory"),
-                  key=lambda c: (order.get(c.get("area"), len(order)), c["id"]))
+    return sorted(
+        (c for c in cert.get("cases", []) if c.get("status") == "advisory"),
+        key=lambda c: (order.get(c.get("area"), len(order)), c["id"]),
+    )
 
 
 def _bench_operations(cert):
@@ -115,8 +139,9 @@ def _gate_samples(gate, bench_op):
     raw = []
     baseline = (bench_op or {}).get("raw_baseline")
     if isinstance(baseline, dict) and baseline.get("samples"):
-        raw = _converted(baseline["samples"], baseline.get("unit", bench_op.get("unit")),
-                         gate["unit"])
+        raw = _converted(
+            baseline["samples"], baseline.get("unit", bench_op.get("unit")), gate["unit"]
+        )
     return samples, raw
 
 
@@ -133,18 +158,31 @@ def gate_views(cert, history):
         view["plot"], view["plot_note"] = None, ""
         if samples:
             view["plot"] = plots.distribution(
-                view["id"], samples, gate["unit"], budget=gate.get("budget"),
-                comparison=gate.get("comparison", "<"), p50=gate.get("p50"), p99=gate.get("p99"),
-                raw_samples=raw, raw_label=f"raw {gate.get('raw_baseline') or 'loader'}")
+                view["id"],
+                samples,
+                gate["unit"],
+                budget=gate.get("budget"),
+                comparison=gate.get("comparison", "<"),
+                p50=gate.get("p50"),
+                p99=gate.get("p99"),
+                raw_samples=raw,
+                raw_label=f"raw {gate.get('raw_baseline') or 'loader'}",
+            )
         else:
             view["plot_note"] = f"no samples to plot: {gate.get('message') or gate['status']}"
         series = history["gates"].get(gate["operation"])
         view["trend"] = None
         if series and len(series["points"]) >= 1:
-            view["trend"] = plots.trend(view["id"], series["points"], series["unit"],
-                                        series["budget"], gate.get("comparison", "<"))
-            view["trend_regressions"] = sum(1 for p in series["points"]
-                                            if p.get("regression") == "regression")
+            view["trend"] = plots.trend(
+                view["id"],
+                series["points"],
+                series["unit"],
+                series["budget"],
+                gate.get("comparison", "<"),
+            )
+            view["trend_regressions"] = sum(
+                1 for p in series["points"] if p.get("regression") == "regression"
+            )
             view["trend_runs"] = len(series["points"])
         views.append(view)
     return views
@@ -189,16 +227,23 @@ def noise_view(cert):
 
 
 def build_view(cert, history_path=None, coverage_dir=None, generated_at=None):
-    history = history_view.read(history_path or (cert.get("options") or {}).get("history")
-                                or DEFAULT_HISTORY)
+    history = history_view.read(
+        history_path or (cert.get("options") or {}).get("history") or DEFAULT_HISTORY
+    )
     gates = gate_views(cert, history)
     gate_ops = {g["operation"] for g in gates}
     other_trends = []
     for key, series in sorted(history["gates"].items()):
         if key not in gate_ops and series["points"]:
-            other_trends.append({"name": key, "id": slug(key),
-                                 "svg": plots.trend(slug(key), series["points"], series["unit"],
-                                                    series["budget"])})
+            other_trends.append(
+                {
+                    "name": key,
+                    "id": slug(key),
+                    "svg": plots.trend(
+                        slug(key), series["points"], series["unit"], series["budget"]
+                    ),
+                }
+            )
     counts = cert.get("counts", {})
     gate_counts = {s: sum(1 for g in gates if g["status"] == s) for s in GATE_ORDER}
     return {
@@ -220,16 +265,19 @@ def build_view(cert, history_path=None, coverage_dir=None, generated_at=None):
         "history": history,
         "other_trends": other_trends,
         "coverage": coverage_view.read(coverage_dir or DEFAULT_COVERAGE_DIR),
-        "generated_at": generated_at or datetime.datetime.now(datetime.timezone.utc)
-        .isoformat(timespec="seconds"),
+        "generated_at": generated_at
+        or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
 
 
 def _environment():
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                             autoescape=jinja2.select_autoescape(["html", "j2"]),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters.update(num=_fmt, pct_change=_pct_change, ms=_ms, slug=slug, unit=plots.unit_label)
     return env
 

@@ -17,51 +17,109 @@ import collections
 import fnmatch
 
 Area = collections.namedtuple(
-    "Area", "name declared title functions suites excluded_suites gates needs")
+    "Area", "name declared title functions suites excluded_suites gates needs"
+)
 
 AREAS = (
-    Area(name="core", declared=True, title="Core module system API",
-         functions=("module_system_init", "module_system_destroy", "module_load",
-                    "module_load_with_options", "module_unload", "module_get_symbol",
-                    "module_get_info", "module_get_last_error", "module_get_error_string",
-                    "module_set_error_callback"),
-         suites=("core_*",), excluded_suites=(),
-         gates=("module_system_init", "module_load", "module_unload", "module_get_symbol",
-                "memory_per_module", "concurrent_modules"),
-         needs=()),
-    Area(name="jit", declared=True, title="JIT optimization API",
-         functions=("jit_optimization_create", "jit_optimization_destroy",
-                    "jit_get_apple_silicon_info", "jit_generate_compilation_hints"),
-         suites=("jit_*",), excluded_suites=(),
-         gates=("jit_optimization_create", "jit_get_apple_silicon_info",
-                "jit_generate_compilation_hints"),
-         needs=()),
-    Area(name="cache", declared=True, title="Cache optimization API",
-         functions=("cache_optimization_create", "cache_optimization_destroy",
-                    "cache_get_hierarchy_info", "cache_generate_prefetch_pattern",
-                    "cache_apply_prefetch_pattern"),
-         suites=("cache_*",), excluded_suites=(),
-         gates=("cache_generate_prefetch_pattern",),
-         needs=()),
-    Area(name="numa", declared=True, title="NUMA placement API",
-         functions=("numa_optimization_create", "numa_optimization_destroy",
-                    "numa_get_topology_info", "numa_place_module"),
-         suites=("numa_*",), excluded_suites=("numa_apply", "numa_release"),
-         gates=("numa_place_module",),
-         needs=()),
-    Area(name="numa-ext", declared=False,
-         title="coremod's NUMA extensions (releasing and applying placements, SPEC 12.9, 12.10)",
-         functions=("numa_release_placement", "numa_apply_placement"),
-         suites=("numa_apply", "numa_release"), excluded_suites=(),
-         gates=(),
-         needs=("numa",)),
-    Area(name="topology", declared=False,
-         title="recorded machines replayed through COREMOD_SYSFS_ROOT / COREMOD_SYSCTL_FILE "
-               "(SPEC 13)",
-         functions=(),
-         suites=("topo_*",), excluded_suites=(),
-         gates=(),
-         needs=("jit", "cache", "numa", "numa-ext")),
+    Area(
+        name="core",
+        declared=True,
+        title="Core module system API",
+        functions=(
+            "module_system_init",
+            "module_system_destroy",
+            "module_load",
+            "module_load_with_options",
+            "module_unload",
+            "module_get_symbol",
+            "module_get_info",
+            "module_get_last_error",
+            "module_get_error_string",
+            "module_set_error_callback",
+        ),
+        suites=("core_*",),
+        excluded_suites=(),
+        gates=(
+            "module_system_init",
+            "module_load",
+            "module_unload",
+            "module_get_symbol",
+            "memory_per_module",
+            "concurrent_modules",
+        ),
+        needs=(),
+    ),
+    Area(
+        name="jit",
+        declared=True,
+        title="JIT optimization API",
+        functions=(
+            "jit_optimization_create",
+            "jit_optimization_destroy",
+            "jit_get_apple_silicon_info",
+            "jit_generate_compilation_hints",
+        ),
+        suites=("jit_*",),
+        excluded_suites=(),
+        gates=(
+            "jit_optimization_create",
+            "jit_get_apple_silicon_info",
+            "jit_generate_compilation_hints",
+        ),
+        needs=(),
+    ),
+    Area(
+        name="cache",
+        declared=True,
+        title="Cache optimization API",
+        functions=(
+            "cache_optimization_create",
+            "cache_optimization_destroy",
+            "cache_get_hierarchy_info",
+            "cache_generate_prefetch_pattern",
+            "cache_apply_prefetch_pattern",
+        ),
+        suites=("cache_*",),
+        excluded_suites=(),
+        gates=("cache_generate_prefetch_pattern",),
+        needs=(),
+    ),
+    Area(
+        name="numa",
+        declared=True,
+        title="NUMA placement API",
+        functions=(
+            "numa_optimization_create",
+            "numa_optimization_destroy",
+            "numa_get_topology_info",
+            "numa_place_module",
+        ),
+        suites=("numa_*",),
+        excluded_suites=("numa_apply", "numa_release"),
+        gates=("numa_place_module",),
+        needs=(),
+    ),
+    Area(
+        name="numa-ext",
+        declared=False,
+        title="coremod's NUMA extensions (releasing and applying placements, SPEC 12.9, 12.10)",
+        functions=("numa_release_placement", "numa_apply_placement"),
+        suites=("numa_apply", "numa_release"),
+        excluded_suites=(),
+        gates=(),
+        needs=("numa",),
+    ),
+    Area(
+        name="topology",
+        declared=False,
+        title="recorded machines replayed through COREMOD_SYSFS_ROOT / COREMOD_SYSCTL_FILE "
+        "(SPEC 13)",
+        functions=(),
+        suites=("topo_*",),
+        excluded_suites=(),
+        gates=(),
+        needs=("jit", "cache", "numa", "numa-ext"),
+    ),
 )
 
 BY_NAME = {area.name: area for area in AREAS}
@@ -95,7 +153,7 @@ def profile_areas(profile):
 
 
 def kind(area):
-    """"document" for an area the document declares, else "extension"."""
+    """ "document" for an area the document declares, else "extension"."""
     return "document" if area.declared else "extension"
 
 
@@ -103,9 +161,12 @@ def suite_areas(suite):
     """Every area whose suite patterns take `suite` (the table is right when this is exactly one)."""
     if suite == HARNESS_SUITE:
         return [BY_NAME[HARNESS_AREA]]
-    return [area for area in AREAS
-            if any(fnmatch.fnmatchcase(suite, p) for p in area.suites)
-            and not any(fnmatch.fnmatchcase(suite, p) for p in area.excluded_suites)]
+    return [
+        area
+        for area in AREAS
+        if any(fnmatch.fnmatchcase(suite, p) for p in area.suites)
+        and not any(fnmatch.fnmatchcase(suite, p) for p in area.excluded_suites)
+    ]
 
 
 def area_of_suite(suite):

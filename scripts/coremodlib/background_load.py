@@ -16,12 +16,22 @@ import time
 from .errors import HarnessError
 
 PACKAGE = "stress-ng"
-SETTLE_S = 1.0   # the workers are running, and the scheduler has spread them, before measuring
+SETTLE_S = 1.0  # the workers are running, and the scheduler has spread them, before measuring
 
 
 def command(workers):
-    return [PACKAGE, "--cpu", str(workers), "--cpu-method", "int64", "--cpu-load", "100",
-            "--quiet", "--timeout", "0"]
+    return [
+        PACKAGE,
+        "--cpu",
+        str(workers),
+        "--cpu-method",
+        "int64",
+        "--cpu-load",
+        "100",
+        "--quiet",
+        "--timeout",
+        "0",
+    ]
 
 
 def parse_levels(text):
@@ -42,16 +52,24 @@ def busy(workers):
         yield None
         return
     if shutil.which(PACKAGE) is None:
-        raise HarnessError(f"a background load needs {PACKAGE} (Debian package {PACKAGE}; "
-                           f"`coremod bootstrap --for calibrate` installs it)")
-    proc = subprocess.Popen(command(workers), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+        raise HarnessError(
+            f"a background load needs {PACKAGE} (Debian package {PACKAGE}; "
+            f"`coremod bootstrap --for calibrate` installs it)"
+        )
+    proc = subprocess.Popen(
+        command(workers),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         time.sleep(SETTLE_S)
         if proc.poll() is not None:
-            raise HarnessError(f"{PACKAGE} exited at once (code {proc.returncode}): "
-                               f"{' '.join(command(workers))}")
+            raise HarnessError(
+                f"{PACKAGE} exited at once (code {proc.returncode}): "
+                f"{' '.join(command(workers))}"
+            )
         yield proc
     finally:
         if proc.poll() is None:

@@ -62,7 +62,8 @@ def measured_samples(budgets, bench_doc):
         if not op or "error" in op or not op.get("samples"):
             continue
         entry = out[budget.operation] = {
-            "unit": budget.unit, "statistic": budget.statistic,
+            "unit": budget.unit,
+            "statistic": budget.statistic,
             "rounds": int(op.get("rounds", 1)),
             "round_sizes": list(op.get("round_sizes") or [len(op["samples"])]),
             "samples": [units.convert(float(v), op["unit"], budget.unit) for v in op["samples"]],
@@ -71,15 +72,22 @@ def measured_samples(budgets, bench_doc):
         if ref is None:
             continue
         convert = lambda v: units.convert(v, ref.get("unit", op["unit"]), budget.unit)  # noqa
-        entry.update(reference=ref.get("name"), reference_kind=kind,
-                     reference_p50=convert(stats.median(ref["samples"])))
+        entry.update(
+            reference=ref.get("name"),
+            reference_kind=kind,
+            reference_p50=convert(stats.median(ref["samples"])),
+        )
         sizes = ref.get("round_sizes") or [len(ref["samples"])]
-        if sum(sizes) == len(ref["samples"]) and len(sizes) == len(entry["round_sizes"]) \
-                and all(sizes):
+        if (
+            sum(sizes) == len(ref["samples"])
+            and len(sizes) == len(entry["round_sizes"])
+            and all(sizes)
+        ):
             starts = np.cumsum([0] + list(sizes))
             entry["reference_round_p50"] = [
-                _compact(convert(stats.median(ref["samples"][starts[i]:starts[i + 1]])))
-                for i in range(len(sizes))]
+                _compact(convert(stats.median(ref["samples"][starts[i] : starts[i + 1]])))
+                for i in range(len(sizes))
+            ]
     return out
 
 
@@ -89,8 +97,10 @@ def path_for(name_or_file):
     if "/" in name_or_file or name_or_file.endswith(".json"):
         return os.path.abspath(name_or_file)
     if not _NAME.fullmatch(name_or_file):
-        raise HarnessError(f"baseline name {name_or_file!r}: use letters, digits, '.', '_', '-' "
-                           f"(or give a path to a .json file)")
+        raise HarnessError(
+            f"baseline name {name_or_file!r}: use letters, digits, '.', '_', '-' "
+            f"(or give a path to a .json file)"
+        )
     return os.path.join(BASELINES_DIR, name_or_file + ".json")
 
 
@@ -99,13 +109,20 @@ def display_name(name_or_file):
     return base[:-5] if base.endswith(".json") else base
 
 
-def save(path, *, name, created_at, candidate, environment, noise, harness_version, options,
-         gates):
+def save(path, *, name, created_at, candidate, environment, noise, harness_version, options, gates):
     """Writes a baseline; each gate's samples thinned to KEEP_SAMPLES (subsample)."""
-    doc = {"schema": SCHEMA, "name": name, "created_at": created_at, "metric": "time",
-           "harness_version": harness_version, "candidate": candidate,
-           "environment": environment, "noise": noise, "options": options,
-           "gates": {op: subsample(entry, KEEP_SAMPLES) for op, entry in gates.items()}}
+    doc = {
+        "schema": SCHEMA,
+        "name": name,
+        "created_at": created_at,
+        "metric": "time",
+        "harness_version": harness_version,
+        "candidate": candidate,
+        "environment": environment,
+        "noise": noise,
+        "options": options,
+        "gates": {op: subsample(entry, KEEP_SAMPLES) for op, entry in gates.items()},
+    }
     files.write_json(path, doc)
     return doc
 
@@ -127,7 +144,8 @@ def load(path):
     for operation, entry in gates.items():
         samples = entry.get("samples") if isinstance(entry, dict) else None
         if not isinstance(samples, list) or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in samples):
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in samples
+        ):
             raise HarnessError(f"{path}: gate {operation}: 'samples' is not a list of numbers")
         if not units.known(entry.get("unit", "")):
             raise HarnessError(f"{path}: gate {operation}: unknown unit {entry.get('unit')!r}")
@@ -147,8 +165,12 @@ def subsample(entry, keep):
     for size in sizes:
         kept_sizes.append(int(np.count_nonzero((picks >= start) & (picks < start + size))))
         start += size
-    return dict(entry, samples=[_compact(samples[i]) for i in picks],
-                round_sizes=kept_sizes, subsampled_from=len(samples))
+    return dict(
+        entry,
+        samples=[_compact(samples[i]) for i in picks],
+        round_sizes=kept_sizes,
+        subsampled_from=len(samples),
+    )
 
 
 def _compact(value):

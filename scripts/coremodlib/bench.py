@@ -34,9 +34,11 @@ def read_results(path):
             continue  # measured nothing: {"name", "error"}
         samples = op.get("samples")
         if not isinstance(samples, list) or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in samples):
-            raise HarnessError(f"{path}: operation {op['name']}: 'samples' is not a list of "
-                               f"numbers")
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in samples
+        ):
+            raise HarnessError(
+                f"{path}: operation {op['name']}: 'samples' is not a list of " f"numbers"
+            )
         if not isinstance(op.get("unit"), str):
             raise HarnessError(f"{path}: operation {op['name']}: no unit")
     return doc
@@ -65,8 +67,20 @@ def command(exe, out_path, samples=None, quick=False, only=None):
     return cmd
 
 
-def run(exe, impl, fixtures_dir, out_path, log_path, progress, samples=None, quick=False,
-        extra_env=None, timeout_s=DEFAULT_TIMEOUT_S, only=None, label="measuring performance"):
+def run(
+    exe,
+    impl,
+    fixtures_dir,
+    out_path,
+    log_path,
+    progress,
+    samples=None,
+    quick=False,
+    extra_env=None,
+    timeout_s=DEFAULT_TIMEOUT_S,
+    only=None,
+    label="measuring performance",
+):
     """Runs the benchmarks once (`only`: these operations); returns (parsed results, elapsed
     seconds). `label` None: no phase line of its own (the caller announced the work)."""
     if not os.access(exe, os.X_OK):
@@ -81,9 +95,14 @@ def run(exe, impl, fixtures_dir, out_path, log_path, progress, samples=None, qui
         progress.update(" ".join(cmd[1:]))
     start = time.monotonic()
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(cmd, env=candidate_env(impl, fixtures_dir, extra_env), stdout=log,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            env=candidate_env(impl, fixtures_dir, extra_env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             while True:
                 try:
@@ -95,8 +114,10 @@ def run(exe, impl, fixtures_dir, out_path, log_path, progress, samples=None, qui
                     if elapsed > timeout_s:
                         os.killpg(proc.pid, signal.SIGKILL)
                         proc.wait()
-                        raise HarnessError(f"coremod-bench did not finish in {timeout_s} s; "
-                                           f"killed. Log: {log_path}") from None
+                        raise HarnessError(
+                            f"coremod-bench did not finish in {timeout_s} s; "
+                            f"killed. Log: {log_path}"
+                        ) from None
         except BaseException:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -107,8 +128,13 @@ def run(exe, impl, fixtures_dir, out_path, log_path, progress, samples=None, qui
     if proc.returncode != 0:
         # The runner records a candidate's failed calls in the results and still exits 0; a
         # non-zero exit or a signal means the runner itself could not finish.
-        how = (f"was killed by signal {-proc.returncode}" if proc.returncode < 0
-               else f"exited with code {proc.returncode}")
-        raise HarnessError(f"coremod-bench {how}; no performance verdict can be given.\n"
-                           f"Log: {log_path}\n--- last lines ---\n{_tail(log_path)}")
+        how = (
+            f"was killed by signal {-proc.returncode}"
+            if proc.returncode < 0
+            else f"exited with code {proc.returncode}"
+        )
+        raise HarnessError(
+            f"coremod-bench {how}; no performance verdict can be given.\n"
+            f"Log: {log_path}\n--- last lines ---\n{_tail(log_path)}"
+        )
     return read_results(out_path), elapsed

@@ -23,8 +23,17 @@ GROUPS = {
     # not only where instructions are counted, because the runner's build looks for
     # valgrind/callgrind.h when meson configures it: installed later, it would not be seen by the
     # existing build directory (the fresh-machine test found certify's build lacking it).
-    "build": ("gcc", "libc6-dev", "meson", "ninja-build", "pkg-config", "libcriterion-dev",
-              "gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross", "valgrind"),
+    "build": (
+        "gcc",
+        "libc6-dev",
+        "meson",
+        "ninja-build",
+        "pkg-config",
+        "libcriterion-dev",
+        "gcc-aarch64-linux-gnu",
+        "libc6-dev-arm64-cross",
+        "valgrind",
+    ),
     # Judging the gates: the statistics (stats.py: numpy, scipy).
     "judge": ("python3-numpy", "python3-scipy"),
     # The report writers: report.html's template and plots.
@@ -59,8 +68,16 @@ COMMAND_GROUPS = {
     "coverage": ("build", "reports", "coverage"),
     "instructions": ("build", "judge"),
     "topology": ("build",),
-    "test": ("build", "judge", "reports", "whole-process", "coverage", "tests", "load",
-             "revisions"),
+    "test": (
+        "build",
+        "judge",
+        "reports",
+        "whole-process",
+        "coverage",
+        "tests",
+        "load",
+        "revisions",
+    ),
     "fresh-machine": ("fresh-machine",),
 }
 DEFAULT_COMMANDS = ("certify", "test")
@@ -108,8 +125,12 @@ def privilege_prefix(euid=None, which=shutil.which, run=subprocess.run):
     if euid == 0:
         return []
     if which("sudo"):
-        probe = run(["sudo", "-n", "true"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    check=False)
+        probe = run(
+            ["sudo", "-n", "true"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         if probe.returncode == 0:
             return ["sudo", "-n"]
     return None
@@ -117,8 +138,11 @@ def privilege_prefix(euid=None, which=shutil.which, run=subprocess.run):
 
 def _apt_get(prefix, args, progress, run):
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    cmd = [*prefix, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", *args] if prefix else \
-        ["apt-get", *args]
+    cmd = (
+        [*prefix, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", *args]
+        if prefix
+        else ["apt-get", *args]
+    )
     progress.note("$ " + " ".join(cmd))
     result = run(cmd, env=env, stdin=subprocess.DEVNULL, check=False)
     return result.returncode == 0
@@ -128,8 +152,9 @@ def ensure_packages(packages, progress, run=subprocess.run, which=shutil.which, 
     """Installs whichever of `packages` are missing; HarnessError naming them if it cannot."""
     global _updated
     if not which("dpkg-query"):
-        progress.note("not a Debian system (no dpkg-query): not checking packages "
-                      + " ".join(packages))
+        progress.note(
+            "not a Debian system (no dpkg-query): not checking packages " + " ".join(packages)
+        )
         return []
     missing = missing_packages(packages, run=run)
     if not missing:
@@ -140,14 +165,16 @@ def ensure_packages(packages, progress, run=subprocess.run, which=shutil.which, 
         raise HarnessError(
             f"missing Debian packages: {names}\n"
             f"coremod installs them with apt-get as root or through 'sudo -n', and neither is "
-            f"available here. Install them yourself:\n  sudo apt-get install {names}")
+            f"available here. Install them yourself:\n  sudo apt-get install {names}"
+        )
     progress.phase(f"installing missing packages: {names}")
     if not _updated:
         if not _apt_get(prefix, ["update", "-q"], progress, run):
             raise HarnessError(f"'apt-get update' failed; cannot install: {names}")
         _updated = True
-    if not _apt_get(prefix, ["install", "-y", "-q", "--no-install-recommends", *missing],
-                    progress, run):
+    if not _apt_get(
+        prefix, ["install", "-y", "-q", "--no-install-recommends", *missing], progress, run
+    ):
         raise HarnessError(f"'apt-get install' failed for: {names}")
     still = missing_packages(missing, run=run)
     if still:
@@ -170,6 +197,7 @@ def plan(packages, run=subprocess.run, which=shutil.which, euid=None):
     prefix = privilege_prefix(euid=euid, which=which, run=run)
     if prefix is None:
         return missing, None
-    return missing, [[*prefix, "apt-get", "update", "-q"],
-                     [*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends",
-                      *missing]]
+    return missing, [
+        [*prefix, "apt-get", "update", "-q"],
+        [*prefix, "apt-get", "install", "-y", "-q", "--no-install-recommends", *missing],
+    ]

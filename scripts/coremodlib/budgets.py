@@ -22,18 +22,42 @@ COMPARISONS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": oper
 DEFAULT_MIN_EFFECT = 0.05
 
 Budget = collections.namedtuple(
-    "Budget", "operation statistic comparison limit unit clause document document_section "
-              "document_line document_quote budget_text min_effect",
-    defaults=(DEFAULT_MIN_EFFECT,))
+    "Budget",
+    "operation statistic comparison limit unit clause document document_section "
+    "document_line document_quote budget_text min_effect",
+    defaults=(DEFAULT_MIN_EFFECT,),
+)
 
 
-def make(operation, statistic, comparison, limit, unit, clause="", document="",
-         document_section="", document_line=None, document_quote="", budget_text="",
-         min_effect=DEFAULT_MIN_EFFECT):
+def make(
+    operation,
+    statistic,
+    comparison,
+    limit,
+    unit,
+    clause="",
+    document="",
+    document_section="",
+    document_line=None,
+    document_quote="",
+    budget_text="",
+    min_effect=DEFAULT_MIN_EFFECT,
+):
     """A Budget with the optional fields defaulted (for callers building budgets in code)."""
-    return Budget(operation, statistic, comparison, float(limit), unit, clause, document,
-                  document_section, document_line, document_quote, budget_text,
-                  float(min_effect))
+    return Budget(
+        operation,
+        statistic,
+        comparison,
+        float(limit),
+        unit,
+        clause,
+        document,
+        document_section,
+        document_line,
+        document_quote,
+        budget_text,
+        float(min_effect),
+    )
 
 
 def passes(budget, value):
@@ -58,28 +82,43 @@ def parse(data, source="budgets"):
         if not isinstance(operation, str) or not operation:
             raise HarnessError(f"{where}: 'operation' must be a name")
         if statistic not in STATISTICS:
-            raise HarnessError(f"{where}: 'statistic' must be one of {', '.join(STATISTICS)}, "
-                               f"not {statistic!r}")
+            raise HarnessError(
+                f"{where}: 'statistic' must be one of {', '.join(STATISTICS)}, "
+                f"not {statistic!r}"
+            )
         if comparison not in COMPARISONS:
-            raise HarnessError(f"{where}: 'comparison' must be one of {', '.join(COMPARISONS)}, "
-                               f"not {comparison!r}")
+            raise HarnessError(
+                f"{where}: 'comparison' must be one of {', '.join(COMPARISONS)}, "
+                f"not {comparison!r}"
+            )
         if isinstance(limit, bool) or not isinstance(limit, (int, float)):
             raise HarnessError(f"{where}: 'budget' must be a number")
         if not isinstance(unit, str) or not units.known(unit):
             raise HarnessError(f"{where}: unknown or missing unit {unit!r}")
         min_effect = table.get("min_effect", DEFAULT_MIN_EFFECT)
-        if isinstance(min_effect, bool) or not isinstance(min_effect, (int, float)) or \
-                not 0 <= min_effect < 1:
+        if (
+            isinstance(min_effect, bool)
+            or not isinstance(min_effect, (int, float))
+            or not 0 <= min_effect < 1
+        ):
             raise HarnessError(f"{where}: 'min_effect' must be a number in [0, 1), e.g. 0.05")
         line = table.get("document_line")
-        budgets.append(make(operation, statistic, comparison, limit, unit,
-                            clause=str(table.get("clause", "")),
-                            document=str(table.get("document", document)),
-                            document_section=str(table.get("document_section", "")),
-                            document_line=line if isinstance(line, int) else None,
-                            document_quote=str(table.get("document_quote", "")),
-                            budget_text=str(table.get("budget_text", "")),
-                            min_effect=min_effect))
+        budgets.append(
+            make(
+                operation,
+                statistic,
+                comparison,
+                limit,
+                unit,
+                clause=str(table.get("clause", "")),
+                document=str(table.get("document", document)),
+                document_section=str(table.get("document_section", "")),
+                document_line=line if isinstance(line, int) else None,
+                document_quote=str(table.get("document_quote", "")),
+                budget_text=str(table.get("budget_text", "")),
+                min_effect=min_effect,
+            )
+        )
     if not budgets:
         raise HarnessError(f"{source}: no budgets")
     return budgets

@@ -25,8 +25,14 @@ def _run(cmd, progress, log_path, cwd=None):
         with open(log_path, "a", encoding="utf-8") as log:
             log.write("$ " + " ".join(cmd) + "\n")
             log.flush()
-            return subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=log,
-                                  stderr=subprocess.STDOUT, check=False).returncode
+            return subprocess.run(
+                cmd,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            ).returncode
     except FileNotFoundError as exc:
         raise HarnessError(f"{cmd[0]} not found ({exc}); run ./scripts/coremod bootstrap") from exc
 
@@ -51,8 +57,13 @@ def is_configured(build_dir):
 
 def current_options(build_dir):
     """{option name: value as a string} of a configured build directory."""
-    result = subprocess.run(["meson", "introspect", "--buildoptions", build_dir],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
+    result = subprocess.run(
+        ["meson", "introspect", "--buildoptions", build_dir],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise HarnessError(f"meson introspect failed on {build_dir}: {result.stderr.strip()}")
     return {opt["name"]: option_text(opt["value"]) for opt in json.loads(result.stdout)}
@@ -84,8 +95,15 @@ def _defines(options):
     return [f"-D{k}={option_text(v)}" for k, v in sorted(options.items())]
 
 
-def ensure_built(build_dir, progress, buildtype=None, options=None, source_dir=paths.REPO_ROOT,
-                 cross_file=None, targets=()):
+def ensure_built(
+    build_dir,
+    progress,
+    buildtype=None,
+    options=None,
+    source_dir=paths.REPO_ROOT,
+    cross_file=None,
+    targets=(),
+):
     """Configures (or reconfigures) and compiles `build_dir` (only `targets`, meson compile's
     [PATH/]NAME[:TYPE] names, when given). `options`: extra -D options;
     `cross_file`: a meson cross file, used when the directory is set up (a directory already set
@@ -100,8 +118,23 @@ def ensure_built(build_dir, progress, buildtype=None, options=None, source_dir=p
 
     if is_configured(build_dir) and cross_file is not None and not _is_cross(build_dir):
         progress.phase(f"{build_dir} was set up natively; setting it up again with {cross_file}")
-        if _run(["meson", "setup", "--wipe", build_dir, source_dir, "--cross-file",
-                 os.path.abspath(cross_file), *_defines(wanted)], progress, log_path) != 0:
+        if (
+            _run(
+                [
+                    "meson",
+                    "setup",
+                    "--wipe",
+                    build_dir,
+                    source_dir,
+                    "--cross-file",
+                    os.path.abspath(cross_file),
+                    *_defines(wanted),
+                ],
+                progress,
+                log_path,
+            )
+            != 0
+        ):
             _fail("meson setup --wipe", log_path, progress)
     if not is_configured(build_dir):
         progress.phase(f"configuring {build_dir}")
@@ -114,8 +147,10 @@ def ensure_built(build_dir, progress, buildtype=None, options=None, source_dir=p
     else:
         changes = changed_options(wanted, current_options(build_dir))
         if changes:
-            progress.phase(f"reconfiguring {build_dir}: "
-                           + ", ".join(f"{k}={option_text(v)}" for k, v in changes.items()))
+            progress.phase(
+                f"reconfiguring {build_dir}: "
+                + ", ".join(f"{k}={option_text(v)}" for k, v in changes.items())
+            )
             if _run(["meson", "configure", build_dir, *_defines(changes)], progress, log_path) != 0:
                 _fail("meson configure", log_path, progress)
 
@@ -130,5 +165,7 @@ def require_outputs(build_dir, outputs):
     absent = [p for p in outputs if not os.path.exists(p)]
     if absent:
         raise HarnessError(
-            f"the build in {build_dir} did not produce: " + ", ".join(absent)
-            + "\n(see docs/harness-interfaces.md, 'Build outputs')")
+            f"the build in {build_dir} did not produce: "
+            + ", ".join(absent)
+            + "\n(see docs/harness-interfaces.md, 'Build outputs')"
+        )

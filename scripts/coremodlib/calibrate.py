@@ -12,8 +12,17 @@ the calibration test (tests/test_calibration.py) proves the rule on.
 import json
 import os
 
-from . import (background_load, baseline, calibration, certification, environment, files, gaterun,
-               paths, settings)
+from . import (
+    background_load,
+    baseline,
+    calibration,
+    certification,
+    environment,
+    files,
+    gaterun,
+    paths,
+    settings,
+)
 from .errors import HarnessError
 
 RECORD_SCHEMA = settings.CALIBRATION_RECORD_SCHEMA
@@ -26,19 +35,28 @@ def _rate(value):
 
 def _table(result):
     width = max([len("gate")] + [len(op) for op in result["gates"]])
-    lines = [f"{'gate':<{width}} {'A/A':>5} {'false +':>8} {'rate':>7} {'load chg':>9} "
-             f"{'inconcl.':>8} {'|change| p95':>12} {'10% quiet':>10} {'20% loaded':>11}"]
+    lines = [
+        f"{'gate':<{width}} {'A/A':>5} {'false +':>8} {'rate':>7} {'load chg':>9} "
+        f"{'inconcl.':>8} {'|change| p95':>12} {'10% quiet':>10} {'20% loaded':>11}"
+    ]
     for op, g in result["gates"].items():
         floor = "n/a" if g["noise_floor"] is None else f"{g['noise_floor'] * 100:.2f}%"
-        changed = (f"{g['load_change_false_regressions']}/{g['load_change_comparisons']}"
-                   if g["load_change_comparisons"] else "-")
-        lines.append(f"{op:<{width}} {g['comparisons']:>5} {g['false_regressions']:>8} "
-                     f"{g['false_positive_rate'] * 100:>6.2f}% {changed:>9} "
-                     f"{g['inconclusive']:>8} {floor:>12} {_rate(g['quiet_detection_rate']):>10} "
-                     f"{_rate(g['loaded_detection_rate']):>11}")
-    lines.append(f"any gate falsely flagged in {result['any_gate_false_positives']} of "
-                 f"{result['pairs']} A/A comparisons "
-                 f"({result['any_gate_false_positive_rate'] * 100:.2f}%)")
+        changed = (
+            f"{g['load_change_false_regressions']}/{g['load_change_comparisons']}"
+            if g["load_change_comparisons"]
+            else "-"
+        )
+        lines.append(
+            f"{op:<{width}} {g['comparisons']:>5} {g['false_regressions']:>8} "
+            f"{g['false_positive_rate'] * 100:>6.2f}% {changed:>9} "
+            f"{g['inconclusive']:>8} {floor:>12} {_rate(g['quiet_detection_rate']):>10} "
+            f"{_rate(g['loaded_detection_rate']):>11}"
+        )
+    lines.append(
+        f"any gate falsely flagged in {result['any_gate_false_positives']} of "
+        f"{result['pairs']} A/A comparisons "
+        f"({result['any_gate_false_positive_rate'] * 100:.2f}%)"
+    )
     return lines
 
 
@@ -60,15 +78,23 @@ def write_record(path, runs, run_meta, budgets, keep, env, earlier=()):
     doc = {
         "schema": RECORD_SCHEMA,
         "about": "Independent runs of `coremod gate`'s measurement on the same build, recorded by "
-                 "`coremod calibrate --record`; each gate's samples evenly subsampled "
-                 f"to at most {keep}, in the budget's unit.",
+        "`coremod calibrate --record`; each gate's samples evenly subsampled "
+        f"to at most {keep}, in the budget's unit.",
         "environment": env,
-        "budgets": {b.operation: {"unit": b.unit, "statistic": b.statistic,
-                                  "comparison": b.comparison, "min_effect": b.min_effect}
-                    for b in budgets},
-        "runs": list(earlier) + [dict(meta, gates={op: baseline.subsample(entry, keep)
-                                                   for op, entry in run.items()})
-                                 for run, meta in zip(runs, run_meta)],
+        "budgets": {
+            b.operation: {
+                "unit": b.unit,
+                "statistic": b.statistic,
+                "comparison": b.comparison,
+                "min_effect": b.min_effect,
+            }
+            for b in budgets
+        },
+        "runs": list(earlier)
+        + [
+            dict(meta, gates={op: baseline.subsample(entry, keep) for op, entry in run.items()})
+            for run, meta in zip(runs, run_meta)
+        ],
     }
     files.write_json(path, doc)
 
@@ -83,37 +109,52 @@ def run(args, progress):
     runs, meta = [], []
     for number in range(1, args.runs + 1):
         load = levels[(number - 1) % len(levels)]
-        progress.phase(f"calibration run {number} of {args.runs}"
-                       + (f", {load} busy process(es) beside it" if load else ""))
+        progress.phase(
+            f"calibration run {number} of {args.runs}"
+            + (f", {load} busy process(es) beside it" if load else "")
+        )
         run_dir = os.path.join(prepared.out_dir, f"run{number}")
         os.makedirs(run_dir, exist_ok=True)
         started = certification.now_utc()
         with background_load.busy(load):
             measured = gaterun.measure(prepared, args, progress, out_dir=run_dir)
         runs.append(measured.samples)
-        meta.append({"started_at": started, "candidate_sha256": prepared.candidate["sha256"],
-                     "runner_sha256": certification.sha256_file(
-                         paths.bench_executable(prepared.build_dir)),
-                     "noise": measured.noise, "load": load,
-                     "rounds": max((e["rounds"] for e in measured.samples.values()), default=0)})
+        meta.append(
+            {
+                "started_at": started,
+                "candidate_sha256": prepared.candidate["sha256"],
+                "runner_sha256": certification.sha256_file(
+                    paths.bench_executable(prepared.build_dir)
+                ),
+                "noise": measured.noise,
+                "load": load,
+                "rounds": max((e["rounds"] for e in measured.samples.values()), default=0),
+            }
+        )
     progress.phase("comparing every pair of runs")
     all_runs = [run["gates"] for run in earlier] + runs
     all_loads = [run.get("load", 0) for run in earlier] + [m["load"] for m in meta]
     result = calibration.analyse(prepared.budgets, all_runs, all_loads)
     env = environment.collect(prepared.build_dir)
-    result.update(candidate=prepared.candidate, environment=env,
-                  noise=[m["noise"] for m in meta], rounds=args.rounds, samples=args.samples)
+    result.update(
+        candidate=prepared.candidate,
+        environment=env,
+        noise=[m["noise"] for m in meta],
+        rounds=args.rounds,
+        samples=args.samples,
+    )
     path = os.path.join(prepared.out_dir, RESULT_NAME)
     with open(path, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
     if args.record:
-        write_record(args.record, runs, meta, prepared.budgets, args.record_samples, env,
-                     earlier)
+        write_record(args.record, runs, meta, prepared.budgets, args.record_samples, env, earlier)
     progress.finish()
-    print(f"coremod calibrate: {len(all_runs)} runs of the same build (loads "
-          f"{','.join(str(v) for v in all_loads)}), {result['pairs']} ordered A/A comparisons "
-          f"per gate")
+    print(
+        f"coremod calibrate: {len(all_runs)} runs of the same build (loads "
+        f"{','.join(str(v) for v in all_loads)}), {result['pairs']} ordered A/A comparisons "
+        f"per gate"
+    )
     print("\n".join("  " + line for line in _table(result)))
     print(f"  results:   {path}" + (f"\n  recorded:  {args.record}" if args.record else ""))
     return 0

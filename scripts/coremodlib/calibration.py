@@ -42,15 +42,24 @@ def _slowed(budget, series, factor):
 
 
 def _new_figures(budget):
-    return {"comparisons": 0, "false_regressions": 0, "false_improvements": 0,
-            "inconclusive": 0, "detections": 0, "ratios": [], "min_effect": budget.min_effect,
-            "quiet_trials": 0, "quiet_detections": 0, "loaded_trials": 0,
-            "loaded_detections": 0, "load_change_comparisons": 0,
-            "load_change_false_regressions": 0}
+    return {
+        "comparisons": 0,
+        "false_regressions": 0,
+        "false_improvements": 0,
+        "inconclusive": 0,
+        "detections": 0,
+        "ratios": [],
+        "min_effect": budget.min_effect,
+        "quiet_trials": 0,
+        "quiet_detections": 0,
+        "loaded_trials": 0,
+        "loaded_detections": 0,
+        "load_change_comparisons": 0,
+        "load_change_false_regressions": 0,
+    }
 
 
-def analyse(budgets, runs, loads=None, slowdown=INJECTED_SLOWDOWN,
-            loaded_slowdown=LOADED_SLOWDOWN):
+def analyse(budgets, runs, loads=None, slowdown=INJECTED_SLOWDOWN, loaded_slowdown=LOADED_SLOWDOWN):
     """Per-gate and overall A/A figures of `runs` ([{operation: measured entry}], each entry as
     baseline.measured_samples gives it: samples, rounds, same-run reference), measured with
     `loads[i]` busy processes beside run i (None: all quiet).
@@ -70,8 +79,9 @@ def analyse(budgets, runs, loads=None, slowdown=INJECTED_SLOWDOWN,
     analysed."""
     loads = list(loads) if loads is not None else [0] * len(runs)
     compared = [b for b in budgets if all(b.operation in run for run in runs)]
-    sides = [{b.operation: regression.side(run[b.operation], b.unit) for b in compared}
-             for run in runs]
+    sides = [
+        {b.operation: regression.side(run[b.operation], b.unit) for b in compared} for run in runs
+    ]
     pairs = list(itertools.permutations(range(len(runs)), 2))
     per_gate = {b.operation: _new_figures(b) for b in compared}
     any_false = 0
@@ -79,9 +89,12 @@ def analyse(budgets, runs, loads=None, slowdown=INJECTED_SLOWDOWN,
         name = f"run {a + 1}"
         quiet = loads[a] == 0 and loads[b] == 0
         factor = slowdown if quiet else loaded_slowdown
-        rows = [regression.measure_change(budget, sides[b][budget.operation],
-                                          sides[a][budget.operation])
-                for budget in compared]
+        rows = [
+            regression.measure_change(
+                budget, sides[b][budget.operation], sides[a][budget.operation]
+            )
+            for budget in compared
+        ]
         result = regression.judge(rows, name)
         flagged = False
         for budget in compared:
@@ -103,11 +116,11 @@ def analyse(budgets, runs, loads=None, slowdown=INJECTED_SLOWDOWN,
         for index, budget in enumerate(compared):
             slowed_rows = list(rows)
             slowed_rows[index] = regression.measure_change(
-                budget, regression.side(_slowed(budget, runs[b][budget.operation], factor),
-                                        budget.unit),
-                sides[a][budget.operation])
-            caught = regression.judge(slowed_rows, name)[budget.operation]["result"] == \
-                "regression"
+                budget,
+                regression.side(_slowed(budget, runs[b][budget.operation], factor), budget.unit),
+                sides[a][budget.operation],
+            )
+            caught = regression.judge(slowed_rows, name)[budget.operation]["result"] == "regression"
             figures = per_gate[budget.operation]
             kind = "quiet" if quiet else "loaded"
             figures[f"{kind}_trials"] += 1
@@ -126,12 +139,19 @@ def analyse(budgets, runs, loads=None, slowdown=INJECTED_SLOWDOWN,
             loaded_detection_rate=rate(figures["loaded_detections"], figures["loaded_trials"]),
             noise_floor=noise_floor(ratios),
             max_abs_change=max((abs(r - 1) for r in ratios if r is not None), default=None),
-            median_ratio_spread=_spread(ratios))
-    return {"runs": len(runs), "pairs": len(pairs), "slowdown": slowdown,
-            "loaded_slowdown": loaded_slowdown, "loads": loads,
-            "alpha": regression.ALPHA, "gates": gates,
-            "any_gate_false_positives": any_false,
-            "any_gate_false_positive_rate": any_false / len(pairs) if pairs else None}
+            median_ratio_spread=_spread(ratios),
+        )
+    return {
+        "runs": len(runs),
+        "pairs": len(pairs),
+        "slowdown": slowdown,
+        "loaded_slowdown": loaded_slowdown,
+        "loads": loads,
+        "alpha": regression.ALPHA,
+        "gates": gates,
+        "any_gate_false_positives": any_false,
+        "any_gate_false_positive_rate": any_false / len(pairs) if pairs else None,
+    }
 
 
 def _spread(ratios):

@@ -10,14 +10,29 @@ from .errors import HarnessError
 SCHEMA = "coremod-case/1"
 # What the suite reports. `internal_error`: the case failed because of the harness itself (an
 # assertion whose message starts with "harness: ", a failed set-up); no verdict on the candidate.
-SUITE_STATUSES = ("pass", "fail", "crash", "timeout", "not_supported", "quality_warning",
-                  "internal_error")
+SUITE_STATUSES = (
+    "pass",
+    "fail",
+    "crash",
+    "timeout",
+    "not_supported",
+    "quality_warning",
+    "internal_error",
+)
 # Every status a judged case may have: `advisory` is given by judging.py to a case of a
 # coremod-level clause that would have been fail, crash or timeout (its `outcome`).
-STATUSES = ("pass", "fail", "crash", "timeout", "advisory", "not_supported", "quality_warning",
-            "internal_error")
+STATUSES = (
+    "pass",
+    "fail",
+    "crash",
+    "timeout",
+    "advisory",
+    "not_supported",
+    "quality_warning",
+    "internal_error",
+)
 REJECTING = ("fail", "crash", "timeout")  # SPEC "Case statuses": any of these rejects
-HARNESS_FAULT = "internal_error"          # no verdict (exit 2)
+HARNESS_FAULT = "internal_error"  # no verdict (exit 2)
 ACCEPTABLE = ("pass", "not_supported", "quality_warning", "advisory")
 REQUIRED = ("id", "suite", "clause", "title", "status", "message")
 

@@ -21,8 +21,11 @@ SCHEMA = "coremod-certification/3"
 # certifies: "partial" when everything in it passed.
 PARTIAL = "partial"
 INTERNAL_ERROR = "internal_error"
-VERDICT_WORDS = {"certification": ("certified", "rejected"), "gate": ("passed", "failed"),
-                 "partial": (PARTIAL, "rejected")}
+VERDICT_WORDS = {
+    "certification": ("certified", "rejected"),
+    "gate": ("passed", "failed"),
+    "partial": (PARTIAL, "rejected"),
+}
 
 EXIT_CERTIFIED = 0
 EXIT_CASE_FAILED = 1
@@ -50,8 +53,10 @@ def _effect_text(comparison):
         return f"median {(comparison['change_ratio'] - 1) * 100:+.1f}%"
     low, high = comparison.get("effect_ci") or [None, None]
     show = lambda r: "n/a" if r is None else f"{(r - 1) * 100:+.1f}%"  # noqa: E731
-    return (f"{show(effect)} [{show(low)}, {show(high)}] > threshold "
-            f"{comparison.get('threshold', comparison['min_effect']) * 100:.1f}%")
+    return (
+        f"{show(effect)} [{show(low)}, {show(high)}] > threshold "
+        f"{comparison.get('threshold', comparison['min_effect']) * 100:.1f}%"
+    )
 
 
 def _gate_problems(gates, strict):
@@ -60,17 +65,22 @@ def _gate_problems(gates, strict):
     failed = [g["operation"] for g in gates if g["status"] == "fail"]
     if failed:
         problems.append(f"{len(failed)} performance gate(s) failed: {', '.join(failed)}")
-    regressed = [g for g in gates
-                 if (g.get("baseline_comparison") or {}).get("result") == "regression"]
+    regressed = [
+        g for g in gates if (g.get("baseline_comparison") or {}).get("result") == "regression"
+    ]
     if regressed:
         baseline = regressed[0]["baseline_comparison"].get("baseline")
-        problems.append(f"{len(regressed)} gate(s) regressed against baseline {baseline}: "
-                        + ", ".join(f"{g['operation']} ({_effect_text(g['baseline_comparison'])})"
-                                    for g in regressed))
+        problems.append(
+            f"{len(regressed)} gate(s) regressed against baseline {baseline}: "
+            + ", ".join(
+                f"{g['operation']} ({_effect_text(g['baseline_comparison'])})" for g in regressed
+            )
+        )
     inconclusive = [g["operation"] for g in gates if g["status"] == "inconclusive"]
     if strict and inconclusive:
-        problems.append(f"{len(inconclusive)} gate(s) inconclusive (--strict): "
-                        f"{', '.join(inconclusive)}")
+        problems.append(
+            f"{len(inconclusive)} gate(s) inconclusive (--strict): " f"{', '.join(inconclusive)}"
+        )
     return problems
 
 
@@ -85,12 +95,16 @@ def _gate_text(gates, strict):
     else:
         text = f"{passed} performance gate(s) passed"
         if inconclusive:
-            text += f", {inconclusive} inconclusive" + ("" if strict else
-                                                       " (fails only with --strict)")
+            text += f", {inconclusive} inconclusive" + (
+                "" if strict else " (fails only with --strict)"
+            )
         if not_judged:
             text += f", {not_judged} not judged"
-    improved = [g["operation"] for g in gates
-                if (g.get("baseline_comparison") or {}).get("result") == "improvement"]
+    improved = [
+        g["operation"]
+        for g in gates
+        if (g.get("baseline_comparison") or {}).get("result") == "improvement"
+    ]
     if improved:
         text += f"; improved: {', '.join(improved)}"
     return text
@@ -113,13 +127,17 @@ def _area_failure_text(area, strict_spec=False):
     parts = []
     bad = sum(counts.get(s, 0) for s in case_results.REJECTING)
     if bad:
-        parts.append(f"{bad} of {counts['total']} case(s) rejected "
-                     f"({_status_counts_text(counts, case_results.REJECTING)}): "
-                     + _ids(area["first_failing"], bad))
+        parts.append(
+            f"{bad} of {counts['total']} case(s) rejected "
+            f"({_status_counts_text(counts, case_results.REJECTING)}): "
+            + _ids(area["first_failing"], bad)
+        )
     advisories = counts.get("advisory", 0)
     if strict_spec and advisories:
-        parts.append(f"{advisories} advisory case(s) rejected by --strict-spec: "
-                     + _ids(area["first_advisories"], advisories))
+        parts.append(
+            f"{advisories} advisory case(s) rejected by --strict-spec: "
+            + _ids(area["first_advisories"], advisories)
+        )
     if not parts:
         parts.append(area["reason"])
     return f"area {area['name']}: " + "; ".join(parts)
@@ -132,8 +150,10 @@ def _advisory_text(areas, cases, strict_spec):
     if not advisories or strict_spec:
         return ""
     shown = [c["id"] for c in sorted(advisories, key=_leading_order(areas))][:10]
-    return (f"{len(advisories)} advisory case(s) (coremod rules, not rejecting; --strict-spec "
-            f"would reject them): " + _ids(shown, len(advisories)))
+    return (
+        f"{len(advisories)} advisory case(s) (coremod rules, not rejecting; --strict-spec "
+        f"would reject them): " + _ids(shown, len(advisories))
+    )
 
 
 def _leading_order(areas):
@@ -144,8 +164,10 @@ def _leading_order(areas):
 def _areas_of(cases):
     """Area verdicts for cases judged without them (callers that pass only cases): one per area
     the cases belong to, in the table's order."""
-    judged = [dict(c, area=c.get("area") or areas_mod.area_of_suite(c.get("suite", "")) or "core")
-              for c in cases]
+    judged = [
+        dict(c, area=c.get("area") or areas_mod.area_of_suite(c.get("suite", "")) or "core")
+        for c in cases
+    ]
     names = {c["area"] for c in judged}
     return judging.area_records([a for a in areas_mod.AREAS if a.name in names], judged), judged
 
@@ -153,8 +175,10 @@ def _areas_of(cases):
 def _internal_error_reason(faults):
     shown = "; ".join(f"{c['id']}: {c['message']}" for c in faults[:5])
     more = f"; and {len(faults) - 5} more" if len(faults) > 5 else ""
-    return (f"no verdict: the harness failed in {len(faults)} case(s): {shown}{more}; this is "
-            f"not the candidate's fault")
+    return (
+        f"no verdict: the harness failed in {len(faults)} case(s): {shown}{more}; this is "
+        f"not the candidate's fault"
+    )
 
 
 def decide(cases, gates, strict=False, scope="certification", areas=None, strict_spec=False):
@@ -187,18 +211,25 @@ def decide(cases, gates, strict=False, scope="certification", areas=None, strict
         return good, EXIT_CERTIFIED, gate_text
     names = ", ".join(a["name"] for a in areas if a["status"] != "skipped")
     which = f"of {names} " if names else ""
-    lead = (f"no case {which}rejects (the others passed or are not supported)" if advisory
-            else f"every case {which}passed or is not supported")
-    return good, EXIT_CERTIFIED, "; ".join([lead] + ([advisory] if advisory else [])
-                                           + [gate_text])
+    lead = (
+        f"no case {which}rejects (the others passed or are not supported)"
+        if advisory
+        else f"every case {which}passed or is not supported"
+    )
+    return good, EXIT_CERTIFIED, "; ".join([lead] + ([advisory] if advisory else []) + [gate_text])
 
 
 def headline(scope, verdict, profile=None, selection=None):
     """The verdict as every report's first words: "CERTIFIED, profile full", "REJECTED, profile
     core", "PARTIAL RUN, not a certification (...)", "NO VERDICT (internal_error)", "PASSED"."""
-    words = {"certified": "CERTIFIED", "rejected": "REJECTED", "passed": "PASSED",
-             "failed": "FAILED", INTERNAL_ERROR: "NO VERDICT (internal_error)",
-             PARTIAL: "PARTIAL RUN, not a certification"}
+    words = {
+        "certified": "CERTIFIED",
+        "rejected": "REJECTED",
+        "passed": "PASSED",
+        "failed": "FAILED",
+        INTERNAL_ERROR: "NO VERDICT (internal_error)",
+        PARTIAL: "PARTIAL RUN, not a certification",
+    }
     if scope == "partial":
         text = words[PARTIAL] + (f" ({selection})" if selection else "")
         if verdict != PARTIAL:
@@ -233,10 +264,30 @@ def candidate_record(path, is_reference):
     }
 
 
-def assemble(*, candidate, cases, gates, measurements, gates_note, environment, suite, bench,
-             started_at, finished_at, harness_version, options, artifacts, noise=None,
-             baseline=None, strict=False, scope="certification", profile=None, areas=None,
-             strict_spec=False, selection=None):
+def assemble(
+    *,
+    candidate,
+    cases,
+    gates,
+    measurements,
+    gates_note,
+    environment,
+    suite,
+    bench,
+    started_at,
+    finished_at,
+    harness_version,
+    options,
+    artifacts,
+    noise=None,
+    baseline=None,
+    strict=False,
+    scope="certification",
+    profile=None,
+    areas=None,
+    strict_spec=False,
+    selection=None,
+):
     """The record. `noise`: noise.Recorder facts of the measurement (None: no gates were run);
     `baseline`: None or {"name", "source", "environment_warnings"} of the run compared with;
     `profile`, `areas`: the profile certified and each of its areas' verdict (judging.py);
@@ -244,8 +295,9 @@ def assemble(*, candidate, cases, gates, measurements, gates_note, environment, 
     cases = sorted(cases, key=lambda c: c["id"])  # stable order, whatever order cases ended in
     if areas is None and cases and scope != "gate":
         areas, cases = _areas_of(cases)
-    verdict, exit_code, reason = decide(cases, gates, strict=strict, scope=scope, areas=areas,
-                                        strict_spec=strict_spec)
+    verdict, exit_code, reason = decide(
+        cases, gates, strict=strict, scope=scope, areas=areas, strict_spec=strict_spec
+    )
     return {
         "schema": SCHEMA,
         "scope": scope,

@@ -15,15 +15,28 @@ import os
 
 import coremod_reports
 
-from . import (areas, case_results, certification, environment, gaterun, gates, judging, paths,
-               rounds, spec_levels, suite, supplements)
+from . import (
+    areas,
+    case_results,
+    certification,
+    environment,
+    gaterun,
+    gates,
+    judging,
+    paths,
+    rounds,
+    spec_levels,
+    suite,
+    supplements,
+)
 from .errors import HarnessError
 
 RESULTS_NAME = "results.jsonl"
 SUITE_LOG_NAME = "conformance.log"
 
 Plan = collections.namedtuple(
-    "Plan", "profile profile_areas run_areas skipped case_globs partial selection strict_spec")
+    "Plan", "profile profile_areas run_areas skipped case_globs partial selection strict_spec"
+)
 
 
 def plan_from(args):
@@ -35,16 +48,29 @@ def plan_from(args):
     chosen = list(dict.fromkeys(getattr(args, "area", None) or []))
     outside = [name for name in chosen if name not in names]
     if outside:
-        raise HarnessError(f"--area {', '.join(outside)}: not an area of profile {profile} "
-                           f"({', '.join(names)}); choose another --profile")
+        raise HarnessError(
+            f"--area {', '.join(outside)}: not an area of profile {profile} "
+            f"({', '.join(names)}); choose another --profile"
+        )
     globs = list(getattr(args, "case", None) or [])
     run_areas = [a for a in profile_areas if not chosen or a.name in chosen]
-    skipped = {a.name: f"not part of this run (--area {' '.join(chosen)})"
-               for a in profile_areas if a not in run_areas}
+    skipped = {
+        a.name: f"not part of this run (--area {' '.join(chosen)})"
+        for a in profile_areas
+        if a not in run_areas
+    }
     partial = bool(chosen or globs)
     selection = {"areas": chosen, "cases": globs} if partial else None
-    return Plan(profile, profile_areas, run_areas, skipped, globs, partial, selection,
-                bool(getattr(args, "strict_spec", False)))
+    return Plan(
+        profile,
+        profile_areas,
+        run_areas,
+        skipped,
+        globs,
+        partial,
+        selection,
+        bool(getattr(args, "strict_spec", False)),
+    )
 
 
 def probe(candidate, impl, progress):
@@ -59,8 +85,10 @@ def probe(candidate, impl, progress):
     for name in missing:
         by_area.setdefault(areas.area_of_function(name), []).append(name)
     if verdict == "inconclusive":
-        progress.note(f"the candidate's exports could not be probed ({detail}); its cases will "
-                      f"say what is missing")
+        progress.note(
+            f"the candidate's exports could not be probed ({detail}); its cases will "
+            f"say what is missing"
+        )
     return verdict, by_area, detail
 
 
@@ -75,27 +103,47 @@ def select_cases(listed, plan, runnable):
     no area, or a --case that matches nothing."""
     orphans = sorted({s for s, _ in listed if areas.area_of_suite(s) is None})
     if orphans:
-        raise HarnessError(f"the conformance suite lists suites that belong to no API area (or to "
-                           f"several): {', '.join(orphans)}; scripts/coremodlib/areas.py must "
-                           f"name each suite's area")
+        raise HarnessError(
+            f"the conformance suite lists suites that belong to no API area (or to "
+            f"several): {', '.join(orphans)}; scripts/coremodlib/areas.py must "
+            f"name each suite's area"
+        )
     names = {a.name for a in runnable}
-    selected = [(s, t) for s, t in listed if areas.area_of_suite(s) in names
-                and (not plan.case_globs or any(fnmatch.fnmatchcase(areas.case_id(t), g)
-                                                for g in plan.case_globs))]
+    selected = [
+        (s, t)
+        for s, t in listed
+        if areas.area_of_suite(s) in names
+        and (
+            not plan.case_globs
+            or any(fnmatch.fnmatchcase(areas.case_id(t), g) for g in plan.case_globs)
+        )
+    ]
     if plan.case_globs and not selected and runnable:
-        raise HarnessError(f"--case {' '.join(plan.case_globs)} matches no case of the areas run "
-                           f"({', '.join(sorted(names))})")
+        raise HarnessError(
+            f"--case {' '.join(plan.case_globs)} matches no case of the areas run "
+            f"({', '.join(sorted(names))})"
+        )
     return selected
 
 
 def _load_failure_cases(verdict, detail):
     status = {"unloadable": "fail", "crash": "crash", "hang": "timeout"}[verdict]
-    what = {"unloadable": "the candidate cannot be loaded",
-            "crash": "the candidate crashes when loaded",
-            "hang": "the candidate hangs when loaded"}[verdict]
-    return [{"id": "CANDIDATE-LOAD", "suite": areas.HARNESS_SUITE, "clause": suite.LOAD_CLAUSE,
-             "title": "the candidate loads in a process of its own", "status": status,
-             "message": f"{what}: {detail}", "elapsed_s": None}], what
+    what = {
+        "unloadable": "the candidate cannot be loaded",
+        "crash": "the candidate crashes when loaded",
+        "hang": "the candidate hangs when loaded",
+    }[verdict]
+    return [
+        {
+            "id": "CANDIDATE-LOAD",
+            "suite": areas.HARNESS_SUITE,
+            "clause": suite.LOAD_CLAUSE,
+            "title": "the candidate loads in a process of its own",
+            "status": status,
+            "message": f"{what}: {detail}",
+            "elapsed_s": None,
+        }
+    ], what
 
 
 def run_cases(prepared, plan, progress):
@@ -116,54 +164,94 @@ def run_cases(prepared, plan, progress):
         cases, what = _load_failure_cases(verdict, detail)
         progress.note(f"{what}: {detail}")
         judged = judging.annotate(cases, levels)
-        records = judging.area_records(plan.profile_areas, judged, skipped=skipped,
-                                       strict_spec=plan.strict_spec)
+        records = judging.area_records(
+            plan.profile_areas, judged, skipped=skipped, strict_spec=plan.strict_spec
+        )
         for record in records:
             if record["name"] in {a.name for a in plan.run_areas} and record["status"] != "fail":
                 record.update(status="fail", reason=f"{what}: {detail}")
-        return judged, records, {"executable": exe, "exit_status": None, "elapsed_s": 0.0,
-                                 "listed_cases": 0, "filter": None,
-                                 "not_run": "the candidate cannot be used"}, None
+        return (
+            judged,
+            records,
+            {
+                "executable": exe,
+                "exit_status": None,
+                "elapsed_s": 0.0,
+                "listed_cases": 0,
+                "filter": None,
+                "not_run": "the candidate cannot be used",
+            },
+            None,
+        )
     for area in plan.run_areas:
         lacking = _needs_missing(area, missing)
         if lacking and not missing.get(area.name):
-            skipped[area.name] = (f"not run: it needs area {', '.join(lacking)}, whose functions "
-                                  f"the candidate does not export")
-    runnable = [a for a in plan.run_areas
-                if not missing.get(a.name) and a.name not in skipped]
+            skipped[area.name] = (
+                f"not run: it needs area {', '.join(lacking)}, whose functions "
+                f"the candidate does not export"
+            )
+    runnable = [a for a in plan.run_areas if not missing.get(a.name) and a.name not in skipped]
     listed = suite.list_tests(exe, suite.candidate_env(impl, prepared.fixtures))
     selected = select_cases(listed, plan, runnable)
     chosen = set(selected)
-    not_run = collections.Counter(areas.area_of_suite(s) for s, t in listed
-                                  if (s, t) not in chosen)
+    not_run = collections.Counter(areas.area_of_suite(s) for s, t in listed if (s, t) not in chosen)
     if plan.case_globs:
         with_cases = {areas.area_of_suite(s) for s, _ in selected}
         for area in runnable:
             if area.name not in with_cases:
-                skipped[area.name] = (f"not part of this run: no case of it matches --case "
-                                      f"{' '.join(plan.case_globs)}")
+                skipped[area.name] = (
+                    f"not part of this run: no case of it matches --case "
+                    f"{' '.join(plan.case_globs)}"
+                )
     if selected:
-        outcome = suite.run(exe, impl, prepared.fixtures, results_path, log_path, progress,
-                            listed=listed, selected=selected)
+        outcome = suite.run(
+            exe,
+            impl,
+            prepared.fixtures,
+            results_path,
+            log_path,
+            progress,
+            listed=listed,
+            selected=selected,
+        )
         cases = suite.account_for(outcome, impl)
-        suite_entry = {"executable": outcome.command[0], "exit_status": outcome.returncode,
-                       "elapsed_s": round(outcome.elapsed_s, 3),
-                       "listed_cases": len(outcome.listed),
-                       "all_listed_cases": len(outcome.all_listed or outcome.listed),
-                       "filter": outcome.command[1] if len(outcome.command) > 1 else None}
+        suite_entry = {
+            "executable": outcome.command[0],
+            "exit_status": outcome.returncode,
+            "elapsed_s": round(outcome.elapsed_s, 3),
+            "listed_cases": len(outcome.listed),
+            "all_listed_cases": len(outcome.all_listed or outcome.listed),
+            "filter": outcome.command[1] if len(outcome.command) > 1 else None,
+        }
     else:
         outcome, cases = None, []
-        suite_entry = {"executable": exe, "exit_status": None, "elapsed_s": 0.0,
-                       "listed_cases": 0, "all_listed_cases": len(listed), "filter": None,
-                       "not_run": "no area of the profile can be run"}
+        suite_entry = {
+            "executable": exe,
+            "exit_status": None,
+            "elapsed_s": 0.0,
+            "listed_cases": 0,
+            "all_listed_cases": len(listed),
+            "filter": None,
+            "not_run": "no area of the profile can be run",
+        }
     if plan.case_globs:
         # The harness's own records stay; a suite's results outside --case are dropped (there
         # are none when the filter did its work).
-        cases = [c for c in cases if c.get("suite") == areas.HARNESS_SUITE or
-                 any(fnmatch.fnmatchcase(c["id"], g) for g in plan.case_globs)]
+        cases = [
+            c
+            for c in cases
+            if c.get("suite") == areas.HARNESS_SUITE
+            or any(fnmatch.fnmatchcase(c["id"], g) for g in plan.case_globs)
+        ]
     judged = judging.annotate(cases, levels)
-    records = judging.area_records(plan.profile_areas, judged, missing=missing, skipped=skipped,
-                                   strict_spec=plan.strict_spec, not_run=not_run)
+    records = judging.area_records(
+        plan.profile_areas,
+        judged,
+        missing=missing,
+        skipped=skipped,
+        strict_spec=plan.strict_spec,
+        not_run=not_run,
+    )
     return judged, records, suite_entry, outcome
 
 
@@ -180,13 +268,16 @@ def _run_gates(args, prepared, plan, cases, area_records, progress, against_for=
     if args.no_gates:
         return skipped_all("not run (--no-gates)", "Performance gates were not run (--no-gates).")
     if any(c["status"] == case_results.HARNESS_FAULT for c in cases):
-        return skipped_all("not run: the harness failed (internal_error)",
-                           "Performance gates were not run: the harness failed in a case, so "
-                           "the run gives no verdict.")
+        return skipped_all(
+            "not run: the harness failed (internal_error)",
+            "Performance gates were not run: the harness failed in a case, so "
+            "the run gives no verdict.",
+        )
     if plan.case_globs:
-        return skipped_all("not run: --case runs only some of an area's cases",
-                           "Performance gates were not run: a --case run covers only some "
-                           "cases of its areas.")
+        return skipped_all(
+            "not run: --case runs only some of an area's cases",
+            "Performance gates were not run: a --case run covers only some " "cases of its areas.",
+        )
     eligible = {name for name, r in by_area.items() if judging.gates_eligible(r)}
     measure_these, skip_reasons = [], {}
     for b in budgets:
@@ -197,34 +288,50 @@ def _run_gates(args, prepared, plan, cases, area_records, progress, against_for=
         else:
             ok = area in eligible
             record = by_area[area]
-            why = (f"not run: area {area} {'was not part of this run' if record['status'] == 'skipped' else 'failed'}"
-                   f" ({record['reason']})")
+            why = (
+                f"not run: area {area} {'was not part of this run' if record['status'] == 'skipped' else 'failed'}"
+                f" ({record['reason']})"
+            )
         if ok:
             measure_these.append(b)
         else:
             skip_reasons[b.operation] = why
     if not measure_these:
         records = [gates.skipped([b], skip_reasons[b.operation])[0] for b in budgets]
-        return records, [], ("Performance gates were not run: no area with gates passed its "
-                             "cases." if budgets else ""), None
+        return (
+            records,
+            [],
+            (
+                "Performance gates were not run: no area with gates passed its " "cases."
+                if budgets
+                else ""
+            ),
+            None,
+        )
     against = against_for(prepared) if against_for is not None else None
-    measured = gaterun.measure(prepared._replace(budgets=measure_these), args, progress,
-                               against=against)
+    measured = gaterun.measure(
+        prepared._replace(budgets=measure_these), args, progress, against=against
+    )
     by_operation = {g["operation"]: g for g in measured.records}
-    records = [by_operation.get(b.operation) or gates.skipped([b], skip_reasons[b.operation])[0]
-               for b in budgets]
+    records = [
+        by_operation.get(b.operation) or gates.skipped([b], skip_reasons[b.operation])[0]
+        for b in budgets
+    ]
     for name in eligible:
         by_area[name]["gates_run"] = bool(by_area[name]["gates"])
     notes = []
     if skip_reasons:
         failed = sorted({areas.area_of_gate(op) or "?" for op in skip_reasons})
-        notes.append(f"The gates of area(s) {', '.join(failed)} were not run (the area failed "
-                     f"or was not part of the run); the others were measured.")
+        notes.append(
+            f"The gates of area(s) {', '.join(failed)} were not run (the area failed "
+            f"or was not part of the run); the others were measured."
+        )
     if args.quick:
-        notes.append("Quick run (--quick): fewer samples, weaker statistics, and the scale gates "
-                     "(1000 modules) are not judged.")
-    return (records, gates.unbudgeted(measure_these, measured.merged), " ".join(notes),
-            measured)
+        notes.append(
+            "Quick run (--quick): fewer samples, weaker statistics, and the scale gates "
+            "(1000 modules) are not judged."
+        )
+    return (records, gates.unbudgeted(measure_these, measured.merged), " ".join(notes), measured)
 
 
 def execute(args, progress, compare_with=None, against_for=None):
@@ -242,38 +349,67 @@ def execute(args, progress, compare_with=None, against_for=None):
 
     cases, area_records, suite_entry, outcome = run_cases(prepared, plan, progress)
     gate_records, measurements, gates_note, measured = _run_gates(
-        args, prepared, plan, cases, area_records, progress, against_for)
+        args, prepared, plan, cases, area_records, progress, against_for
+    )
     # Instruction counts (--metric instructions) and the whole-process benchmark: sections of
     # the record; the counts may decide gates, so they come before the verdict.
-    supplement = supplements.measure(args, prepared.build_dir, impl, out_dir, gate_records,
-                                     progress) if measured is not None else {}
+    supplement = (
+        supplements.measure(args, prepared.build_dir, impl, out_dir, gate_records, progress)
+        if measured is not None
+        else {}
+    )
     env = environment.collect(prepared.build_dir)
     baseline = None
     if measured is not None and compare_with is not None:
         baseline = compare_with(prepared, measured, env)
 
     progress.phase("writing reports")
-    artifacts = {"case_results": os.path.join(out_dir, RESULTS_NAME),
-                 "suite_log": outcome.log_path if outcome else None}
+    artifacts = {
+        "case_results": os.path.join(out_dir, RESULTS_NAME),
+        "suite_log": outcome.log_path if outcome else None,
+    }
     if measured:
-        artifacts.update(bench_results=measured.bench_summary["results"],
-                         bench_rounds=os.path.join(out_dir, rounds.ROUNDS_DIR))
+        artifacts.update(
+            bench_results=measured.bench_summary["results"],
+            bench_rounds=os.path.join(out_dir, rounds.ROUNDS_DIR),
+        )
     cert = certification.assemble(
-        candidate=prepared.candidate, cases=cases, gates=gate_records, measurements=measurements,
-        gates_note=gates_note, environment=env, suite=suite_entry,
-        bench=measured.bench_summary if measured else None, started_at=started_at,
-        finished_at=certification.now_utc(), harness_version=paths.harness_version(),
-        options={"build_dir": prepared.build_dir, "budgets": prepared.budgets_path,
-                 "no_gates": args.no_gates, "quick": args.quick, "samples": args.samples,
-                 "buildtype": args.buildtype, "rounds": args.rounds,
-                 "max_rounds": gaterun.max_rounds(args), "strict": args.strict,
-                 "profile": plan.profile, "strict_spec": plan.strict_spec,
-                 "area": list(getattr(args, "area", None) or []),
-                 "case": list(plan.case_globs)},
-        artifacts=artifacts, noise=measured.noise if measured else None, baseline=baseline,
-        strict=args.strict, scope="partial" if plan.partial else "certification",
-        profile=plan.profile, areas=area_records, strict_spec=plan.strict_spec,
-        selection=plan.selection)
+        candidate=prepared.candidate,
+        cases=cases,
+        gates=gate_records,
+        measurements=measurements,
+        gates_note=gates_note,
+        environment=env,
+        suite=suite_entry,
+        bench=measured.bench_summary if measured else None,
+        started_at=started_at,
+        finished_at=certification.now_utc(),
+        harness_version=paths.harness_version(),
+        options={
+            "build_dir": prepared.build_dir,
+            "budgets": prepared.budgets_path,
+            "no_gates": args.no_gates,
+            "quick": args.quick,
+            "samples": args.samples,
+            "buildtype": args.buildtype,
+            "rounds": args.rounds,
+            "max_rounds": gaterun.max_rounds(args),
+            "strict": args.strict,
+            "profile": plan.profile,
+            "strict_spec": plan.strict_spec,
+            "area": list(getattr(args, "area", None) or []),
+            "case": list(plan.case_globs),
+        },
+        artifacts=artifacts,
+        noise=measured.noise if measured else None,
+        baseline=baseline,
+        strict=args.strict,
+        scope="partial" if plan.partial else "certification",
+        profile=plan.profile,
+        areas=area_records,
+        strict_spec=plan.strict_spec,
+        selection=plan.selection,
+    )
     cert.update(supplement)
     return cert, prepared, measured
 

@@ -12,9 +12,10 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="coremod",
         description="Certify implementations of the Core Module System API and test coremod "
-                    "itself. Installs missing Debian packages (apt-get as root, or sudo -n) and "
-                    "builds with meson as needed.",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "itself. Installs missing Debian packages (apt-get as root, or sudo -n) and "
+        "builds with meson as needed.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in commands.ALL:
         module.add_parser(sub)

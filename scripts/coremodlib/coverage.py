@@ -30,6 +30,7 @@ SUMMARY_NAME = "coverage-summary.json"
 EXIT_BELOW_THRESHOLD = 1
 MESON_TEST_TIMEOUT_S = 1800
 
+
 def clear_counters(build_dir):
     """Removes the .gcda files of earlier runs, so the figure is this run's alone."""
     removed = 0
@@ -44,38 +45,65 @@ def clear_counters(build_dir):
 def _run_suite(build_dir, work_dir, progress):
     """The conformance suite against the coverage build's reference; returns a short record."""
     impl = paths.reference_impl(build_dir)
-    outcome = suite.run(paths.suite_executable(build_dir), impl, paths.fixtures_dir(build_dir),
-                        os.path.join(work_dir, "results.jsonl"),
-                        os.path.join(work_dir, "conformance.log"), progress)
+    outcome = suite.run(
+        paths.suite_executable(build_dir),
+        impl,
+        paths.fixtures_dir(build_dir),
+        os.path.join(work_dir, "results.jsonl"),
+        os.path.join(work_dir, "conformance.log"),
+        progress,
+    )
     counts = case_results.count_statuses(outcome.cases)
     bad = sum(counts.get(s, 0) for s in case_results.REJECTING + (case_results.HARNESS_FAULT,))
-    return {"step": "conformance suite", "cases": counts.get("total", 0), "not_passing": bad,
-            "missing": len(outcome.missing), "ok": bad == 0 and not outcome.missing,
-            "log": outcome.log_path}
+    return {
+        "step": "conformance suite",
+        "cases": counts.get("total", 0),
+        "not_passing": bad,
+        "missing": len(outcome.missing),
+        "ok": bad == 0 and not outcome.missing,
+        "log": outcome.log_path,
+    }
 
 
 def _run_meson_tests(build_dir, work_dir, progress):
     progress.phase("running the meson tests (coremod-exercise, platform, kernels, fixtures)")
     log_path = os.path.join(work_dir, "meson-test.log")
     with open(log_path, "w", encoding="utf-8") as log:
-        result = subprocess.run(["meson", "test", "-C", build_dir, "--no-rebuild",
-                                 "--print-errorlogs"], stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, timeout=MESON_TEST_TIMEOUT_S,
-                                check=False)
-    return {"step": "meson test", "ok": result.returncode == 0, "exit_status": result.returncode,
-            "log": log_path}
+        result = subprocess.run(
+            ["meson", "test", "-C", build_dir, "--no-rebuild", "--print-errorlogs"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            timeout=MESON_TEST_TIMEOUT_S,
+            check=False,
+        )
+    return {
+        "step": "meson test",
+        "ok": result.returncode == 0,
+        "exit_status": result.returncode,
+        "log": log_path,
+    }
 
 
 def gcovr_command(build_dir, out_dir, threshold=settings.DEFAULT_COVERAGE_THRESHOLD):
     cmd = ["gcovr", "--root", paths.REPO_ROOT, "--filter", os.path.join(paths.REPO_ROOT, "impl/")]
     for pattern in EXCLUDED:
         cmd += ["--exclude", os.path.join(paths.REPO_ROOT, pattern)]
-    cmd += ["--xml", os.path.join(out_dir, XML_NAME), "--xml-pretty",
-            "--html-details", os.path.join(out_dir, HTML_NAME),
-            "--html-title", "coremod: coverage of impl/ by coremod's tests",
-            "--html-high-threshold", f"{threshold:g}", "--html-medium-threshold",
-            f"{min(threshold, 75.0):g}",
-            "--print-summary", build_dir]
+    cmd += [
+        "--xml",
+        os.path.join(out_dir, XML_NAME),
+        "--xml-pretty",
+        "--html-details",
+        os.path.join(out_dir, HTML_NAME),
+        "--html-title",
+        "coremod: coverage of impl/ by coremod's tests",
+        "--html-high-threshold",
+        f"{threshold:g}",
+        "--html-medium-threshold",
+        f"{min(threshold, 75.0):g}",
+        "--print-summary",
+        build_dir,
+    ]
     return cmd
 
 
@@ -85,9 +113,15 @@ def _run_gcovr(build_dir, out_dir, threshold, progress):
         if name.endswith(".html") or name.endswith(".css") or name == XML_NAME:
             os.remove(os.path.join(out_dir, name))
     try:
-        result = subprocess.run(gcovr_command(build_dir, out_dir, threshold),
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, text=True, cwd=build_dir, check=False)
+        result = subprocess.run(
+            gcovr_command(build_dir, out_dir, threshold),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            cwd=build_dir,
+            check=False,
+        )
     except FileNotFoundError:
         raise HarnessError("gcovr not found: ./scripts/coremod bootstrap installs it") from None
     if result.returncode != 0:
@@ -102,8 +136,7 @@ def summarize(out_dir, threshold, steps, build_dir):
         raise HarnessError("gcovr found no impl/ lines: was the build made with coverage?")
     summary = {
         "schema": "coremod-coverage/1",
-        "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"),
+        "generated_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "scope": "impl/ (without impl/tests, impl/*/tests, impl/asm/bench)",
         "percent": round(figures["percent"], 2),
         "lines_valid": figures["lines_valid"],
@@ -126,15 +159,22 @@ def run(args, progress):
     out_dir = os.path.abspath(args.out)
     os.makedirs(out_dir, exist_ok=True)
     build_dir = build.ensure_built(args.build_dir, progress, options=BUILD_OPTIONS)
-    build.require_outputs(build_dir, [paths.reference_impl(build_dir),
-                                      paths.suite_executable(build_dir),
-                                      paths.fixtures_dir(build_dir)])
+    build.require_outputs(
+        build_dir,
+        [
+            paths.reference_impl(build_dir),
+            paths.suite_executable(build_dir),
+            paths.fixtures_dir(build_dir),
+        ],
+    )
     clear_counters(build_dir)
     work_dir = os.path.join(out_dir, "runs")
     shutil.rmtree(work_dir, ignore_errors=True)
     os.makedirs(work_dir)
-    steps = [_run_suite(build_dir, work_dir, progress),
-             _run_meson_tests(build_dir, work_dir, progress)]
+    steps = [
+        _run_suite(build_dir, work_dir, progress),
+        _run_meson_tests(build_dir, work_dir, progress),
+    ]
     gcovr_summary = _run_gcovr(build_dir, out_dir, args.threshold, progress)
     summary = summarize(out_dir, args.threshold, steps, build_dir)
     progress.finish()
@@ -144,21 +184,28 @@ def run(args, progress):
 
 def summary_text(summary, gcovr_summary=""):
     verdict = "OK" if summary["passed"] else "BELOW THRESHOLD"
-    lines = [f"coremod coverage: {verdict}: {summary['percent']:.2f}% of impl/ lines executed "
-             f"({summary['lines_covered']} of {summary['lines_valid']}), threshold "
-             f"{summary['threshold']:g}%"]
+    lines = [
+        f"coremod coverage: {verdict}: {summary['percent']:.2f}% of impl/ lines executed "
+        f"({summary['lines_covered']} of {summary['lines_valid']}), threshold "
+        f"{summary['threshold']:g}%"
+    ]
     for d in summary["directories"]:
-        lines.append(f"  {d['name']}: {d['percent']:.1f}% ({d['lines_covered']}/"
-                     f"{d['lines_valid']})")
+        lines.append(
+            f"  {d['name']}: {d['percent']:.1f}% ({d['lines_covered']}/" f"{d['lines_valid']})"
+        )
     for step in summary["steps"]:
         if not step["ok"]:
-            lines.append(f"  warning: {step['step']} did not pass cleanly (log: {step['log']}); "
-                         f"the figure counts what ran")
+            lines.append(
+                f"  warning: {step['step']} did not pass cleanly (log: {step['log']}); "
+                f"the figure counts what ran"
+            )
     lines.append(f"  report:  {summary['html']}")
     lines.append(f"  xml:     {summary['xml']}")
     if not summary["passed"]:
-        lines.append(f"coremod coverage: {summary['percent']:.2f}% is under the threshold "
-                     f"{summary['threshold']:g}%: exit {EXIT_BELOW_THRESHOLD}")
+        lines.append(
+            f"coremod coverage: {summary['percent']:.2f}% is under the threshold "
+            f"{summary['threshold']:g}%: exit {EXIT_BELOW_THRESHOLD}"
+        )
     if gcovr_summary:
         lines.append("  gcovr (all filtered files): " + " ".join(gcovr_summary.split()))
     return "\n".join(lines)

@@ -18,8 +18,8 @@ DEFAULT_ARCH = "native"
 CROSS_FILE = os.path.join(paths.REPO_ROOT, "cross", "aarch64-linux-gnu.ini")
 SETUP_SCRIPT = os.path.join(paths.REPO_ROOT, "cross", "setup-aarch64.sh")
 SYSROOT = "/opt/coremod-aarch64"
-BUILD_NAME = "aarch64"          # build_root()/aarch64, beside the native build/coremod
-MARKER = "aarch64"              # pytest marker of the tests that build and run for AArch64
+BUILD_NAME = "aarch64"  # build_root()/aarch64, beside the native build/coremod
+MARKER = "aarch64"  # pytest marker of the tests that build and run for AArch64
 
 
 def emulated():
@@ -42,8 +42,11 @@ def missing_setup(sysroot=SYSROOT, binfmt="/proc/sys/fs/binfmt_misc/qemu-aarch64
     pc = os.path.join(sysroot, "usr", "lib", "aarch64-linux-gnu", "pkgconfig", "criterion.pc")
     if not os.path.exists(pc):
         missing.append(f"Criterion for arm64 under {sysroot} ({pc})")
-    missing += [f"{tool} on PATH" for tool in ("aarch64-linux-gnu-gcc", "qemu-aarch64-static")
-                if shutil.which(tool) is None]
+    missing += [
+        f"{tool} on PATH"
+        for tool in ("aarch64-linux-gnu-gcc", "qemu-aarch64-static")
+        if shutil.which(tool) is None
+    ]
     return missing
 
 
@@ -54,12 +57,19 @@ def prepare(progress):
     if not emulated():
         return
     progress.phase("preparing the AArch64 cross build and qemu-user (cross/setup-aarch64.sh)")
-    result = subprocess.run(["sh", SETUP_SCRIPT, SYSROOT], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            check=False)
+    result = subprocess.run(
+        ["sh", SETUP_SCRIPT, SYSROOT],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
-        raise HarnessError("cross/setup-aarch64.sh failed (it needs root or sudo -n, Debian's "
-                           "package archive and binfmt_misc):\n" + result.stdout[-3000:])
+        raise HarnessError(
+            "cross/setup-aarch64.sh failed (it needs root or sudo -n, Debian's "
+            "package archive and binfmt_misc):\n" + result.stdout[-3000:]
+        )
     progress.note(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "ready")
 
 

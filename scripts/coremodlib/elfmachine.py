@@ -12,7 +12,7 @@ _UNAME_ALIASES = {"amd64": "x86_64", "arm64": "aarch64"}
 
 
 def of_file(path):
-    """"x86_64", "aarch64", "elf-machine-N" for another ELF machine, or None when `path` is not a
+    """ "x86_64", "aarch64", "elf-machine-N" for another ELF machine, or None when `path` is not a
     readable ELF file."""
     try:
         with open(path, "rb") as f:

@@ -28,8 +28,16 @@ def read_text(path):
 
 def _output(cmd, cwd=None):
     try:
-        result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                stdin=subprocess.DEVNULL, text=True, check=False, timeout=30)
+        result = subprocess.run(
+            cmd,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            check=False,
+            timeout=30,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout if result.returncode == 0 else None
@@ -92,9 +100,14 @@ def _detect_virt(layer):
     if not shutil.which("systemd-detect-virt"):
         return None
     # Prints the technology with exit 0, or "none" with exit 1.
-    result = subprocess.run(["systemd-detect-virt", f"--{layer}"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True,
-                            check=False)
+    result = subprocess.run(
+        ["systemd-detect-virt", f"--{layer}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        check=False,
+    )
     return result.stdout.strip() or NONE
 
 
@@ -102,10 +115,17 @@ def _detect_virt(layer):
 def virtualization():
     """This machine's Virtualization. Read once per process, so that the environment and the
     noise facts of a record (noise.py) state the same one."""
-    dmi = " ".join(x for x in ((read_text(f"/sys/class/dmi/id/{name}") or "").strip()
-                               for name in ("sys_vendor", "product_name")) if x)
-    return virtualization_from(_detect_virt("vm"), _detect_virt("container"),
-                               read_text("/proc/cpuinfo"), dmi)
+    dmi = " ".join(
+        x
+        for x in (
+            (read_text(f"/sys/class/dmi/id/{name}") or "").strip()
+            for name in ("sys_vendor", "product_name")
+        )
+        if x
+    )
+    return virtualization_from(
+        _detect_virt("vm"), _detect_virt("container"), read_text("/proc/cpuinfo"), dmi
+    )
 
 
 def compiler(build_dir=None):

@@ -17,6 +17,9 @@ def write_atomically(path, text):
 def write_json(path, doc, compact=True):
     """`doc` as JSON and a final newline, atomically. compact: no spaces (large sample arrays);
     otherwise indented with sorted keys, for files people read and diff."""
-    text = (json.dumps(doc, separators=(",", ":")) if compact
-            else json.dumps(doc, indent=2, sort_keys=True))
+    text = (
+        json.dumps(doc, separators=(",", ":"))
+        if compact
+        else json.dumps(doc, indent=2, sort_keys=True)
+    )
     write_atomically(path, text + "\n")

@@ -48,8 +48,9 @@ CHROOT_SRC = "/root/src"  # where the clone (and shared/ beside it) live inside 
 MARKER_VARIABLE = "COREMOD_FRESH_ROOT"
 CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # pytest's closing summary line, e.g. "==== 612 passed, 3 skipped in 1033.21s (0:17:13) ====".
-PYTEST_SUMMARY = re.compile(r"^=+ .*\b(passed|failed|error|errors|skipped|deselected)\b.* in "
-                            r"[0-9.]+s.*=+$")
+PYTEST_SUMMARY = re.compile(
+    r"^=+ .*\b(passed|failed|error|errors|skipped|deselected)\b.* in " r"[0-9.]+s.*=+$"
+)
 
 
 def default_cache_dir():
@@ -74,13 +75,23 @@ def readme_commands(readme_text):
 
 def sources(mirror, security_mirror):
     """The apt sources of a fresh Debian 12 installation: main, updates and security."""
-    return [f"deb {mirror} {SUITE} main", f"deb {mirror} {SUITE}-updates main",
-            f"deb {security_mirror} {SUITE}-security main"]
+    return [
+        f"deb {mirror} {SUITE} main",
+        f"deb {mirror} {SUITE}-updates main",
+        f"deb {security_mirror} {SUITE}-security main",
+    ]
 
 
 def mmdebstrap_command(tarball, source_lines):
-    return ["mmdebstrap", f"--variant={VARIANT}", "--mode=root", "--format=tar", SUITE, tarball,
-            *source_lines]
+    return [
+        "mmdebstrap",
+        f"--variant={VARIANT}",
+        "--mode=root",
+        "--format=tar",
+        SUITE,
+        tarball,
+        *source_lines,
+    ]
 
 
 def pytest_summary(lines):
@@ -96,10 +107,12 @@ def namespace_script(root, cwd, command, apt_cache=None, env=None):
 
     Mounts made here exist only in that namespace and vanish with its last process."""
     q = _quote
-    lines = ["set -e",
-             f"mount -t proc proc {q(root + '/proc')}",
-             f"mount --rbind /sys {q(root + '/sys')}",
-             f"mount --rbind /dev {q(root + '/dev')}"]
+    lines = [
+        "set -e",
+        f"mount -t proc proc {q(root + '/proc')}",
+        f"mount --rbind /sys {q(root + '/sys')}",
+        f"mount --rbind /dev {q(root + '/dev')}",
+    ]
     if apt_cache:
         lines.append(f"mount --bind {q(apt_cache)} {q(root + '/var/cache/apt/archives')}")
     assignments = " ".join(q(f"{k}={v}") for k, v in sorted((env or {}).items()))
@@ -113,8 +126,14 @@ def _quote(text):
 
 
 def chroot_env():
-    env = {"PATH": CHROOT_PATH, "HOME": "/root", "LANG": "C.UTF-8", "TERM": "dumb",
-           "DEBIAN_FRONTEND": "noninteractive", MARKER_VARIABLE: "1"}
+    env = {
+        "PATH": CHROOT_PATH,
+        "HOME": "/root",
+        "LANG": "C.UTF-8",
+        "TERM": "dumb",
+        "DEBIAN_FRONTEND": "noninteractive",
+        MARKER_VARIABLE: "1",
+    }
     if os.environ.get("CI"):
         env["CI"] = os.environ["CI"]
     return env
@@ -168,9 +187,19 @@ def _kill_processes_rooted_in(root):
 class FreshRoot:
     """One fresh root: made by prepare(), used by run(), removed by cleanup()."""
 
-    def __init__(self, repo, cache_dir, progress, workdir_parent="/var/tmp", shared=None,
-                 mirror=DEFAULT_MIRROR, security_mirror=DEFAULT_SECURITY_MIRROR,
-                 max_age_days=DEFAULT_MAX_AGE_DAYS, refresh=False, apt_cache=True):
+    def __init__(
+        self,
+        repo,
+        cache_dir,
+        progress,
+        workdir_parent="/var/tmp",
+        shared=None,
+        mirror=DEFAULT_MIRROR,
+        security_mirror=DEFAULT_SECURITY_MIRROR,
+        max_age_days=DEFAULT_MAX_AGE_DAYS,
+        refresh=False,
+        apt_cache=True,
+    ):
         self.repo = repo
         self.cache_dir = cache_dir
         self.progress = progress
@@ -197,8 +226,11 @@ class FreshRoot:
                 meta = json.load(f)
         except (OSError, ValueError):
             meta = {}
-        fresh_enough = (os.path.exists(tarball) and meta.get("recipe") == recipe
-                        and time.time() - meta.get("created", 0) < self.max_age_s)
+        fresh_enough = (
+            os.path.exists(tarball)
+            and meta.get("recipe") == recipe
+            and time.time() - meta.get("created", 0) < self.max_age_s
+        )
         if fresh_enough and not self.refresh:
             self.progress.note(f"root tarball: cached {tarball}")
             return tarball, 0.0
@@ -206,16 +238,23 @@ class FreshRoot:
         started = time.monotonic()
         partial = tarball + ".partial"
         try:
-            result = subprocess.run(mmdebstrap_command(partial, self.sources),
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True, check=False)
+            result = subprocess.run(
+                mmdebstrap_command(partial, self.sources),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                check=False,
+            )
         except BaseException:
             _remove(partial)
             raise
         if result.returncode != 0:
             _remove(partial)
-            raise HarnessError("mmdebstrap failed (exit %d):\n%s" % (
-                result.returncode, "\n".join(result.stdout.splitlines()[-TAIL_LINES:])))
+            raise HarnessError(
+                "mmdebstrap failed (exit %d):\n%s"
+                % (result.returncode, "\n".join(result.stdout.splitlines()[-TAIL_LINES:]))
+            )
         os.replace(partial, tarball)
         with open(meta_path, "w", encoding="utf-8") as f:
             json.dump({"recipe": recipe, "created": time.time()}, f)
@@ -228,24 +267,40 @@ class FreshRoot:
         time in seconds (0 when it came from the cache)."""
         self.commit = _git(self.repo, "rev-parse", "HEAD").strip()
         if _git(self.repo, "status", "--porcelain", "--untracked-files=no").strip():
-            self.progress.note("the work tree has uncommitted changes: they are not in the "
-                               "fresh root, which gets the committed HEAD " + self.commit[:12])
+            self.progress.note(
+                "the work tree has uncommitted changes: they are not in the "
+                "fresh root, which gets the committed HEAD " + self.commit[:12]
+            )
         tarball, made_s = self._tarball()
         os.makedirs(self.workdir_parent, exist_ok=True)
         self.work = tempfile.mkdtemp(prefix="coremod-fresh-", dir=self.workdir_parent)
         self.root = os.path.join(self.work, "root")
         os.mkdir(self.root)
         self.progress.phase(f"unpacking the root into {self.root}")
-        subprocess.run(["tar", "-C", self.root, "--numeric-owner", "-xpf", tarball], check=True,
-                       stdin=subprocess.DEVNULL)
+        subprocess.run(
+            ["tar", "-C", self.root, "--numeric-owner", "-xpf", tarball],
+            check=True,
+            stdin=subprocess.DEVNULL,
+        )
         shutil.copyfile("/etc/resolv.conf", os.path.join(self.root, "etc", "resolv.conf"))
         src = self.root + CHROOT_SRC
         os.makedirs(src, exist_ok=True)
         name = os.path.basename(os.path.realpath(self.repo))
         self.clone_dir = os.path.join(src, name)
         self.progress.phase(f"cloning HEAD {self.commit[:12]} into the root")
-        subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", "--no-checkout", self.repo,
-                        self.clone_dir], check=True, stdin=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                "git",
+                "clone",
+                "--quiet",
+                "--no-hardlinks",
+                "--no-checkout",
+                self.repo,
+                self.clone_dir,
+            ],
+            check=True,
+            stdin=subprocess.DEVNULL,
+        )
         _git(self.clone_dir, "checkout", "--quiet", "--detach", self.commit)
         if self.shared:
             shutil.copytree(self.shared, os.path.join(src, "shared"), symlinks=True)
@@ -263,14 +318,18 @@ class FreshRoot:
         started = time.monotonic()
         timed_out = threading.Event()
         with open(log_path, "w", encoding="utf-8") as log:
-            proc = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "/bin/sh",
-                                     "-c", script], stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
             def expire():
                 timed_out.set()
                 _kill_group(proc)
+
             timer = threading.Timer(timeout_s, expire)
             timer.start()
             # Chunks, not lines: pytest's progress dots show as they come, not when a line ends.
@@ -294,8 +353,9 @@ class FreshRoot:
         with open(log_path, encoding="utf-8") as f:
             lines = f.read().splitlines()
         code = proc.returncode if not timed_out.is_set() else 124
-        return Outcome(command, code, time.monotonic() - started, log_path, lines,
-                       timed_out.is_set())
+        return Outcome(
+            command, code, time.monotonic() - started, log_path, lines, timed_out.is_set()
+        )
 
     def cleanup(self):
         if not self.work:
@@ -304,8 +364,9 @@ class FreshRoot:
             _kill_processes_rooted_in(self.root)
         left = _mounts_below(self.work)
         if left:
-            raise HarnessError(f"not removing {self.work}: still mounted below it: "
-                               + ", ".join(left))
+            raise HarnessError(
+                f"not removing {self.work}: still mounted below it: " + ", ".join(left)
+            )
         shutil.rmtree(self.work)
         self.work = None
 
@@ -325,9 +386,14 @@ def _kill_group(proc):
 
 
 def _git(repo, *args):
-    result = subprocess.run(["git", "-C", repo, *args], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            check=False)
+    result = subprocess.run(
+        ["git", "-C", repo, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise HarnessError(f"git {' '.join(args)} in {repo} failed: {result.stderr.strip()}")
     return result.stdout
@@ -344,12 +410,21 @@ def _raise_interrupt(_signum, _frame):
     raise KeyboardInterrupt
 
 
-def check_readme_commands(progress, cache_dir, shared, keep=False, commands=None,
-                         timeout_s=DEFAULT_TIMEOUT_MIN * 60, **root_options):
+def check_readme_commands(
+    progress,
+    cache_dir,
+    shared,
+    keep=False,
+    commands=None,
+    timeout_s=DEFAULT_TIMEOUT_MIN * 60,
+    **root_options,
+):
     """The fresh-machine test; returns the exit code (0: every command exited 0)."""
     if os.geteuid() != 0:
-        raise HarnessError("the fresh-machine test needs root (mmdebstrap, chroot and mounts); "
-                           "run it as root, e.g. with sudo")
+        raise HarnessError(
+            "the fresh-machine test needs root (mmdebstrap, chroot and mounts); "
+            "run it as root, e.g. with sudo"
+        )
     for tool in ("mmdebstrap", "unshare", "chroot", "tar", "git"):
         if shutil.which(tool) is None:
             raise HarnessError(f"the fresh-machine test needs {tool}, which is not installed")
@@ -381,9 +456,11 @@ def check_readme_commands(progress, cache_dir, shared, keep=False, commands=None
 def _summarise(outcomes, commit, made_s, total_s):
     failed = [o for o in outcomes if o.exit_code != 0]
     print()
-    print(f"fresh-machine: HEAD {commit[:12]} on a fresh Debian 12 root ("
-          + (f"root made in {made_s:.0f} s" if made_s else "root from the cache")
-          + f"), {total_s:.0f} s in all")
+    print(
+        f"fresh-machine: HEAD {commit[:12]} on a fresh Debian 12 root ("
+        + (f"root made in {made_s:.0f} s" if made_s else "root from the cache")
+        + f"), {total_s:.0f} s in all"
+    )
     for o in outcomes:
         state = "timed out" if o.timed_out else f"exit {o.exit_code}"
         print(f"fresh-machine:   {o.command}: {state} in {o.seconds:.0f} s")
@@ -391,8 +468,14 @@ def _summarise(outcomes, commit, made_s, total_s):
         print(f"\nfresh-machine: the last {TAIL_LINES} lines of `{o.command}`:")
         for line in o.tail[-TAIL_LINES:]:
             print("  " + line)
-    print("fresh-machine: " + ("FAILED: " + ", ".join(o.command for o in failed)
-                               if failed else "every command exited 0"))
+    print(
+        "fresh-machine: "
+        + (
+            "FAILED: " + ", ".join(o.command for o in failed)
+            if failed
+            else "every command exited 0"
+        )
+    )
     # pytest's closing summary line stays the last line printed (CI reads it).
     summary = pytest_summary([line for o in outcomes for line in o.tail])
     if summary:

@@ -9,8 +9,18 @@ import os
 
 import coremod_reports
 
-from . import (areas, baseline as baseline_mod, certification, certify, environment, gaterun,
-               gates, paths, revisions, supplements)
+from . import (
+    areas,
+    baseline as baseline_mod,
+    certification,
+    certify,
+    environment,
+    gaterun,
+    gates,
+    paths,
+    revisions,
+    supplements,
+)
 from .errors import HarnessError
 
 
@@ -40,9 +50,9 @@ def against_build(args, progress):
 
 def run(args, progress):
     started_at = certification.now_utc()
-    baseline_path, baseline_doc = _load_baseline(args)   # a missing baseline: exit 2 at once
+    baseline_path, baseline_doc = _load_baseline(args)  # a missing baseline: exit 2 at once
     if getattr(args, "against", None):
-        revisions.resolve(args.against)   # an unknown revision: exit 2 before anything is built
+        revisions.resolve(args.against)  # an unknown revision: exit 2 before anything is built
     save_path = baseline_mod.path_for(args.save_baseline) if args.save_baseline else None
     prepared = gaterun.prepare(args, progress, need_suite=False)
     profile = getattr(args, "profile", None) or areas.DEFAULT_PROFILE
@@ -53,47 +63,80 @@ def run(args, progress):
     against = against_build(args, progress)
     measured = gaterun.measure(prepared, args, progress, against=against)
     # --metric instructions and the whole-process benchmark (supplements.py).
-    supplement = supplements.measure(args, prepared.build_dir, prepared.impl, prepared.out_dir,
-                                     measured.records, progress)
+    supplement = supplements.measure(
+        args, prepared.build_dir, prepared.impl, prepared.out_dir, measured.records, progress
+    )
     env = environment.collect(prepared.build_dir)
     baseline_entry = None
     if against is not None:
         baseline_entry = gaterun.compare_ab(prepared, measured, against, env, progress)
     elif baseline_doc is not None:
         baseline_entry = gaterun.compare(
-            prepared, measured, baseline_doc["gates"],
+            prepared,
+            measured,
+            baseline_doc["gates"],
             baseline_doc.get("name") or baseline_mod.display_name(baseline_path),
-            baseline_doc.get("environment"), env, progress, source=baseline_path,
-            baseline_noise=baseline_doc.get("noise"))
+            baseline_doc.get("environment"),
+            env,
+            progress,
+            source=baseline_path,
+            baseline_noise=baseline_doc.get("noise"),
+        )
 
     progress.phase("writing reports")
     cert = certification.assemble(
-        candidate=prepared.candidate, cases=[], gates=measured.records,
+        candidate=prepared.candidate,
+        cases=[],
+        gates=measured.records,
         measurements=gates.unbudgeted(prepared.budgets, measured.merged),
-        gates_note=("Quick run (--quick): fewer samples; the scale gates are not judged."
-                    if args.quick else ""),
-        environment=env, suite=None, bench=measured.bench_summary, started_at=started_at,
-        finished_at=certification.now_utc(), harness_version=paths.harness_version(),
-        options={"build_dir": prepared.build_dir, "budgets": prepared.budgets_path,
-                 "quick": args.quick, "samples": args.samples, "buildtype": args.buildtype,
-                 "rounds": args.rounds, "max_rounds": gaterun.max_rounds(args),
-                 "strict": args.strict, "baseline": baseline_path,
-                 "against": against.name if against else None,
-                 "history": os.path.abspath(args.history), "profile": profile},
+        gates_note=(
+            "Quick run (--quick): fewer samples; the scale gates are not judged."
+            if args.quick
+            else ""
+        ),
+        environment=env,
+        suite=None,
+        bench=measured.bench_summary,
+        started_at=started_at,
+        finished_at=certification.now_utc(),
+        harness_version=paths.harness_version(),
+        options={
+            "build_dir": prepared.build_dir,
+            "budgets": prepared.budgets_path,
+            "quick": args.quick,
+            "samples": args.samples,
+            "buildtype": args.buildtype,
+            "rounds": args.rounds,
+            "max_rounds": gaterun.max_rounds(args),
+            "strict": args.strict,
+            "baseline": baseline_path,
+            "against": against.name if against else None,
+            "history": os.path.abspath(args.history),
+            "profile": profile,
+        },
         artifacts={"bench_results": measured.bench_summary["results"]},
-        noise=measured.noise, baseline=baseline_entry, strict=args.strict, scope="gate",
-        profile=profile)
+        noise=measured.noise,
+        baseline=baseline_entry,
+        strict=args.strict,
+        scope="gate",
+        profile=profile,
+    )
     cert.update(supplement)
     # The run goes into the history first, so that the HTML report's trends end with it.
     run_id = gaterun.append_history(os.path.abspath(args.history), cert, prepared, measured)
     written = coremod_reports.write_all(cert, prepared.out_dir)
     if save_path:
         baseline_mod.save(
-            save_path, name=baseline_mod.display_name(save_path), created_at=started_at,
-            candidate=prepared.candidate, environment=env, noise=measured.noise,
+            save_path,
+            name=baseline_mod.display_name(save_path),
+            created_at=started_at,
+            candidate=prepared.candidate,
+            environment=env,
+            noise=measured.noise,
             harness_version=paths.harness_version(),
             options={"samples": args.samples, "quick": args.quick, "rounds": args.rounds},
-            gates=measured.samples)
+            gates=measured.samples,
+        )
     progress.finish()
     print(certify.summary_text(cert, written, command="gate"))
     print(f"  history:   run {run_id} in {os.path.abspath(args.history)}")

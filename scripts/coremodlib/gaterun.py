@@ -5,16 +5,31 @@ with a baseline, and appending a run to the history.
 import collections
 import os
 
-from . import (baseline as baseline_mod, bench, budgets as budgets_mod, build,
-               certification, elfmachine, gates, history, noise, paths, regression, rounds)
+from . import (
+    baseline as baseline_mod,
+    bench,
+    budgets as budgets_mod,
+    build,
+    certification,
+    elfmachine,
+    gates,
+    history,
+    noise,
+    paths,
+    regression,
+    rounds,
+)
 from .errors import HarnessError
 
 Prepared = collections.namedtuple(
-    "Prepared", "build_dir impl impl_given fixtures budgets budgets_path out_dir candidate")
+    "Prepared", "build_dir impl impl_given fixtures budgets budgets_path out_dir candidate"
+)
 # against_samples: the baseline build's samples when it was measured in the same rounds (A/B).
 Measured = collections.namedtuple(
-    "Measured", "records merged noise samples rounds bench_summary against_samples",
-    defaults=(None,))
+    "Measured",
+    "records merged noise samples rounds bench_summary against_samples",
+    defaults=(None,),
+)
 # What an A/B run compares with: the baseline build's library and how it was found.
 Against = collections.namedtuple("Against", "impl name source commit")
 
@@ -72,9 +87,18 @@ def prepare(args, progress, need_suite, need_gates=True):
             f"the candidate {impl} is built for {candidate['machine']} and this machine is "
             f"{elfmachine.host()}: it runs only under an emulator (qemu-user), whose timings "
             f"say nothing about the budgets. Certify its conformance with --no-gates, and "
-            f"measure the gates on a {candidate['machine']} machine.")
-    return Prepared(build_dir, impl, impl_given, paths.fixtures_dir(build_dir), budgets,
-                    budgets_path, out_dir, candidate)
+            f"measure the gates on a {candidate['machine']} machine."
+        )
+    return Prepared(
+        build_dir,
+        impl,
+        impl_given,
+        paths.fixtures_dir(build_dir),
+        budgets,
+        budgets_path,
+        out_dir,
+        candidate,
+    )
 
 
 def measure(prepared, args, progress, out_dir=None, against=None):
@@ -86,58 +110,133 @@ def measure(prepared, args, progress, out_dir=None, against=None):
     against_doc = None
     if against is None:
         merged, records, summary = rounds.measure(
-            exe, prepared.impl, prepared.fixtures, prepared.budgets, out_dir, progress,
-            samples=args.samples, quick=args.quick, min_rounds=args.rounds,
-            max_rounds=max_rounds(args))
+            exe,
+            prepared.impl,
+            prepared.fixtures,
+            prepared.budgets,
+            out_dir,
+            progress,
+            samples=args.samples,
+            quick=args.quick,
+            min_rounds=args.rounds,
+            max_rounds=max_rounds(args),
+        )
     else:
         merged, records, summary, against_doc = rounds.measure_ab(
-            exe, prepared.impl, against.impl, prepared.fixtures, prepared.budgets, out_dir,
-            progress, samples=args.samples, quick=args.quick, min_rounds=args.rounds,
-            max_rounds=max_rounds(args))
+            exe,
+            prepared.impl,
+            against.impl,
+            prepared.fixtures,
+            prepared.budgets,
+            out_dir,
+            progress,
+            samples=args.samples,
+            quick=args.quick,
+            min_rounds=args.rounds,
+            max_rounds=max_rounds(args),
+        )
     facts = recorder.finish()
     for warning in facts["warnings"]:
         progress.note(f"noise warning: {warning}")
     results = os.path.join(out_dir, rounds.MERGED_NAME)
     bench_summary = {
-        "executable": exe, "command": bench.command(exe, results, args.samples, args.quick)[1:],
-        "rounds": summary, "elapsed_s": merged.get("elapsed_s"),
-        "results": results, "quick": merged.get("quick"),
-        "timer": merged.get("timer")}
+        "executable": exe,
+        "command": bench.command(exe, results, args.samples, args.quick)[1:],
+        "rounds": summary,
+        "elapsed_s": merged.get("elapsed_s"),
+        "results": results,
+        "quick": merged.get("quick"),
+        "timer": merged.get("timer"),
+    }
     if against_doc is not None:
-        bench_summary["against"] = {"impl": against.impl, "name": against.name,
-                                    "results": os.path.join(out_dir, rounds.AGAINST_NAME)}
-    return Measured(records, merged, facts,
-                    baseline_mod.measured_samples(prepared.budgets, merged), summary,
-                    bench_summary,
-                    None if against_doc is None else
-                    baseline_mod.measured_samples(prepared.budgets, against_doc))
+        bench_summary["against"] = {
+            "impl": against.impl,
+            "name": against.name,
+            "results": os.path.join(out_dir, rounds.AGAINST_NAME),
+        }
+    return Measured(
+        records,
+        merged,
+        facts,
+        baseline_mod.measured_samples(prepared.budgets, merged),
+        summary,
+        bench_summary,
+        None
+        if against_doc is None
+        else baseline_mod.measured_samples(prepared.budgets, against_doc),
+    )
 
 
-def compare(prepared, measured, baseline_gates, baseline_name, baseline_env, current_env,
-            progress, source, baseline_noise=None):
+def compare(
+    prepared,
+    measured,
+    baseline_gates,
+    baseline_name,
+    baseline_env,
+    current_env,
+    progress,
+    source,
+    baseline_noise=None,
+):
     """Attaches each gate's comparison with the baseline's stored samples to its record; returns
     the record's "baseline" entry. Different machines are warned about loudly (console and
     reports); a change of load between the runs is said in the inconclusive results."""
     change = regression.load_change(baseline_noise, measured.noise)
-    comparisons = regression.compare(prepared.budgets, measured.samples, baseline_gates,
-                                     baseline_name, conditions=[change] if change else [])
-    return _attach(prepared, measured, comparisons, baseline_gates, baseline_name, baseline_env,
-                   current_env, progress, source, mode="stored")
+    comparisons = regression.compare(
+        prepared.budgets,
+        measured.samples,
+        baseline_gates,
+        baseline_name,
+        conditions=[change] if change else [],
+    )
+    return _attach(
+        prepared,
+        measured,
+        comparisons,
+        baseline_gates,
+        baseline_name,
+        baseline_env,
+        current_env,
+        progress,
+        source,
+        mode="stored",
+    )
 
 
 def compare_ab(prepared, measured, against, current_env, progress):
     """Attaches each gate's A/B comparison (the baseline build measured in the same rounds) to
     its record; returns the record's "baseline" entry."""
-    comparisons = regression.compare(prepared.budgets, measured.samples,
-                                     measured.against_samples, against.name, paired=True)
-    entry = _attach(prepared, measured, comparisons, measured.against_samples, against.name,
-                    current_env, current_env, progress, against.source, mode="A/B")
+    comparisons = regression.compare(
+        prepared.budgets, measured.samples, measured.against_samples, against.name, paired=True
+    )
+    entry = _attach(
+        prepared,
+        measured,
+        comparisons,
+        measured.against_samples,
+        against.name,
+        current_env,
+        current_env,
+        progress,
+        against.source,
+        mode="A/B",
+    )
     entry.update(impl=against.impl, commit=against.commit)
     return entry
 
 
-def _attach(prepared, measured, comparisons, baseline_gates, baseline_name, baseline_env,
-            current_env, progress, source, mode):
+def _attach(
+    prepared,
+    measured,
+    comparisons,
+    baseline_gates,
+    baseline_name,
+    baseline_env,
+    current_env,
+    progress,
+    source,
+    mode,
+):
     for gate in measured.records:
         comparison = gate["baseline_comparison"] = comparisons.get(gate["operation"])
         if comparison:
@@ -145,19 +244,29 @@ def _attach(prepared, measured, comparisons, baseline_gates, baseline_name, base
     warnings = regression.machine_differences(baseline_env, current_env)
     if warnings:
         progress.note("!" * 72)
-        progress.note(f"WARNING: baseline {baseline_name} was measured on a different machine; "
-                      f"timings are not comparable:")
+        progress.note(
+            f"WARNING: baseline {baseline_name} was measured on a different machine; "
+            f"timings are not comparable:"
+        )
         for w in warnings:
             progress.note(f"WARNING:   {w}")
         progress.note("!" * 72)
-    missing = [b.operation for b in prepared.budgets
-               if b.operation in measured.samples and b.operation not in baseline_gates]
+    missing = [
+        b.operation
+        for b in prepared.budgets
+        if b.operation in measured.samples and b.operation not in baseline_gates
+    ]
     for gate in measured.records:
         comparison = gate["baseline_comparison"]
         if comparison:
             progress.note("compared: " + comparison["summary"])
-    return {"name": baseline_name, "source": source, "environment_warnings": warnings,
-            "not_in_baseline": missing, "mode": mode}
+    return {
+        "name": baseline_name,
+        "source": source,
+        "environment_warnings": warnings,
+        "not_in_baseline": missing,
+        "mode": mode,
+    }
 
 
 def deciding_metric(cert):
@@ -176,15 +285,23 @@ def append_history(path, cert, prepared, measured):
         budget = by_operation.get(gate["operation"])
         if budget is None:
             continue
-        entry = baseline_mod.subsample(measured.samples.get(gate["operation"]) or
-                                       {"samples": []}, baseline_mod.KEEP_SAMPLES)
+        entry = baseline_mod.subsample(
+            measured.samples.get(gate["operation"]) or {"samples": []}, baseline_mod.KEEP_SAMPLES
+        )
         rows.append(history.gate_row(gate, budget.unit, entry))
     environment = dict(cert["environment"], noise=cert.get("noise"))
     return history.append(
-        path, started_at=cert["started_at"], commit_id=cert["environment"].get("commit"),
-        candidate=cert["candidate"]["path"], candidate_sha256=cert["candidate"]["sha256"],
-        metric=deciding_metric(cert), verdict=cert["verdict"], environment=environment,
-        good=history.is_good(cert["exit_code"], cert["gates"]), rows=rows)
+        path,
+        started_at=cert["started_at"],
+        commit_id=cert["environment"].get("commit"),
+        candidate=cert["candidate"]["path"],
+        candidate_sha256=cert["candidate"]["sha256"],
+        metric=deciding_metric(cert),
+        verdict=cert["verdict"],
+        environment=environment,
+        good=history.is_good(cert["exit_code"], cert["gates"]),
+        rows=rows,
+    )
 
 
 def gate_lines(cert):
@@ -196,12 +313,15 @@ def gate_lines(cert):
         ratio = f", {g['raw_ratio']:.2f}x raw {g['raw_baseline']}" if g["raw_ratio"] else ""
         if g.get("cold"):
             ratio += f", first call p50 {g['cold']['p50']:.4g} {g['unit']}"
-        lines.append(f"  gate {g['operation']}: {g['status']}: {g['message']}"
-                     + (f" (p50 {g['p50']:.4g} {g['unit']}{ratio})" if g["p50"] is not None
-                        else ""))
+        lines.append(
+            f"  gate {g['operation']}: {g['status']}: {g['message']}"
+            + (f" (p50 {g['p50']:.4g} {g['unit']}{ratio})" if g["p50"] is not None else "")
+        )
         if g.get("baseline_comparison"):
-            lines.append("       vs baseline: "
-                         + regression.describe(g["operation"], g["baseline_comparison"]))
+            lines.append(
+                "       vs baseline: "
+                + regression.describe(g["operation"], g["baseline_comparison"])
+            )
     noise_facts = cert.get("noise") or {}
     for warning in noise_facts.get("warnings", []):
         lines.append(f"  noise:     {warning}")

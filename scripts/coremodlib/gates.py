@@ -20,10 +20,10 @@ from . import budgets as budgets_mod, stats, units
 from .errors import HarnessError
 
 STATUSES = ("pass", "fail", "inconclusive", "skipped")
-EVERY_SAMPLE = ("min", "max")   # statistics judged on every sample, without an interval
-METRIC = "time"                 # what coremod-bench measured (REPORT's deterministic mode: instructions)
-RAW_SAMPLES_KEPT = 2000         # samples a gate record carries for plots (evenly spaced)
-COLD_SUFFIX = "_cold"           # the runner's name for an operation's cold figures
+EVERY_SAMPLE = ("min", "max")  # statistics judged on every sample, without an interval
+METRIC = "time"  # what coremod-bench measured (REPORT's deterministic mode: instructions)
+RAW_SAMPLES_KEPT = 2000  # samples a gate record carries for plots (evenly spaced)
+COLD_SUFFIX = "_cold"  # the runner's name for an operation's cold figures
 
 
 def _converted(samples, from_unit, to_unit, where):
@@ -50,13 +50,17 @@ def verdict_rule(budget):
     """The rule a gate is judged by, in words (recorded in every gate record)."""
     if budget.statistic in EVERY_SAMPLE:
         which = "lowest" if budget.statistic == "min" else "highest"
-        return (f"every sample {budget.comparison} budget (the {which} sample is compared); "
-                f"no interval")
+        return (
+            f"every sample {budget.comparison} budget (the {which} sample is compared); "
+            f"no interval"
+        )
     pct = int(stats.CONFIDENCE * 100)
     worst, best = ("upper", "lower") if lower_is_better(budget) else ("lower", "upper")
-    return (f"pass when the {worst} bound of the {pct}% confidence interval of "
-            f"{budget.statistic} is {budget.comparison} budget, fail when its {best} bound is "
-            f"not; otherwise more rounds, then inconclusive (fails only with --strict)")
+    return (
+        f"pass when the {worst} bound of the {pct}% confidence interval of "
+        f"{budget.statistic} is {budget.comparison} budget, fail when its {best} bound is "
+        f"not; otherwise more rounds, then inconclusive (fails only with --strict)"
+    )
 
 
 def lower_is_better(budget):
@@ -67,17 +71,41 @@ def lower_is_better(budget):
 def skeleton(budget):
     """The gate record of a budget before (or without) a measurement."""
     return {
-        "operation": budget.operation, "clause": budget.clause, "document": budget.document,
-        "document_section": budget.document_section, "document_line": budget.document_line,
+        "operation": budget.operation,
+        "clause": budget.clause,
+        "document": budget.document,
+        "document_section": budget.document_section,
+        "document_line": budget.document_line,
         "document_quote": budget.document_quote,
-        "statistic": budget.statistic, "comparison": budget.comparison,
-        "budget": budget.limit, "budget_text": budget.budget_text, "unit": budget.unit,
-        "metric": METRIC, "rounds": 0, "samples": 0, "p50": None, "p90": None, "p99": None,
-        "min": None, "max": None, "mad": None, "confidence": stats.CONFIDENCE,
-        "ci": {name: [None, None] for name, _ in stats.PERCENTILES}, "budget_ci": None,
-        "verdict_rule": verdict_rule(budget), "failures": 0, "raw_baseline": None,
-        "raw_p50": None, "raw_p99": None, "raw_ratio": None, "batch": None, "warmup": None,
-        "status": "skipped", "message": "", "baseline_comparison": None, "raw_samples": [],
+        "statistic": budget.statistic,
+        "comparison": budget.comparison,
+        "budget": budget.limit,
+        "budget_text": budget.budget_text,
+        "unit": budget.unit,
+        "metric": METRIC,
+        "rounds": 0,
+        "samples": 0,
+        "p50": None,
+        "p90": None,
+        "p99": None,
+        "min": None,
+        "max": None,
+        "mad": None,
+        "confidence": stats.CONFIDENCE,
+        "ci": {name: [None, None] for name, _ in stats.PERCENTILES},
+        "budget_ci": None,
+        "verdict_rule": verdict_rule(budget),
+        "failures": 0,
+        "raw_baseline": None,
+        "raw_p50": None,
+        "raw_p99": None,
+        "raw_ratio": None,
+        "batch": None,
+        "warmup": None,
+        "status": "skipped",
+        "message": "",
+        "baseline_comparison": None,
+        "raw_samples": [],
     }
 
 
@@ -89,16 +117,19 @@ def _display(gate, unit, from_unit):
     """Expresses the gate's numbers in `unit` (the report's unit) instead of `from_unit`."""
     for key in ("budget", "p50", "p90", "p99", "min", "max", "mad", "raw_p50", "raw_p99"):
         gate[key] = _shown(gate[key], from_unit, unit)
-    gate["ci"] = {name: [_shown(v, from_unit, unit) for v in bounds]
-                  for name, bounds in gate["ci"].items()}
+    gate["ci"] = {
+        name: [_shown(v, from_unit, unit) for v in bounds] for name, bounds in gate["ci"].items()
+    }
     if gate["budget_ci"] is not None:
         gate["budget_ci"] = [_shown(v, from_unit, unit) for v in gate["budget_ci"]]
     # Six significant digits (the runner's own resolution is 1 ns, or 1 ns / batch), at most
     # RAW_SAMPLES_KEPT of them, evenly spaced: enough to draw the distribution, and the record
     # stays readable (a gate has up to 15 000 samples; the statistics use them all).
     samples = gate["raw_samples"]
-    gate["raw_samples"] = [float(f"{units.convert(samples[i], from_unit, unit):.6g}")
-                           for i in stats.evenly_spaced_indices(len(samples), RAW_SAMPLES_KEPT)]
+    gate["raw_samples"] = [
+        float(f"{units.convert(samples[i], from_unit, unit):.6g}")
+        for i in stats.evenly_spaced_indices(len(samples), RAW_SAMPLES_KEPT)
+    ]
     gate["unit"] = unit
 
 
@@ -136,14 +167,21 @@ def _budget_verdict(budget, summary, samples, shown):
     if status == "pass":
         note = f"{budget.statistic} {value_text}, {interval}: {budget.comparison} {limit_text}"
     elif status == "fail":
-        note = (f"{budget.statistic} {value_text}, {interval}: not {budget.comparison} "
-                f"{limit_text}")
+        note = (
+            f"{budget.statistic} {value_text}, {interval}: not {budget.comparison} " f"{limit_text}"
+        )
     else:
         needed = stats.min_samples_for_upper_bound(q)
-        why = (f"; {len(samples)} samples cannot bound {budget.statistic} (at least {needed} "
-               f"needed)" if None in bounds else "")
-        note = (f"{budget.statistic} {value_text}, {interval} contains {limit_text}: "
-                f"inconclusive{why}")
+        why = (
+            f"; {len(samples)} samples cannot bound {budget.statistic} (at least {needed} "
+            f"needed)"
+            if None in bounds
+            else ""
+        )
+        note = (
+            f"{budget.statistic} {value_text}, {interval} contains {limit_text}: "
+            f"inconclusive{why}"
+        )
     return status, note, list(bounds)
 
 
@@ -154,8 +192,10 @@ def evaluate(budget, operation):
     The verdict is computed in the budget's own unit (no rounding at the boundary); the record's
     numbers are then expressed in a readable unit (ns -> us or ms, bytes -> KiB)."""
     if operation is None:
-        raise HarnessError(f"coremod-bench did not report operation {budget.operation!r}, which "
-                           f"perf/budgets.toml budgets (runner and budgets table disagree)")
+        raise HarnessError(
+            f"coremod-bench did not report operation {budget.operation!r}, which "
+            f"perf/budgets.toml budgets (runner and budgets table disagree)"
+        )
     gate = skeleton(budget)
     shown = units.display_unit(budget.unit, budget.limit)
     gate["rounds"] = int(operation.get("rounds", 1))
@@ -169,31 +209,48 @@ def evaluate(budget, operation):
     failures = int(operation.get("failures", 0) or 0)
     gate["failures"] = failures
     if not samples:
-        gate.update(status="fail", message="no samples: " + (
-            _first_error(operation) or operation.get("aborted") or "the runner kept none"))
+        gate.update(
+            status="fail",
+            message="no samples: "
+            + (_first_error(operation) or operation.get("aborted") or "the runner kept none"),
+        )
         _display(gate, shown, budget.unit)
         return gate
     summary = stats.summarize(samples)
-    gate.update(samples=summary["count"], p50=summary["p50"], p90=summary["p90"],
-                p99=summary["p99"], min=summary["min"], max=summary["max"], mad=summary["mad"],
-                ci=stats.intervals(samples), raw_samples=samples)
+    gate.update(
+        samples=summary["count"],
+        p50=summary["p50"],
+        p90=summary["p90"],
+        p99=summary["p99"],
+        min=summary["min"],
+        max=summary["max"],
+        mad=summary["mad"],
+        ci=stats.intervals(samples),
+        raw_samples=samples,
+    )
 
     raw = operation.get("raw_baseline")
     if isinstance(raw, dict) and raw.get("samples"):
-        raw_samples = _converted(raw["samples"], raw.get("unit", operation["unit"]), budget.unit,
-                                 f"{where} raw baseline")
+        raw_samples = _converted(
+            raw["samples"], raw.get("unit", operation["unit"]), budget.unit, f"{where} raw baseline"
+        )
         raw_summary = stats.summarize(raw_samples)
-        gate.update(raw_baseline=raw.get("name"), raw_p50=raw_summary["p50"],
-                    raw_p99=raw_summary["p99"], raw_ratio=stats.ratio(summary["p50"],
-                                                                       raw_summary["p50"]))
+        gate.update(
+            raw_baseline=raw.get("name"),
+            raw_p50=raw_summary["p50"],
+            raw_p99=raw_summary["p99"],
+            raw_ratio=stats.ratio(summary["p50"], raw_summary["p50"]),
+        )
 
     status, note, bounds = _budget_verdict(budget, summary, samples, shown)
     gate["budget_ci"] = bounds
     notes = [note]
     if failures:
         status = "fail"
-        notes.append(f"{failures} call(s) failed during the measurement "
-                     f"(first: {_first_error(operation) or 'not recorded'})")
+        notes.append(
+            f"{failures} call(s) failed during the measurement "
+            f"(first: {_first_error(operation) or 'not recorded'})"
+        )
     if operation.get("aborted"):
         status = "fail"
         notes.append(f"measurement aborted: {operation['aborted']}")
@@ -225,8 +282,11 @@ def evaluate_all(budgets, bench_doc):
         if modules is None:
             records.append(evaluate(budget, operation))
         else:
-            records.extend(skipped([budget], f"not judged: measured with --quick on {modules} "
-                                              f"modules only"))
+            records.extend(
+                skipped(
+                    [budget], f"not judged: measured with --quick on {modules} " f"modules only"
+                )
+            )
     attach_cold(records, bench_doc)
     return records
 
@@ -244,11 +304,17 @@ def attach_cold(records, bench_doc):
             continue
         if not (units.known(cold.get("unit")) and units.known(gate["unit"])):
             continue
-        summary = stats.summarize(units.convert(v, cold["unit"], gate["unit"])
-                                  for v in cold["samples"])
-        gate["cold"] = {"operation": cold["name"], "unit": gate["unit"],
-                        "samples": summary["count"], "p50": summary["p50"],
-                        "p99": summary["p99"], "max": summary["max"]}
+        summary = stats.summarize(
+            units.convert(v, cold["unit"], gate["unit"]) for v in cold["samples"]
+        )
+        gate["cold"] = {
+            "operation": cold["name"],
+            "unit": gate["unit"],
+            "samples": summary["count"],
+            "p50": summary["p50"],
+            "p99": summary["p99"],
+            "max": summary["max"],
+        }
 
 
 def unbudgeted(budgets, bench_doc):
@@ -258,16 +324,27 @@ def unbudgeted(budgets, bench_doc):
     for op in bench_doc["operations"]:
         if op["name"] in named or "error" in op or not op.get("samples"):
             continue
-        shown = (units.display_unit(op["unit"], stats.median(op["samples"]))
-                 if units.known(op["unit"]) else op["unit"])
+        shown = (
+            units.display_unit(op["unit"], stats.median(op["samples"]))
+            if units.known(op["unit"])
+            else op["unit"]
+        )
         summary = stats.summarize(units.convert(v, op["unit"], shown) for v in op["samples"])
-        entry = {"operation": op["name"], "unit": shown, "samples": summary["count"],
-                 "p50": summary["p50"], "p99": summary["p99"], "max": summary["max"],
-                 "mad": summary["mad"], "raw_ratio": None}
+        entry = {
+            "operation": op["name"],
+            "unit": shown,
+            "samples": summary["count"],
+            "p50": summary["p50"],
+            "p99": summary["p99"],
+            "max": summary["max"],
+            "mad": summary["mad"],
+            "raw_ratio": None,
+        }
         raw = op.get("raw_baseline")
         if isinstance(raw, dict) and raw.get("samples"):
-            entry["raw_ratio"] = stats.ratio(stats.median(op["samples"]),
-                                             stats.median(raw["samples"]))
+            entry["raw_ratio"] = stats.ratio(
+                stats.median(op["samples"]), stats.median(raw["samples"])
+            )
         out.append(entry)
     return out
 

@@ -74,20 +74,24 @@ def opened(path, create=True):
 
 
 def _check_schema(conn, path, create):
-    has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
-                            ).fetchone()
+    has_meta = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+    ).fetchone()
     if not has_meta:
         if not create:
             raise HarnessError(f"{path}: not a coremod history (no meta table)")
         with conn:
             conn.executescript(_TABLES)
-            conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?)",
-                         (SCHEMA_VERSION,))
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
         return
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     if not row or row[0] != SCHEMA_VERSION:
-        raise HarnessError(f"{path}: history schema version {row[0] if row else 'missing'}, "
-                           f"this coremod reads version {SCHEMA_VERSION}")
+        raise HarnessError(
+            f"{path}: history schema version {row[0] if row else 'missing'}, "
+            f"this coremod reads version {SCHEMA_VERSION}"
+        )
     columns = {r[1] for r in conn.execute("PRAGMA table_info(gate_results)")}
     for column, kind in ADDED_COLUMNS:
         if column not in columns and create:
@@ -111,12 +115,20 @@ def gate_row(gate, budget_unit, measured=None):
     ci = gate.get("budget_ci") or [None, None]
     comparison = gate.get("baseline_comparison") or {}
     return {
-        "operation": gate["operation"], "unit": budget_unit, "budget": conv("budget"),
-        "statistic": gate["statistic"], "p50": conv("p50"), "p90": conv("p90"),
-        "p99": conv("p99"), "max": conv("max"), "mad": conv("mad"),
+        "operation": gate["operation"],
+        "unit": budget_unit,
+        "budget": conv("budget"),
+        "statistic": gate["statistic"],
+        "p50": conv("p50"),
+        "p90": conv("p90"),
+        "p99": conv("p99"),
+        "max": conv("max"),
+        "mad": conv("mad"),
         "ci_low": _in_unit(ci[0], shown, budget_unit),
-        "ci_high": _in_unit(ci[1], shown, budget_unit), "status": gate["status"],
-        "regression": comparison.get("result"), "change_ratio": comparison.get("change_ratio"),
+        "ci_high": _in_unit(ci[1], shown, budget_unit),
+        "status": gate["status"],
+        "regression": comparison.get("result"),
+        "change_ratio": comparison.get("change_ratio"),
         "p_value": comparison.get("p_adjusted"),
         "samples_json": json.dumps(samples or [], separators=(",", ":")),
         "platform_p50": measured.get("reference_p50", measured.get("platform_p50")),
@@ -137,15 +149,35 @@ def is_good(exit_code, gate_records):
     return True
 
 
-def append(path, *, started_at, commit_id, candidate, candidate_sha256, metric, verdict,
-           environment, good, rows):
+def append(
+    path,
+    *,
+    started_at,
+    commit_id,
+    candidate,
+    candidate_sha256,
+    metric,
+    verdict,
+    environment,
+    good,
+    rows,
+):
     """Appends one run and its gate rows (gate_row() dicts); returns the run's id."""
     with opened(path) as conn, conn:
         cur = conn.execute(
             "INSERT INTO runs(started_at, commit_id, candidate, candidate_sha256, metric, "
             "verdict, environment_json, good) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (started_at, commit_id, candidate, candidate_sha256, metric, verdict,
-             json.dumps(environment, sort_keys=True), 1 if good else 0))
+            (
+                started_at,
+                commit_id,
+                candidate,
+                candidate_sha256,
+                metric,
+                verdict,
+                json.dumps(environment, sort_keys=True),
+                1 if good else 0,
+            ),
+        )
         run_id = cur.lastrowid
         for row in rows:
             conn.execute(
@@ -155,7 +187,8 @@ def append(path, *, started_at, commit_id, candidate, candidate_sha256, metric, 
                 ":budget, :statistic, :p50, :p90, :p99, :max, :mad, :ci_low, :ci_high, :status, "
                 ":regression, :change_ratio, :p_value, :samples_json, :platform_p50, "
                 ":rounds_json)",
-                dict({"platform_p50": None, "rounds_json": None}, **row, run_id=run_id))
+                dict({"platform_p50": None, "rounds_json": None}, **row, run_id=run_id),
+            )
         return run_id
 
 
@@ -172,8 +205,10 @@ def last_good(path, metric="time"):
     if not os.path.exists(path):
         return None
     with opened(path, create=False) as conn:
-        row = conn.execute("SELECT * FROM runs WHERE good = 1 AND metric = ? "
-                           "ORDER BY id DESC LIMIT 1", (metric,)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM runs WHERE good = 1 AND metric = ? " "ORDER BY id DESC LIMIT 1",
+            (metric,),
+        ).fetchone()
         if row is None:
             return None
         run = _run_dict(row)
@@ -202,7 +237,9 @@ def trend(path, operation, metric="time"):
             "SELECT r.id AS run_id, r.started_at, r.commit_id, r.good, g.unit, g.p50, g.p90, "
             "g.p99, g.ci_low, g.ci_high, g.status, g.regression, g.change_ratio "
             "FROM gate_results g JOIN runs r ON r.id = g.run_id "
-            "WHERE g.operation = ? AND r.metric = ? ORDER BY r.id", (operation, metric))
+            "WHERE g.operation = ? AND r.metric = ? ORDER BY r.id",
+            (operation, metric),
+        )
         return [dict(r, good=bool(r["good"])) for r in rows]
 
 
@@ -211,5 +248,7 @@ def operations(path, metric="time"):
     with opened(path, create=False) as conn:
         rows = conn.execute(
             "SELECT g.operation FROM gate_results g JOIN runs r ON r.id = g.run_id "
-            "WHERE r.metric = ? GROUP BY g.operation ORDER BY MIN(g.rowid)", (metric,))
+            "WHERE r.metric = ? GROUP BY g.operation ORDER BY MIN(g.rowid)",
+            (metric,),
+        )
         return [r[0] for r in rows]

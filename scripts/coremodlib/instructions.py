@@ -42,9 +42,9 @@ from .errors import HarnessError
 
 BASELINE_SCHEMA = "coremod-instructions-baseline/1"
 BASELINES_DIR = os.path.join(paths.REPO_ROOT, "perf", "baselines")
-THRESHOLD = 0.01          # a count more than 1 % above the baseline is a regression
-SAMPLES = 100             # kept iterations per operation
-WARMUP = 10               # discarded iterations before them (first-call costs: lazy binding, ...)
+THRESHOLD = 0.01  # a count more than 1 % above the baseline is a regression
+SAMPLES = 100  # kept iterations per operation
+WARMUP = 10  # discarded iterations before them (first-call costs: lazy binding, ...)
 # Everything the measured process sees lives under one fixed root (see the module docstring).
 FIXED_ROOT = "/tmp/coremod-instructions"
 COPIES_DIR = os.path.join(FIXED_ROOT, "copies")
@@ -56,13 +56,30 @@ OUT_DIR = os.path.join(FIXED_ROOT, "out")
 LOCK_FILE = "/tmp/coremod-instructions.lock"
 # The families coremod-bench can count (perf/bench/bench_main.c), each run in its own process;
 # module_get_symbol's family also reports module_get_symbol_cold.
-FAMILIES = ("module_system_init", "module_load", "module_unload", "module_get_symbol",
-            "jit_optimization_create", "jit_get_apple_silicon_info",
-            "jit_generate_compilation_hints", "cache_generate_prefetch_pattern",
-            "numa_place_module")
+FAMILIES = (
+    "module_system_init",
+    "module_load",
+    "module_unload",
+    "module_get_symbol",
+    "jit_optimization_create",
+    "jit_get_apple_silicon_info",
+    "jit_generate_compilation_hints",
+    "cache_generate_prefetch_pattern",
+    "numa_place_module",
+)
 # Build options that change the code measured (meson introspect names).
-BUILD_OPTIONS = ("buildtype", "optimization", "debug", "b_ndebug", "b_sanitize", "b_coverage",
-                 "b_lto", "b_pie", "c_args", "kernels")
+BUILD_OPTIONS = (
+    "buildtype",
+    "optimization",
+    "debug",
+    "b_ndebug",
+    "b_sanitize",
+    "b_coverage",
+    "b_lto",
+    "b_pie",
+    "c_args",
+    "kernels",
+)
 DEFAULT_TIMEOUT_S = 600
 STATUSES = ("pass", "fail", "not_comparable", "no_baseline", "error")
 
@@ -74,10 +91,18 @@ def baseline_path(machine=None):
 
 # ---- facts the counts depend on -------------------------------------------------------------
 
+
 def _output(cmd):
     try:
-        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, text=True, check=False, timeout=60)
+        result = subprocess.run(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            check=False,
+            timeout=60,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout if result.returncode == 0 else None
@@ -102,12 +127,14 @@ def toolchain(build_dir):
     """What instruction counts depend on besides the code: compared before any judgement."""
     # The native libc6 (a cross-compiling machine also has libc6:arm64 ...).
     arch = (_output(["dpkg", "--print-architecture"]) or "").strip()
-    libc_package = _output(["dpkg-query", "-W", "-f=${Version}",
-                            f"libc6:{arch}" if arch else "libc6"])
+    libc_package = _output(
+        ["dpkg-query", "-W", "-f=${Version}", f"libc6:{arch}" if arch else "libc6"]
+    )
     valgrind = _output(["valgrind", "--version"])
     loader = _dynamic_loader()
-    hwcaps = hwcaps_from_ld_help(_output(["valgrind", "-q", loader, "--help"])) if loader \
-        else "unknown"
+    hwcaps = (
+        hwcaps_from_ld_help(_output(["valgrind", "-q", loader, "--help"])) if loader else "unknown"
+    )
     try:
         options = build.current_options(build_dir)
     except HarnessError:
@@ -134,21 +161,33 @@ def toolchain(build_dir):
 
 
 def settings(samples=SAMPLES, warmup=WARMUP, aslr_off=True):
-    return {"samples": samples, "warmup": warmup, "fixed_root": FIXED_ROOT,
-            "aslr": "off" if aslr_off else "on"}
+    return {
+        "samples": samples,
+        "warmup": warmup,
+        "fixed_root": FIXED_ROOT,
+        "aslr": "off" if aslr_off else "on",
+    }
 
 
 def aslr_can_be_turned_off():
     """Whether `setarch -R` works here (a container's seccomp profile may forbid personality())."""
     try:
-        return subprocess.run(["setarch", platform.machine(), "-R", "true"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              stdin=subprocess.DEVNULL, check=False).returncode == 0
+        return (
+            subprocess.run(
+                ["setarch", platform.machine(), "-R", "true"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            ).returncode
+            == 0
+        )
     except OSError:
         return False
 
 
 # ---- measuring --------------------------------------------------------------------------------
+
 
 def parse_callgrind(text):
     """(trigger, total Ir) of one callgrind output file; trigger is the dump's name (the
@@ -172,13 +211,33 @@ def command(work_dir, family, samples=SAMPLES, warmup=WARMUP, aslr_off=True):
     """The fixed-environment callgrind command line of one family (inside _fixed_root)."""
     no_aslr = ["setarch", platform.machine(), "-R"] if aslr_off else []
     return [
-        "env", "-i", "PATH=/usr/bin:/bin", "LC_ALL=C", *no_aslr,
-        "valgrind", "--tool=callgrind", "--collect-atstart=no", "--quiet",
+        "env",
+        "-i",
+        "PATH=/usr/bin:/bin",
+        "LC_ALL=C",
+        *no_aslr,
+        "valgrind",
+        "--tool=callgrind",
+        "--collect-atstart=no",
+        "--quiet",
         f"--callgrind-out-file={os.path.join(work_dir, family, 'callgrind.out')}",
-        BENCH_COPY, "--impl", CANDIDATE_COPY, "--fixtures", FIXTURES_DIR,
-        "--metric", "instructions", "--only", family, "--samples", str(samples),
-        "--warmup", str(warmup), "--copies-dir", COPIES_DIR,
-        "--out", os.path.join(OUT_DIR, "bench.json"),
+        BENCH_COPY,
+        "--impl",
+        CANDIDATE_COPY,
+        "--fixtures",
+        FIXTURES_DIR,
+        "--metric",
+        "instructions",
+        "--only",
+        family,
+        "--samples",
+        str(samples),
+        "--warmup",
+        str(warmup),
+        "--copies-dir",
+        COPIES_DIR,
+        "--out",
+        os.path.join(OUT_DIR, "bench.json"),
     ]
 
 
@@ -207,9 +266,14 @@ def _strip_fixture(fixtures):
     target = os.path.join(FIXTURES_DIR, FIXTURE_MODULE)
     os.makedirs(os.path.dirname(target))
     try:
-        result = subprocess.run(["objcopy", "--strip-debug", source, target],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, text=True, check=False)
+        result = subprocess.run(
+            ["objcopy", "--strip-debug", source, target],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            check=False,
+        )
     except FileNotFoundError:
         raise HarnessError("objcopy (binutils) is needed to count instructions") from None
     if result.returncode != 0:
@@ -224,19 +288,30 @@ def _run_family(work_dir, family, samples, warmup, aslr_off, timeout_s):
     log_path = os.path.join(family_dir, "valgrind.log")
     with open(log_path, "w", encoding="utf-8") as log:
         try:
-            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, timeout=timeout_s, check=False)
+            proc = subprocess.run(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=timeout_s,
+                check=False,
+            )
         except FileNotFoundError as exc:
-            raise HarnessError(f"cannot run {exc.filename}: install valgrind "
-                               f"(./scripts/coremod bootstrap)") from None
+            raise HarnessError(
+                f"cannot run {exc.filename}: install valgrind " f"(./scripts/coremod bootstrap)"
+            ) from None
         except subprocess.TimeoutExpired:
-            raise HarnessError(f"counting instructions of {family} took more than {timeout_s} s; "
-                               f"log: {log_path}") from None
+            raise HarnessError(
+                f"counting instructions of {family} took more than {timeout_s} s; "
+                f"log: {log_path}"
+            ) from None
     if proc.returncode != 0:
         with open(log_path, encoding="utf-8", errors="replace") as f:
             tail = "".join(f.readlines()[-20:])
-        raise HarnessError(f"coremod-bench --metric instructions --only {family} under callgrind "
-                           f"exited with {proc.returncode}; log: {log_path}\n{tail}")
+        raise HarnessError(
+            f"coremod-bench --metric instructions --only {family} under callgrind "
+            f"exited with {proc.returncode}; log: {log_path}\n{tail}"
+        )
     shutil.move(os.path.join(OUT_DIR, "bench.json"), os.path.join(family_dir, "bench.json"))
     return family_dir
 
@@ -265,18 +340,28 @@ def operation_result(op, total):
     if "error" in op:
         return {"status": "error", "message": f"not measured: {op['error']}"}
     if op.get("failures"):
-        return {"status": "error",
-                "message": f"{op['failures']} call(s) failed while counting; the count would "
-                           f"include failed calls"}
+        return {
+            "status": "error",
+            "message": f"{op['failures']} call(s) failed while counting; the count would "
+            f"include failed calls",
+        }
     operations = len(op.get("samples") or []) * int(op.get("batch") or 1)
     if total is None or operations == 0:
         return {"status": "error", "message": "no instructions were collected"}
-    return {"instructions": total, "operations": operations,
-            "per_op": round(total / operations, 2)}
+    return {"instructions": total, "operations": operations, "per_op": round(total / operations, 2)}
 
 
-def measure(bench_exe, impl, fixtures, work_dir, progress, samples=SAMPLES, warmup=WARMUP,
-            aslr_off=True, timeout_s=DEFAULT_TIMEOUT_S):
+def measure(
+    bench_exe,
+    impl,
+    fixtures,
+    work_dir,
+    progress,
+    samples=SAMPLES,
+    warmup=WARMUP,
+    aslr_off=True,
+    timeout_s=DEFAULT_TIMEOUT_S,
+):
     """{operation: {"instructions", "operations", "per_op"} or {"status": "error", "message"}}
     for every countable operation of `impl`, measured under callgrind."""
     if not shutil.which("valgrind"):
@@ -288,8 +373,9 @@ def measure(bench_exe, impl, fixtures, work_dir, progress, samples=SAMPLES, warm
     with _fixed_root(bench_exe, impl, fixtures):
         for family in FAMILIES:
             progress.phase(f"counting instructions under callgrind: {family}")
-            family_dir = _run_family(os.path.abspath(work_dir), family, samples, warmup,
-                                     aslr_off, timeout_s)
+            family_dir = _run_family(
+                os.path.abspath(work_dir), family, samples, warmup, aslr_off, timeout_s
+            )
             results.update(_read_family(family_dir))
     return results
 
@@ -300,15 +386,28 @@ def measurement(build_dir, impl, work_dir, progress, samples=SAMPLES, warmup=WAR
     recorded with ASLR off is then not comparable)."""
     aslr_off = aslr_can_be_turned_off()
     if not aslr_off:
-        progress.note("setarch -R is not permitted here: counting with address-space "
-                      "randomisation on")
-    counts = measure(paths.bench_executable(build_dir), impl, paths.fixtures_dir(build_dir),
-                     work_dir, progress, samples=samples, warmup=warmup, aslr_off=aslr_off)
-    return {"toolchain": toolchain(build_dir), "settings": settings(samples, warmup, aslr_off),
-            "operations": counts}
+        progress.note(
+            "setarch -R is not permitted here: counting with address-space " "randomisation on"
+        )
+    counts = measure(
+        paths.bench_executable(build_dir),
+        impl,
+        paths.fixtures_dir(build_dir),
+        work_dir,
+        progress,
+        samples=samples,
+        warmup=warmup,
+        aslr_off=aslr_off,
+    )
+    return {
+        "toolchain": toolchain(build_dir),
+        "settings": settings(samples, warmup, aslr_off),
+        "operations": counts,
+    }
 
 
 # ---- baselines and comparison -------------------------------------------------------------------
+
 
 def make_baseline(record, commit=None):
     operations = {name: r for name, r in record["operations"].items() if "per_op" in r}
@@ -339,8 +438,11 @@ def load_baseline(path):
             data = json.load(f)
     except (OSError, ValueError) as exc:
         raise HarnessError(f"cannot read instruction baseline {path}: {exc}") from None
-    if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA \
-            or not isinstance(data.get("operations"), dict):
+    if (
+        not isinstance(data, dict)
+        or data.get("schema") != BASELINE_SCHEMA
+        or not isinstance(data.get("operations"), dict)
+    ):
         raise HarnessError(f"{path}: not an instruction baseline ({BASELINE_SCHEMA})")
     return data
 
@@ -361,32 +463,47 @@ def compare(record, baseline, threshold=THRESHOLD, baseline_name=None):
     """{"comparable", "reasons", "baseline", "threshold", "operations": {name: {per_op, baseline,
     change_ratio, status, result, message}}}. A count above baseline x (1 + threshold) fails;
     one below baseline x (1 - threshold) is an improvement (passes: update the baseline)."""
-    out = {"baseline": baseline_name, "threshold": threshold, "comparable": False, "reasons": [],
-           "operations": {}}
+    out = {
+        "baseline": baseline_name,
+        "threshold": threshold,
+        "comparable": False,
+        "reasons": [],
+        "operations": {},
+    }
     if baseline is None:
         out["reasons"] = ["no baseline recorded for this machine"]
     else:
-        out["reasons"] = differences(baseline.get("toolchain", {}), record["toolchain"]) + \
-            differences(baseline.get("settings", {}), record["settings"])
+        out["reasons"] = differences(
+            baseline.get("toolchain", {}), record["toolchain"]
+        ) + differences(baseline.get("settings", {}), record["settings"])
         out["comparable"] = not out["reasons"]
     base_ops = (baseline or {}).get("operations", {})
     for name, measured in record["operations"].items():
-        entry = {"per_op": measured.get("per_op"), "baseline": None, "change_ratio": None,
-                 "threshold": threshold, "result": None}
+        entry = {
+            "per_op": measured.get("per_op"),
+            "baseline": None,
+            "change_ratio": None,
+            "threshold": threshold,
+            "result": None,
+        }
         base = base_ops.get(name, {}).get("per_op")
         if base:
             entry["baseline"] = base
         if "per_op" not in measured:
             entry.update(status="error", message=measured.get("message", "not measured"))
         elif baseline is None or base is None:
-            entry.update(status="no_baseline",
-                         message=f"{measured['per_op']:.1f} instructions/op; no baseline")
+            entry.update(
+                status="no_baseline",
+                message=f"{measured['per_op']:.1f} instructions/op; no baseline",
+            )
         elif not out["comparable"]:
             entry["change_ratio"] = measured["per_op"] / base
-            entry.update(status="not_comparable",
-                         message=f"{measured['per_op']:.1f} instructions/op; baseline "
-                                 f"{base:.1f} was recorded with a different toolchain: "
-                                 + "; ".join(out["reasons"][:3]))
+            entry.update(
+                status="not_comparable",
+                message=f"{measured['per_op']:.1f} instructions/op; baseline "
+                f"{base:.1f} was recorded with a different toolchain: "
+                + "; ".join(out["reasons"][:3]),
+            )
         else:
             ratio = measured["per_op"] / base
             entry["change_ratio"] = ratio
@@ -396,10 +513,13 @@ def compare(record, baseline, threshold=THRESHOLD, baseline_name=None):
                 result, status = "improvement", "pass"
             else:
                 result, status = "no_change", "pass"
-            entry.update(status=status, result=result,
-                         message=f"{measured['per_op']:.1f} instructions/op vs baseline "
-                                 f"{base:.1f} ({(ratio - 1) * 100:+.2f} %, threshold "
-                                 f"{threshold * 100:g} %)")
+            entry.update(
+                status=status,
+                result=result,
+                message=f"{measured['per_op']:.1f} instructions/op vs baseline "
+                f"{base:.1f} ({(ratio - 1) * 100:+.2f} %, threshold "
+                f"{threshold * 100:g} %)",
+            )
         out["operations"][name] = entry
     return out
 

@@ -12,24 +12,29 @@ from . import build, environment, gaterun, instructions, paths
 
 EXIT_REGRESSION = 3
 
+
 def run(args, progress):
     impl = gaterun.validate_impl(args.impl) if args.impl else None
     build_dir = build.ensure_built(args.build_dir, progress)
     impl = impl or paths.reference_impl(build_dir)
-    build.require_outputs(build_dir, [impl, paths.bench_executable(build_dir),
-                                      paths.fixtures_dir(build_dir)])
+    build.require_outputs(
+        build_dir, [impl, paths.bench_executable(build_dir), paths.fixtures_dir(build_dir)]
+    )
     out_dir = os.path.abspath(args.out)
     record = instructions.measurement(build_dir, impl, out_dir, progress)
-    baseline_file = os.path.abspath(args.baseline) if args.baseline \
-        else instructions.baseline_path()
+    baseline_file = (
+        os.path.abspath(args.baseline) if args.baseline else instructions.baseline_path()
+    )
     if args.update_baseline:
         if args.impl and os.path.abspath(args.impl) != paths.reference_impl(build_dir):
             progress.note("note: recording a baseline of a candidate other than the reference")
         commit, _ = environment.git_commit()
         instructions.save_baseline(record, baseline_file, commit=commit)
-    comparison = instructions.compare(record, instructions.load_baseline(baseline_file),
-                                      baseline_name=os.path.relpath(baseline_file,
-                                                                    paths.REPO_ROOT))
+    comparison = instructions.compare(
+        record,
+        instructions.load_baseline(baseline_file),
+        baseline_name=os.path.relpath(baseline_file, paths.REPO_ROOT),
+    )
     with open(os.path.join(out_dir, "instructions.json"), "w", encoding="utf-8") as f:
         json.dump({"measurement": record, "comparison": comparison}, f, indent=2)
         f.write("\n")
@@ -40,8 +45,9 @@ def run(args, progress):
 
 
 def summary_text(comparison, baseline_file, updated):
-    lines = [f"coremod instructions: baseline {baseline_file}"
-             + (" (just written)" if updated else "")]
+    lines = [
+        f"coremod instructions: baseline {baseline_file}" + (" (just written)" if updated else "")
+    ]
     if not comparison["comparable"]:
         lines.append("  NOT COMPARABLE, not judged: " + "; ".join(comparison["reasons"]))
     for name, e in comparison["operations"].items():

@@ -14,7 +14,7 @@ Standard library only.
 """
 from . import areas as areas_mod, case_results, spec_levels
 
-FIRST_IDS = 5   # case ids an area's verdict names (the reports list them all)
+FIRST_IDS = 5  # case ids an area's verdict names (the reports list them all)
 
 
 def annotate(cases, levels):
@@ -31,14 +31,19 @@ def annotate(cases, levels):
         case["level"] = entry.level if entry is not None else None
         problem = spec_levels.problem_of(levels, case["clause"])
         if area is None:
-            problem = (f"the case's suite {case.get('suite')!r} belongs to no API area "
-                       f"(scripts/coremodlib/areas.py)")
+            problem = (
+                f"the case's suite {case.get('suite')!r} belongs to no API area "
+                f"(scripts/coremodlib/areas.py)"
+            )
         if status == "advisory":
-            pass   # judged already (a record read back)
+            pass  # judged already (a record read back)
         elif problem is not None and status != "internal_error":
             case["status"] = "internal_error"
-            case["message"] = (f"harness: {problem} (the case itself ended {status}"
-                               + (f": {case['message']}" if case.get("message") else "") + ")")
+            case["message"] = (
+                f"harness: {problem} (the case itself ended {status}"
+                + (f": {case['message']}" if case.get("message") else "")
+                + ")"
+            )
         elif status in case_results.REJECTING and case["level"] == "coremod":
             case["status"] = "advisory"
             case["why_advisory"] = spec_levels.explanation(entry)
@@ -58,8 +63,7 @@ def missing_text(missing):
     return "the candidate does not export " + ", ".join(missing)
 
 
-def area_records(profile_areas, cases, missing=None, skipped=None, strict_spec=False,
-                 not_run=None):
+def area_records(profile_areas, cases, missing=None, skipped=None, strict_spec=False, not_run=None):
     """One verdict per area of the profile, in table order.
 
     missing: {area: [function names the candidate does not export]} (its cases were not run);
@@ -90,25 +94,28 @@ def area_records(profile_areas, cases, missing=None, skipped=None, strict_spec=F
             reason = "; ".join(parts)
         elif advisories:
             status = "advisories"
-            reason = (f"every case acceptable; {len(advisories)} advisory case(s) (coremod "
-                      f"rules)")
+            reason = (
+                f"every case acceptable; {len(advisories)} advisory case(s) (coremod " f"rules)"
+            )
         else:
             status, reason = "pass", "every case acceptable"
-        records.append({
-            "name": area.name,
-            "kind": areas_mod.kind(area),
-            "title": area.title,
-            "status": status,
-            "reason": reason,
-            "counts": counts,
-            "not_run": not_run.get(area.name, 0),
-            "missing_functions": lacking,
-            "first_failing": [c["id"] for c in rejecting[:FIRST_IDS]],
-            "first_advisories": [c["id"] for c in advisories[:FIRST_IDS]],
-            "first_internal_errors": [c["id"] for c in faults[:FIRST_IDS]],
-            "gates": list(area.gates),
-            "gates_run": False,
-        })
+        records.append(
+            {
+                "name": area.name,
+                "kind": areas_mod.kind(area),
+                "title": area.title,
+                "status": status,
+                "reason": reason,
+                "counts": counts,
+                "not_run": not_run.get(area.name, 0),
+                "missing_functions": lacking,
+                "first_failing": [c["id"] for c in rejecting[:FIRST_IDS]],
+                "first_advisories": [c["id"] for c in advisories[:FIRST_IDS]],
+                "first_internal_errors": [c["id"] for c in faults[:FIRST_IDS]],
+                "gates": list(area.gates),
+                "gates_run": False,
+            }
+        )
     return records
 
 

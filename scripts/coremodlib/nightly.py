@@ -25,8 +25,11 @@ from . import certification, certify, gaterun, history, paths, revisions
 def baseline_from_history(run):
     """The history run's gates in the shape regression.compare takes."""
     keys = ("unit", "samples", "platform_p50") + history.ROUND_KEYS
-    return {op: {k: g[k] for k in keys if g.get(k) is not None}
-            for op, g in run["gates"].items() if g.get("samples")}
+    return {
+        op: {k: g[k] for k in keys if g.get(k) is not None}
+        for op, g in run["gates"].items()
+        if g.get("samples")
+    }
 
 
 def last_good_build(last, prepared, progress):
@@ -42,8 +45,10 @@ def last_good_build(last, prepared, progress):
     if not was_reference:
         return None, f"its candidate {path} is no longer the file measured then"
     if env.get("commit_dirty"):
-        return None, (f"it measured uncommitted changes to {str(commit)[:12]}: that build "
-                      f"cannot be made again")
+        return None, (
+            f"it measured uncommitted changes to {str(commit)[:12]}: that build "
+            f"cannot be made again"
+        )
     if not revisions.is_known(commit):
         return None, f"its commit {commit} is not in this repository"
     commit, impl = revisions.reference_of(commit, progress)
@@ -55,8 +60,10 @@ def run(args, progress):
     history_path = os.path.abspath(args.history)
     last = history.last_good(history_path)
     if last is None:
-        progress.note(f"first night: no good run in {history_path} yet; the gates are judged "
-                      f"against their budgets only, nothing is compared")
+        progress.note(
+            f"first night: no good run in {history_path} yet; the gates are judged "
+            f"against their budgets only, nothing is compared"
+        )
     chosen = {}
 
     def against_for(prepared):
@@ -65,34 +72,52 @@ def run(args, progress):
         against, why = last_good_build(last, prepared, progress)
         chosen.update(against=against, why=why)
         if against is None:
-            progress.note(f"the last good night's build is not at hand ({why}): comparing with "
-                          f"the samples stored in the history")
+            progress.note(
+                f"the last good night's build is not at hand ({why}): comparing with "
+                f"the samples stored in the history"
+            )
         else:
             progress.note(f"A/B: measuring {against.name} in the same rounds")
         return against
 
     def compare_with(prepared, measured, env):
         if last is None:
-            return {"name": None, "source": history_path, "environment_warnings": [],
-                    "note": "first night: no good run in the history yet; nothing compared"}
+            return {
+                "name": None,
+                "source": history_path,
+                "environment_warnings": [],
+                "note": "first night: no good run in the history yet; nothing compared",
+            }
         if chosen.get("against") is not None and measured.against_samples is not None:
             entry = gaterun.compare_ab(prepared, measured, chosen["against"], env, progress)
         else:
             name = f"history run {last['id']} ({last['started_at']})"
-            entry = gaterun.compare(prepared, measured, baseline_from_history(last), name,
-                                    last.get("environment"), env, progress, source=history_path,
-                                    baseline_noise=(last.get("environment") or {}).get("noise"))
+            entry = gaterun.compare(
+                prepared,
+                measured,
+                baseline_from_history(last),
+                name,
+                last.get("environment"),
+                env,
+                progress,
+                source=history_path,
+                baseline_noise=(last.get("environment") or {}).get("noise"),
+            )
             entry["why_not_ab"] = chosen.get("why")
         entry["run_id"] = last["id"]
         return entry
 
-    cert, prepared, measured = certify.execute(args, progress, compare_with=compare_with,
-                                               against_for=against_for)
+    cert, prepared, measured = certify.execute(
+        args, progress, compare_with=compare_with, against_for=against_for
+    )
     # The HTML report reads its trends from this history; tonight's run goes in first, so the
     # trends end with it (and mark its regressions).
     cert["options"]["history"] = history_path
-    run_id = gaterun.append_history(history_path, cert, prepared, measured) if measured else \
-        _append_without_gates(history_path, cert)
+    run_id = (
+        gaterun.append_history(history_path, cert, prepared, measured)
+        if measured
+        else _append_without_gates(history_path, cert)
+    )
     written = write_reports(cert, prepared.out_dir)
     progress.finish()
     print(certify.summary_text(cert, written, command="nightly"))
@@ -101,11 +126,18 @@ def run(args, progress):
     elif chosen.get("against") is not None:
         print(f"  baseline:  A/B, {chosen['against'].name}, measured in the same rounds")
     else:
-        print(f"  baseline:  history run {last['id']} ({last['started_at']}), its stored "
-              f"samples ({chosen.get('why') or 'no gates measured'})")
-    print(f"  history:   run {run_id} in {history_path}"
-          + (" (good: later nights compare with it)" if history.is_good(
-              cert["exit_code"], cert["gates"]) else ""))
+        print(
+            f"  baseline:  history run {last['id']} ({last['started_at']}), its stored "
+            f"samples ({chosen.get('why') or 'no gates measured'})"
+        )
+    print(
+        f"  history:   run {run_id} in {history_path}"
+        + (
+            " (good: later nights compare with it)"
+            if history.is_good(cert["exit_code"], cert["gates"])
+            else ""
+        )
+    )
     return cert["exit_code"]
 
 
@@ -118,7 +150,14 @@ def write_reports(cert, out_dir):
 def _append_without_gates(path, cert):
     """A night whose gates did not run (cases failed) is still recorded, as not good."""
     return history.append(
-        path, started_at=cert["started_at"], commit_id=cert["environment"].get("commit"),
-        candidate=cert["candidate"]["path"], candidate_sha256=cert["candidate"]["sha256"],
-        metric="time", verdict=cert["verdict"], environment=cert["environment"], good=False,
-        rows=[])
+        path,
+        started_at=cert["started_at"],
+        commit_id=cert["environment"].get("commit"),
+        candidate=cert["candidate"]["path"],
+        candidate_sha256=cert["candidate"]["sha256"],
+        metric="time",
+        verdict=cert["verdict"],
+        environment=cert["environment"],
+        good=False,
+        rows=[],
+    )

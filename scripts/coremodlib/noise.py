@@ -15,8 +15,8 @@ import os
 from . import environment
 
 CPUFREQ_GLOB = "/sys/devices/system/cpu/cpu[0-9]*/cpufreq/scaling_governor"
-LOAD_PER_CORE_WARNING = 0.5     # 1-minute load average per usable core before measuring
-STEAL_WARNING_PERCENT = 1.0     # share of CPU time the hypervisor gave to someone else
+LOAD_PER_CORE_WARNING = 0.5  # 1-minute load average per usable core before measuring
+STEAL_WARNING_PERCENT = 1.0  # share of CPU time the hypervisor gave to someone else
 FEW_CORES = 2
 
 
@@ -69,23 +69,32 @@ def warnings_for(facts):
     out = []
     governor = facts.get("governor")
     if governor and governor != "performance":
-        out.append(f"CPU frequency governor is '{governor}', not 'performance': the clock speed "
-                   f"may change during the run")
+        out.append(
+            f"CPU frequency governor is '{governor}', not 'performance': the clock speed "
+            f"may change during the run"
+        )
     load = facts.get("loadavg")
     cores = facts.get("cores_usable") or facts.get("cores") or 0
     if load and cores and load[0] > LOAD_PER_CORE_WARNING * cores:
-        out.append(f"load average {load[0]:.2f} on {cores} usable core(s) before measuring: "
-                   f"other processes compete for the CPUs")
+        out.append(
+            f"load average {load[0]:.2f} on {cores} usable core(s) before measuring: "
+            f"other processes compete for the CPUs"
+        )
     if cores and cores <= FEW_CORES:
-        out.append(f"only {cores} usable core(s): the runner shares them with the rest of the "
-                   f"system")
+        out.append(
+            f"only {cores} usable core(s): the runner shares them with the rest of the " f"system"
+        )
     if facts.get("virtualized"):
-        out.append(f"virtual machine ({facts.get('virtualization') or 'hypervisor'}): the "
-                   f"hypervisor's scheduling adds noise to every timing")
+        out.append(
+            f"virtual machine ({facts.get('virtualization') or 'hypervisor'}): the "
+            f"hypervisor's scheduling adds noise to every timing"
+        )
     steal = facts.get("steal_percent")
     if steal is not None and steal > STEAL_WARNING_PERCENT:
-        out.append(f"the hypervisor took {steal:.1f}% of the CPU time during the measurement "
-                   f"(steal time)")
+        out.append(
+            f"the hypervisor took {steal:.1f}% of the CPU time during the measurement "
+            f"(steal time)"
+        )
     return out
 
 

@@ -25,7 +25,8 @@ TESTS_DIR = os.path.join(REPO_ROOT, "tests")
 # the tests that read it find it here and are skipped where it is absent.
 API_DOCUMENT_ENV = "COREMOD_API_DOCUMENT"
 DEFAULT_API_DOCUMENT = os.path.normpath(
-    os.path.join(REPO_ROOT, "..", "shared", "spec", "core-module-system-api.md"))
+    os.path.join(REPO_ROOT, "..", "shared", "spec", "core-module-system-api.md")
+)
 
 
 def api_document():

@@ -80,14 +80,17 @@ def load_change(baseline_noise, current_noise):
 
 # ---- one side of a comparison -------------------------------------------------------------------
 
+
 def reference_in_unit(series, unit):
     """(median of the reference over the run, [median per round] or None) in `unit`; (None, None)
     without a reference. Stored data of older harness versions name it platform_p50."""
     factor = units.convert(1.0, series["unit"], unit)
     overall = series.get("reference_p50", series.get("platform_p50"))
     per_round = series.get("reference_round_p50")
-    return (float(overall) * factor if overall else None,
-            [float(v) * factor for v in per_round] if per_round else None)
+    return (
+        float(overall) * factor if overall else None,
+        [float(v) * factor for v in per_round] if per_round else None,
+    )
 
 
 def in_unit(series, unit):
@@ -103,7 +106,7 @@ def _rounds_of(values, round_sizes):
         return [values]
     out, start = [], 0
     for size in sizes:
-        out.append(values[start:start + size])
+        out.append(values[start : start + size])
         start += size
     return out
 
@@ -123,11 +126,15 @@ def side(series, unit):
         relative_to = "run"
     else:
         relative_to = None
-    return {"relative": [v for r in rounds for v in r], "rounds": rounds,
-            "reference_p50": overall,
-            "reference": (series.get("reference") or series.get("platform") or "unnamed")
-            if overall else None,
-            "relative_to": relative_to}
+    return {
+        "relative": [v for r in rounds for v in r],
+        "rounds": rounds,
+        "reference_p50": overall,
+        "reference": (series.get("reference") or series.get("platform") or "unnamed")
+        if overall
+        else None,
+        "relative_to": relative_to,
+    }
 
 
 def _scale(values, positive):
@@ -146,24 +153,31 @@ def measure_change(budget, new, old, paired=False, conditions=None):
     if positive:
         estimate, low, high = stats.hodges_lehmann_shift(np.log(a), np.log(b))
         to_ratio = math.exp
-    else:   # zeros (a count, a byte figure): the shift relative to the baseline's median
+    else:  # zeros (a count, a byte figure): the shift relative to the baseline's median
         center = stats.median(b) or 1.0
-        estimate, low, high = stats.hodges_lehmann_shift(np.asarray(a) / center,
-                                                         np.asarray(b) / center)
-        to_ratio = lambda v: 1.0 + v   # noqa: E731
-    round_values = [[float(np.median(_scale(r, positive))) for r in s["rounds"] if r]
-                    for s in (new, old)]
-    floor = stats.round_noise_floor(round_values[0], round_values[1], paired=paired,
-                                    alpha=ALPHA)
-    reference_ratio = (new["reference_p50"] / old["reference_p50"]
-                       if new["reference_p50"] and old["reference_p50"] else None)
+        estimate, low, high = stats.hodges_lehmann_shift(
+            np.asarray(a) / center, np.asarray(b) / center
+        )
+        to_ratio = lambda v: 1.0 + v  # noqa: E731
+    round_values = [
+        [float(np.median(_scale(r, positive))) for r in s["rounds"] if r] for s in (new, old)
+    ]
+    floor = stats.round_noise_floor(round_values[0], round_values[1], paired=paired, alpha=ALPHA)
+    reference_ratio = (
+        new["reference_p50"] / old["reference_p50"]
+        if new["reference_p50"] and old["reference_p50"]
+        else None
+    )
     return {
         "budget": budget,
         "ratio": stats.ratio(stats.median(a), stats.median(b)),
         "p_worse": stats.mann_whitney_p(a, b, worse_alt),
         "p_better": stats.mann_whitney_p(a, b, better_alt),
-        "effect": [to_ratio(estimate), None if low is None else to_ratio(low),
-                   None if high is None else to_ratio(high)],
+        "effect": [
+            to_ratio(estimate),
+            None if low is None else to_ratio(low),
+            None if high is None else to_ratio(high),
+        ],
         "noise_floor": None if floor is None else to_ratio(floor) - 1.0,
         "rounds": [len(round_values[0]), len(round_values[1])],
         "reference_ratio": reference_ratio,
@@ -185,8 +199,10 @@ def _threshold(row, min_effect):
     shift = abs(math.log(moved))
     reasons = list(row["conditions"])
     if shift > math.log(1.0 + CONDITIONS_INCONCLUSIVE):
-        words = (f"conditions changed: the same-run reference ({row['reference']}) ran "
-                 f"{(moved - 1) * 100:+.0f}% against the baseline's run")
+        words = (
+            f"conditions changed: the same-run reference ({row['reference']}) ran "
+            f"{(moved - 1) * 100:+.0f}% against the baseline's run"
+        )
         return threshold, 0.0, "; ".join([words] + reasons)
     if shift > math.log(1.0 + floor):
         widened = math.exp(shift) - 1.0
@@ -220,15 +236,28 @@ def judge(rows, baseline_name, alpha=ALPHA):
         else:
             result, p, p_adj = "no_change", row["p_worse"], adj_worse
         out[budget.operation] = {
-            "baseline": baseline_name, "change_ratio": row["ratio"], "p_value": p,
-            "p_adjusted": p_adj, "p_worse": row["p_worse"], "p_better": row["p_better"],
-            "effect": estimate, "effect_ci": [low, high], "noise_floor": row["noise_floor"],
-            "threshold": threshold, "widened_by": widened, "rounds": row["rounds"],
-            "min_effect": min_effect, "alpha": alpha, "result": result,
+            "baseline": baseline_name,
+            "change_ratio": row["ratio"],
+            "p_value": p,
+            "p_adjusted": p_adj,
+            "p_worse": row["p_worse"],
+            "p_better": row["p_better"],
+            "effect": estimate,
+            "effect_ci": [low, high],
+            "noise_floor": row["noise_floor"],
+            "threshold": threshold,
+            "widened_by": widened,
+            "rounds": row["rounds"],
+            "min_effect": min_effect,
+            "alpha": alpha,
+            "result": result,
             "inconclusive_reason": inconclusive,
             "mode": "A/B" if row["paired"] else "stored",
-            "statistic": (f"median relative to the same-run reference ({row['reference']})"
-                          if row["relative"] else "median"),
+            "statistic": (
+                f"median relative to the same-run reference ({row['reference']})"
+                if row["relative"]
+                else "median"
+            ),
             "reference": row["reference"] if row["relative"] else None,
             "reference_ratio": row["reference_ratio"] if row["relative"] else None,
             "every_sample_gate": budget.statistic in EVERY_SAMPLE,
@@ -236,8 +265,7 @@ def judge(rows, baseline_name, alpha=ALPHA):
     return out
 
 
-def compare(budgets, current, baseline, baseline_name, alpha=ALPHA, paired=False,
-            conditions=None):
+def compare(budgets, current, baseline, baseline_name, alpha=ALPHA, paired=False, conditions=None):
     """{operation: comparison} for every budget measured in both runs.
 
     `current`, `baseline`: {operation: {"unit": u, "samples": [...], optional "round_sizes",
@@ -253,12 +281,17 @@ def compare(budgets, current, baseline, baseline_name, alpha=ALPHA, paired=False
         new_side, old_side = side(new, budget.unit), side(old, budget.unit)
         if bool(new_side["relative_to"]) != bool(old_side["relative_to"]):
             # a reference on one side only: compare the raw samples of both
-            new_side = side({k: v for k, v in new.items() if "reference" not in k
-                             and "platform" not in k}, budget.unit)
-            old_side = side({k: v for k, v in old.items() if "reference" not in k
-                             and "platform" not in k}, budget.unit)
-        rows.append(measure_change(budget, new_side, old_side, paired=paired,
-                                   conditions=conditions))
+            new_side = side(
+                {k: v for k, v in new.items() if "reference" not in k and "platform" not in k},
+                budget.unit,
+            )
+            old_side = side(
+                {k: v for k, v in old.items() if "reference" not in k and "platform" not in k},
+                budget.unit,
+            )
+        rows.append(
+            measure_change(budget, new_side, old_side, paired=paired, conditions=conditions)
+        )
     return judge(rows, baseline_name, alpha)
 
 
@@ -282,18 +315,28 @@ def describe(operation, comparison):
     relative = ""
     if reference:
         moved = comparison.get("reference_ratio")
-        relative = (f" relative to the same-run reference ({reference})"
-                    + ("" if moved is None or comparison.get("mode") == "A/B"
-                       else f", which changed {_percent(moved)}"))
+        relative = f" relative to the same-run reference ({reference})" + (
+            ""
+            if moved is None or comparison.get("mode") == "A/B"
+            else f", which changed {_percent(moved)}"
+        )
     floor = comparison.get("noise_floor")
-    rule = (f"threshold {comparison.get('threshold', comparison['min_effect']) * 100:.1f}% "
-            f"(noise floor {'n/a' if floor is None else f'{floor * 100:.1f}%'}, min effect "
-            f"{comparison['min_effect'] * 100:g}%"
-            + (f", widened by {comparison['widened_by'] * 100:.1f}% as the reference moved"
-               if comparison.get("widened_by") else "") + ")")
-    text = (f"{operation}: {comparison['result'].replace('_', ' ')}, {_percent(effect)} "
-            f"[{_percent(low)}, {_percent(high)}]{relative}; {rule}, "
-            f"{comparison.get('mode', 'stored')}, p_adj {p_text(comparison['p_adjusted'])}")
+    rule = (
+        f"threshold {comparison.get('threshold', comparison['min_effect']) * 100:.1f}% "
+        f"(noise floor {'n/a' if floor is None else f'{floor * 100:.1f}%'}, min effect "
+        f"{comparison['min_effect'] * 100:g}%"
+        + (
+            f", widened by {comparison['widened_by'] * 100:.1f}% as the reference moved"
+            if comparison.get("widened_by")
+            else ""
+        )
+        + ")"
+    )
+    text = (
+        f"{operation}: {comparison['result'].replace('_', ' ')}, {_percent(effect)} "
+        f"[{_percent(low)}, {_percent(high)}]{relative}; {rule}, "
+        f"{comparison.get('mode', 'stored')}, p_adj {p_text(comparison['p_adjusted'])}"
+    )
     if comparison.get("inconclusive_reason"):
         text += f": {comparison['inconclusive_reason']}"
     return text
@@ -301,11 +344,17 @@ def describe(operation, comparison):
 
 def regressions(gate_records):
     """Operations whose baseline comparison is a regression."""
-    return [g["operation"] for g in gate_records
-            if (g.get("baseline_comparison") or {}).get("result") == "regression"]
+    return [
+        g["operation"]
+        for g in gate_records
+        if (g.get("baseline_comparison") or {}).get("result") == "regression"
+    ]
 
 
 def inconclusive(gate_records):
     """Operations whose baseline comparison is inconclusive (conditions changed)."""
-    return [g["operation"] for g in gate_records
-            if (g.get("baseline_comparison") or {}).get("result") == "inconclusive"]
+    return [
+        g["operation"]
+        for g in gate_records
+        if (g.get("baseline_comparison") or {}).get("result") == "inconclusive"
+    ]

@@ -19,8 +19,10 @@ from .errors import HarnessError
 
 def _git(*args, repo=paths.REPO_ROOT):
     if shutil.which("git") is None:
-        raise HarnessError("git is not installed (Debian package git): the A/B mode builds the "
-                           "earlier revision from the repository")
+        raise HarnessError(
+            "git is not installed (Debian package git): the A/B mode builds the "
+            "earlier revision from the repository"
+        )
     return subprocess.run(["git", "-C", repo, *args], capture_output=True)
 
 
@@ -30,10 +32,14 @@ def resolve(rev, repo=paths.REPO_ROOT):
     if result.returncode != 0:
         inside = _git("rev-parse", "--is-inside-work-tree", repo=repo)
         if inside.returncode != 0:
-            raise HarnessError(f"--against {rev}: {repo} is not a git repository, so no "
-                               f"revision can be built (give --against-impl PATH instead)")
-        raise HarnessError(f"--against {rev}: no such commit in {repo} "
-                           f"(git rev-parse: {result.stderr.decode(errors='replace').strip()})")
+            raise HarnessError(
+                f"--against {rev}: {repo} is not a git repository, so no "
+                f"revision can be built (give --against-impl PATH instead)"
+            )
+        raise HarnessError(
+            f"--against {rev}: no such commit in {repo} "
+            f"(git rev-parse: {result.stderr.decode(errors='replace').strip()})"
+        )
     return result.stdout.decode().strip()
 
 
@@ -47,19 +53,24 @@ def is_known(commit, repo=paths.REPO_ROOT):
 def _extract(commit, source_dir, repo):
     result = _git("archive", "--format=tar", commit, repo=repo)
     if result.returncode != 0:
-        raise HarnessError(f"git archive {commit} failed: "
-                           f"{result.stderr.decode(errors='replace').strip()}")
+        raise HarnessError(
+            f"git archive {commit} failed: " f"{result.stderr.decode(errors='replace').strip()}"
+        )
     partial = source_dir + ".partial"
     shutil.rmtree(partial, ignore_errors=True)
     os.makedirs(partial)
     with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
         # Debian 12's Python has no extraction filters yet: refuse what would land outside.
         for member in archive.getmembers():
-            if os.path.isabs(member.name) or ".." in member.name.split("/") or \
-                    member.islnk() or member.isdev():
+            if (
+                os.path.isabs(member.name)
+                or ".." in member.name.split("/")
+                or member.islnk()
+                or member.isdev()
+            ):
                 raise HarnessError(f"git archive {commit}: refusing member {member.name!r}")
         archive.extractall(partial)
-    os.replace(partial, source_dir)   # a half-extracted tree is never taken for a whole one
+    os.replace(partial, source_dir)  # a half-extracted tree is never taken for a whole one
 
 
 def reference_of(rev, progress, repo=paths.REPO_ROOT, revisions_dir=paths.REVISIONS_DIR):
@@ -72,8 +83,9 @@ def reference_of(rev, progress, repo=paths.REPO_ROOT, revisions_dir=paths.REVISI
         progress.phase(f"extracting revision {commit[:12]} ({rev}) into {source_dir}")
         os.makedirs(top, exist_ok=True)
         _extract(commit, source_dir, repo)
-    build.ensure_built(build_dir, progress, source_dir=source_dir,
-                       targets=(paths.REFERENCE_TARGET,))
+    build.ensure_built(
+        build_dir, progress, source_dir=source_dir, targets=(paths.REFERENCE_TARGET,)
+    )
     impl = paths.reference_impl(build_dir)
     build.require_outputs(build_dir, [impl])
     return commit, impl

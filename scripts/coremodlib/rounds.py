@@ -32,10 +32,11 @@ from . import bench, files, gates, stats
 from .errors import HarnessError
 
 from .settings import DEFAULT_MAX_ROUNDS, DEFAULT_MIN_ROUNDS  # noqa: F401  (re-exported)
+
 EVERY_SAMPLE_ROUNDS = 3
 ROUNDS_DIR = "rounds"
 MERGED_NAME = "bench.json"
-MAX_ERRORS_KEPT = 16   # as the runner keeps: the first 16 failures in full
+MAX_ERRORS_KEPT = 16  # as the runner keeps: the first 16 failures in full
 # The same-run references an operation may carry (coremod-bench/1): the platform loader doing the
 # same job, or a workload of the runner's own (perf/bench/bench_reference.h).
 REFERENCE_KEYS = ("raw_baseline", "reference")
@@ -62,8 +63,11 @@ def _merge_operation(parts):
     errored = [p for p in parts if "error" in p]
     if errored:
         return {"name": first["name"], "error": errored[0]["error"], "rounds": len(parts)}
-    merged = {key: value for key, value in first.items()
-              if key not in ("samples", "failures", "errors", "aborted") + REFERENCE_KEYS}
+    merged = {
+        key: value
+        for key, value in first.items()
+        if key not in ("samples", "failures", "errors", "aborted") + REFERENCE_KEYS
+    }
     merged["samples"] = [v for p in parts for v in p.get("samples", [])]
     merged["round_sizes"] = [len(p.get("samples", [])) for p in parts]
     merged["failures"] = sum(int(p.get("failures", 0) or 0) for p in parts)
@@ -74,8 +78,11 @@ def _merge_operation(parts):
     for key in REFERENCE_KEYS:
         refs = [p[key] for p in parts if isinstance(p.get(key), dict)]
         if refs:
-            merged[key] = dict(refs[0], samples=[v for r in refs for v in r.get("samples", [])],
-                               round_sizes=[len(r.get("samples", [])) for r in refs])
+            merged[key] = dict(
+                refs[0],
+                samples=[v for r in refs for v in r.get("samples", [])],
+                round_sizes=[len(r.get("samples", [])) for r in refs],
+            )
     merged["rounds"] = len(parts)
     return merged
 
@@ -109,7 +116,7 @@ def _reachable(gate, rounds_done, max_rounds):
     lower_is_better = gate["comparison"] in ("<", "<=")
     needed_bound = bounds[1] if lower_is_better else bounds[0]
     if needed_bound is not None:
-        return True   # the interval exists and contains the budget: more samples narrow it
+        return True  # the interval exists and contains the budget: more samples narrow it
     q = dict(stats.PERCENTILES)[gate["statistic"]]
     needed = stats.min_samples_for_upper_bound(q if lower_is_better else 100 - q)
     per_round = gate["samples"] / max(1, rounds_done)
@@ -118,19 +125,28 @@ def _reachable(gate, rounds_done, max_rounds):
 
 def undecided(records, rounds_done=1, max_rounds=DEFAULT_MAX_ROUNDS):
     """Operations of the gates that more rounds could still decide."""
-    return [g["operation"] for g in records
-            if g["status"] == "inconclusive" and _reachable(g, g.get("rounds") or rounds_done,
-                                                           max_rounds)]
+    return [
+        g["operation"]
+        for g in records
+        if g["status"] == "inconclusive"
+        and _reachable(g, g.get("rounds") or rounds_done, max_rounds)
+    ]
 
 
 def process_groups(budgets):
     """[(operations, is_every_sample)]: the time gates' operations and the every-sample gates'
     operations, each in the budgets table's order (an operation with both kinds of gate is
     measured with the time gates)."""
-    timed = list(dict.fromkeys(b.operation for b in budgets
-                               if b.statistic not in gates.EVERY_SAMPLE))
-    every = list(dict.fromkeys(b.operation for b in budgets
-                               if b.statistic in gates.EVERY_SAMPLE and b.operation not in timed))
+    timed = list(
+        dict.fromkeys(b.operation for b in budgets if b.statistic not in gates.EVERY_SAMPLE)
+    )
+    every = list(
+        dict.fromkeys(
+            b.operation
+            for b in budgets
+            if b.statistic in gates.EVERY_SAMPLE and b.operation not in timed
+        )
+    )
     return [(ops, kind) for ops, kind in ((timed, False), (every, True)) if ops]
 
 
@@ -138,9 +154,13 @@ def process_groups(budgets):
 # family of its own (forked children, 50 samples, well under a second): run once, in the first
 # round, and reported beside the gate (gates.attach_cold). module_get_symbol_cold is not here:
 # the runner measures it together with module_get_symbol.
-COLD_FAMILY = ("jit_optimization_create", "jit_get_apple_silicon_info",
-               "jit_generate_compilation_hints", "cache_generate_prefetch_pattern",
-               "numa_place_module")
+COLD_FAMILY = (
+    "jit_optimization_create",
+    "jit_get_apple_silicon_info",
+    "jit_generate_compilation_hints",
+    "cache_generate_prefetch_pattern",
+    "numa_place_module",
+)
 
 
 def cold_operations(budgets):
@@ -158,20 +178,52 @@ CURRENT, AGAINST = "current", "against"
 AGAINST_NAME = "bench-against.json"
 
 
-def measure(exe, impl, fixtures_dir, budgets, out_dir, progress, samples=None, quick=False,
-            min_rounds=DEFAULT_MIN_ROUNDS, max_rounds=DEFAULT_MAX_ROUNDS, extra_env=None):
+def measure(
+    exe,
+    impl,
+    fixtures_dir,
+    budgets,
+    out_dir,
+    progress,
+    samples=None,
+    quick=False,
+    min_rounds=DEFAULT_MIN_ROUNDS,
+    max_rounds=DEFAULT_MAX_ROUNDS,
+    extra_env=None,
+):
     """Runs the rounds; returns (merged document, gate records, summary of the rounds). The
     merged document is also written to out_dir/bench.json, each process's results and log to
     out_dir/rounds/round<NN>-<kind>.json/.log."""
-    merged, records, summary, _ = _measure(exe, {CURRENT: impl}, fixtures_dir, budgets, out_dir,
-                                           progress, samples, quick, min_rounds, max_rounds,
-                                           extra_env)
+    merged, records, summary, _ = _measure(
+        exe,
+        {CURRENT: impl},
+        fixtures_dir,
+        budgets,
+        out_dir,
+        progress,
+        samples,
+        quick,
+        min_rounds,
+        max_rounds,
+        extra_env,
+    )
     return merged, records, summary
 
 
-def measure_ab(exe, impl, against_impl, fixtures_dir, budgets, out_dir, progress, samples=None,
-               quick=False, min_rounds=DEFAULT_MIN_ROUNDS, max_rounds=DEFAULT_MAX_ROUNDS,
-               extra_env=None):
+def measure_ab(
+    exe,
+    impl,
+    against_impl,
+    fixtures_dir,
+    budgets,
+    out_dir,
+    progress,
+    samples=None,
+    quick=False,
+    min_rounds=DEFAULT_MIN_ROUNDS,
+    max_rounds=DEFAULT_MAX_ROUNDS,
+    extra_env=None,
+):
     """The A/B mode: as measure(), with the baseline build `against_impl` measured in the same
     rounds by the same runner, each of its processes next to the candidate's (which goes first
     alternates from round to round), so that both see the same machine. Returns (merged,
@@ -179,18 +231,39 @@ def measure_ab(exe, impl, against_impl, fixtures_dir, budgets, out_dir, progress
     out_dir/bench-against.json). The baseline build gets exactly the rounds the candidate gets
     (its round i is paired with the candidate's round i); the first calls in a fresh process
     (the cold family) are measured for the candidate only."""
-    return _measure(exe, {CURRENT: impl, AGAINST: against_impl}, fixtures_dir, budgets, out_dir,
-                    progress, samples, quick, min_rounds, max_rounds, extra_env)
+    return _measure(
+        exe,
+        {CURRENT: impl, AGAINST: against_impl},
+        fixtures_dir,
+        budgets,
+        out_dir,
+        progress,
+        samples,
+        quick,
+        min_rounds,
+        max_rounds,
+        extra_env,
+    )
 
 
-def _measure(exe, impls, fixtures_dir, budgets, out_dir, progress, samples, quick, min_rounds,
-             max_rounds, extra_env):
+def _measure(
+    exe,
+    impls,
+    fixtures_dir,
+    budgets,
+    out_dir,
+    progress,
+    samples,
+    quick,
+    min_rounds,
+    max_rounds,
+    extra_env,
+):
     if min_rounds < 1 or max_rounds < min_rounds:
         raise HarnessError(f"rounds: need 1 <= min ({min_rounds}) <= max ({max_rounds})")
     _remove_old_rounds(out_dir)
     groups = process_groups(budgets)
-    wanted = [min(min_rounds, EVERY_SAMPLE_ROUNDS) if every else min_rounds
-              for _, every in groups]
+    wanted = [min(min_rounds, EVERY_SAMPLE_ROUNDS) if every else min_rounds for _, every in groups]
     done = [0] * len(groups)
     docs = {side: [] for side in impls}
     summary = []
@@ -201,21 +274,36 @@ def _measure(exe, impls, fixtures_dir, budgets, out_dir, progress, samples, quic
         todo = [i for i in range(len(groups)) if done[i] < wanted[i]]
         if not todo:
             break
-        progress.phase(f"measuring performance, round {number}: "
-                       + ", ".join(f"{len(groups[i][0])} {'every-sample' if groups[i][1] else 'time'}"
-                                   f" gate(s)" for i in todo)
-                       + (" of both builds (A/B)" if len(impls) > 1 else ""))
+        progress.phase(
+            f"measuring performance, round {number}: "
+            + ", ".join(
+                f"{len(groups[i][0])} {'every-sample' if groups[i][1] else 'time'}" f" gate(s)"
+                for i in todo
+            )
+            + (" of both builds (A/B)" if len(impls) > 1 else "")
+        )
         elapsed_total = 0.0
         # A/B: the candidate first in odd rounds, the baseline build first in even ones
         order = list(impls) if number % 2 == 1 else list(reversed(list(impls)))
         for i in todo:
             operations, every = groups[i]
             for side in order:
-                out_path, log_path = round_paths_of(out_dir, number,
-                                                    "scale" if every else "timed", side)
-                doc, elapsed = bench.run(exe, impls[side], fixtures_dir, out_path, log_path,
-                                         progress, samples=samples, quick=quick,
-                                         extra_env=extra_env, only=operations, label=None)
+                out_path, log_path = round_paths_of(
+                    out_dir, number, "scale" if every else "timed", side
+                )
+                doc, elapsed = bench.run(
+                    exe,
+                    impls[side],
+                    fixtures_dir,
+                    out_path,
+                    log_path,
+                    progress,
+                    samples=samples,
+                    quick=quick,
+                    extra_env=extra_env,
+                    only=operations,
+                    label=None,
+                )
                 docs[side].append(doc)
                 elapsed_total += elapsed
             done[i] += 1
@@ -223,18 +311,28 @@ def _measure(exe, impls, fixtures_dir, budgets, out_dir, progress, samples, quic
         cold = cold_operations(budgets) if number == 1 else []
         if cold:
             out_path, log_path = round_paths(out_dir, number, "cold")
-            doc, elapsed = bench.run(exe, impls[CURRENT], fixtures_dir, out_path, log_path,
-                                     progress, samples=samples, quick=quick, extra_env=extra_env,
-                                     only=cold, label=None)
+            doc, elapsed = bench.run(
+                exe,
+                impls[CURRENT],
+                fixtures_dir,
+                out_path,
+                log_path,
+                progress,
+                samples=samples,
+                quick=quick,
+                extra_env=extra_env,
+                only=cold,
+                label=None,
+            )
             docs[CURRENT].append(doc)
             elapsed_total += elapsed
             operations_run += cold
-        summary.append({"round": number, "operations": operations_run,
-                        "elapsed_s": round(elapsed_total, 3)})
+        summary.append(
+            {"round": number, "operations": operations_run, "elapsed_s": round(elapsed_total, 3)}
+        )
         if any(done[i] < wanted[i] for i in range(len(groups))):
             continue
-        waiting = undecided(gates.evaluate_all(budgets, merge(docs[CURRENT])), number,
-                            max_rounds)
+        waiting = undecided(gates.evaluate_all(budgets, merge(docs[CURRENT])), number, max_rounds)
         timed_index = next((i for i, (_, every) in enumerate(groups) if not every), None)
         if not waiting or timed_index is None or done[timed_index] >= max_rounds:
             break

@@ -16,8 +16,14 @@ PYTHON = "/usr/bin/python3"
 def pytest_command(keyword=None, fast=False, extra=(), arch=cross.DEFAULT_ARCH):
     # -I: the interpreter's own environment only (no PYTHONPATH, no user site); tests/conftest.py
     # puts the harness packages on sys.path.
-    cmd = [PYTHON if os.path.exists(PYTHON) else sys.executable, "-I", "-m", "pytest",
-           paths.TESTS_DIR, "-ra"]
+    cmd = [
+        PYTHON if os.path.exists(PYTHON) else sys.executable,
+        "-I",
+        "-m",
+        "pytest",
+        paths.TESTS_DIR,
+        "-ra",
+    ]
     if keyword:
         cmd += ["-k", keyword]
     markers = cross.marker_expression(arch, fast)

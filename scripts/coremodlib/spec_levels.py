@@ -52,8 +52,8 @@ def parse_level_text(text):
     last = rest.rfind('" (')
     if first != 0 or last <= first or not rest.endswith(")"):
         raise ValueError(f'a document level must read "<quote>" (<section>): {rest!r}')
-    quote = rest[first + 1:last]
-    section = rest[last + 3:-1]
+    quote = rest[first + 1 : last]
+    section = rest[last + 3 : -1]
     if not quote or not section:
         raise ValueError(f"a document level with an empty quote or section: {rest!r}")
     return level, quote, section, None
@@ -63,13 +63,21 @@ def _entry(clause, texts, line):
     if not texts:
         return Level(clause, None, None, None, None, line, f"SPEC {clause} has no Level line")
     if len(texts) > 1:
-        return Level(clause, None, None, None, None, line,
-                     f"SPEC {clause} has {len(texts)} Level lines")
+        return Level(
+            clause, None, None, None, None, line, f"SPEC {clause} has {len(texts)} Level lines"
+        )
     try:
         level, quote, section, sentence = parse_level_text(texts[0][1])
     except ValueError as exc:
-        return Level(clause, None, None, None, None, texts[0][0],
-                     f"SPEC {clause}: unreadable Level line: {exc}")
+        return Level(
+            clause,
+            None,
+            None,
+            None,
+            None,
+            texts[0][0],
+            f"SPEC {clause}: unreadable Level line: {exc}",
+        )
     return Level(clause, level, quote, section, sentence, texts[0][0], None)
 
 
@@ -86,16 +94,18 @@ def parse(text):
         clause = _CLAUSE.match(line)
         if clause or _BLOCK_END.match(line):
             close()
-            current, start, found = (clause.group("clause"), number, []) if clause else \
-                (None, None, [])
+            current, start, found = (
+                (clause.group("clause"), number, []) if clause else (None, None, [])
+            )
             continue
         row = _TABLE_ROW.match(line)
         if row:
             close()
             current = None
-            levels.setdefault(row.group("clause"),
-                              _entry(row.group("clause"), [(number, row.group("level"))],
-                                     number))
+            levels.setdefault(
+                row.group("clause"),
+                _entry(row.group("clause"), [(number, row.group("level"))], number),
+            )
             continue
         if current is not None and _LEVEL_LINE.match(line):
             found.append((number, line))

@@ -66,9 +66,9 @@ def quantile_ci(samples, q, confidence=CONFIDENCE):
     n = values.size
     tail = (1.0 - confidence) / 2.0
     cdf = sps.binom.cdf(np.arange(n + 1), n, q / 100.0)
-    below = np.nonzero(cdf <= tail)[0]          # k with P(B <= k) <= tail
+    below = np.nonzero(cdf <= tail)[0]  # k with P(B <= k) <= tail
     low = float(values[below[-1]]) if below.size else None
-    above = np.nonzero(cdf >= 1.0 - tail)[0]    # k with P(B <= k) >= 1 - tail; never empty
+    above = np.nonzero(cdf >= 1.0 - tail)[0]  # k with P(B <= k) >= 1 - tail; never empty
     high = float(values[above[0]]) if above[0] < n else None
     return low, high
 
@@ -143,7 +143,7 @@ def holm(p_values):
 
 # ---- effect sizes: Hodges-Lehmann shifts and the noise between rounds ------------------------
 
-HL_MAX_PER_SIDE = 1000   # samples per side in the pairwise differences (evenly spaced)
+HL_MAX_PER_SIDE = 1000  # samples per side in the pairwise differences (evenly spaced)
 
 
 def _thinned(values, keep=HL_MAX_PER_SIDE):

@@ -33,8 +33,10 @@ LOAD_CLAUSE = "1.6"
 _POLL_S = 0.25
 
 Outcome = collections.namedtuple(
-    "Outcome", "cases listed missing returncode elapsed_s log_path results_path command "
-               "all_listed", defaults=(None,))
+    "Outcome",
+    "cases listed missing returncode elapsed_s log_path results_path command " "all_listed",
+    defaults=(None,),
+)
 
 
 def candidate_env(impl, fixtures_dir, extra=None):
@@ -62,15 +64,24 @@ def parse_list(text):
 
 def list_tests(exe, env):
     try:
-        result = subprocess.run([exe, "--list"], env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
-                                check=False, timeout=120)
+        result = subprocess.run(
+            [exe, "--list"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            check=False,
+            timeout=120,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise HarnessError(f"cannot list the suite's cases with {exe} --list: {exc}") from None
     tests = parse_list(result.stdout)
     if result.returncode != 0 or not tests:
-        raise HarnessError(f"{exe} --list listed no cases (exit {result.returncode}):\n"
-                           f"{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        raise HarnessError(
+            f"{exe} --list listed no cases (exit {result.returncode}):\n"
+            f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
     return tests
 
 
@@ -140,12 +151,23 @@ def _show_progress(progress, cases, total):
         return
     bad = sum(1 for c in cases if c["status"] in case_results.REJECTING)
     last = cases[-1]
-    progress.update(f"suite: {len(cases)}/{total} cases, {bad} failing — "
-                    f"{last['id']} {last['status']}")
+    progress.update(
+        f"suite: {len(cases)}/{total} cases, {bad} failing — " f"{last['id']} {last['status']}"
+    )
 
 
-def run(exe, impl, fixtures_dir, results_path, log_path, progress, extra_env=None,
-        stall_s=None, listed=None, selected=None):
+def run(
+    exe,
+    impl,
+    fixtures_dir,
+    results_path,
+    log_path,
+    progress,
+    extra_env=None,
+    stall_s=None,
+    listed=None,
+    selected=None,
+):
     """Runs the suite once and returns its Outcome (not yet judged: see `account_for`).
 
     listed: the suite's `--list` (read here when None); selected: the (suite, test) pairs to run
@@ -171,8 +193,14 @@ def run(exe, impl, fixtures_dir, results_path, log_path, progress, extra_env=Non
     start = last_progress = time.monotonic()
     reported = 0
     with open(log_path, "w", encoding="utf-8") as log:
-        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             while True:
                 try:
@@ -204,18 +232,29 @@ def run(exe, impl, fixtures_dir, results_path, log_path, progress, extra_env=Non
         if case["status"] in case_results.REJECTING:
             progress.note(f"{case['id']} {case['status']}: {case['message']}")
     progress.finish()
-    return Outcome(cases=cases, listed=listed, missing=find_missing(listed, cases),
-                   returncode=proc.returncode, elapsed_s=elapsed, log_path=log_path,
-                   results_path=results_path, command=command, all_listed=all_listed)
+    return Outcome(
+        cases=cases,
+        listed=listed,
+        missing=find_missing(listed, cases),
+        returncode=proc.returncode,
+        elapsed_s=elapsed,
+        log_path=log_path,
+        results_path=results_path,
+        command=command,
+        all_listed=all_listed,
+    )
 
 
 def _stall_message(stall_s, listed, cases, log_path):
     unreported = find_missing(listed, cases)
-    names = ", ".join(f"{m['suite']}/{m['test']}" if m["test"] else f"{m['suite']}/?"
-                      for m in unreported[:10])
-    return (f"the conformance suite reported no case for {stall_s} s and was killed: a case ran "
-            f"past its own time limit, which the suite must enforce. {len(unreported)} of "
-            f"{len(listed)} cases had no result: {names}. Log: {log_path}")
+    names = ", ".join(
+        f"{m['suite']}/{m['test']}" if m["test"] else f"{m['suite']}/?" for m in unreported[:10]
+    )
+    return (
+        f"the conformance suite reported no case for {stall_s} s and was killed: a case ran "
+        f"past its own time limit, which the suite must enforce. {len(unreported)} of "
+        f"{len(listed)} cases had no result: {names}. Log: {log_path}"
+    )
 
 
 _PROBE_CODE = """
@@ -234,9 +273,15 @@ def probe_candidate(impl, timeout_s=PROBE_TIMEOUT_S, python=sys.executable):
     "inconclusive" (the probe process failed some other way, e.g. a sanitizer runtime refusing
     to be loaded late: then nothing can be concluded about the candidate)."""
     try:
-        result = subprocess.run([python, "-I", "-c", _PROBE_CODE, impl], stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
-                                timeout=timeout_s, check=False)
+        result = subprocess.run(
+            [python, "-I", "-c", _PROBE_CODE, impl],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return "hang", f"loading it did not return within {timeout_s} s"
     detail = result.stdout.strip()[-1000:]
@@ -268,27 +313,47 @@ def probe_exports(impl, names, timeout_s=PROBE_TIMEOUT_S, python=sys.executable)
     `detail` says what happened) or "inconclusive" (the probe itself failed, e.g. a sanitizer
     runtime refusing to be loaded late: nothing is concluded, `missing` is [])."""
     try:
-        result = subprocess.run([python, "-I", "-c", _EXPORTS_CODE, impl, *names],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, text=True, timeout=timeout_s,
-                                check=False)
+        result = subprocess.run(
+            [python, "-I", "-c", _EXPORTS_CODE, impl, *names],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return "hang", [], f"loading it did not return within {timeout_s} s"
     except OSError as exc:
         return "inconclusive", [], f"cannot run the export probe: {exc}"
     if result.returncode < 0:
-        return "crash", [], (f"{_describe_exit(result.returncode)} while loading it. "
-                             f"{result.stderr.strip()[-500:]}").strip()
+        return (
+            "crash",
+            [],
+            (
+                f"{_describe_exit(result.returncode)} while loading it. "
+                f"{result.stderr.strip()[-500:]}"
+            ).strip(),
+        )
     try:
         answer = json.loads(result.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         answer = None
     if result.returncode == 3 and isinstance(answer, dict) and "error" in answer:
         return "unloadable", [], answer["error"]
-    if result.returncode != 0 or not isinstance(answer, dict) or \
-            not isinstance(answer.get("missing"), list):
-        return "inconclusive", [], (f"probe {_describe_exit(result.returncode)}: "
-                                    f"{(result.stdout + result.stderr).strip()[-500:]}")
+    if (
+        result.returncode != 0
+        or not isinstance(answer, dict)
+        or not isinstance(answer.get("missing"), list)
+    ):
+        return (
+            "inconclusive",
+            [],
+            (
+                f"probe {_describe_exit(result.returncode)}: "
+                f"{(result.stdout + result.stderr).strip()[-500:]}"
+            ),
+        )
     absent = set(answer["missing"])
     return "ok", [n for n in names if n in absent], ""
 
@@ -323,29 +388,50 @@ def account_for(outcome, impl, probe=probe_candidate):
     verdict, detail = probe(impl)
     if verdict not in _PROBE_STATUS:
         raise HarnessError(
-            "the conformance suite did not complete: " + "; ".join(what) + ".\n"
-            + ("The candidate loads cleanly in a process of its own, so this is a failure of the "
-               "harness, not a verdict on the candidate."
-               if verdict == "ok" else f"Probing the candidate was inconclusive ({detail}).")
+            "the conformance suite did not complete: "
+            + "; ".join(what)
+            + ".\n"
+            + (
+                "The candidate loads cleanly in a process of its own, so this is a failure of the "
+                "harness, not a verdict on the candidate."
+                if verdict == "ok"
+                else f"Probing the candidate was inconclusive ({detail})."
+            )
             + f"\nRunner log: {outcome.log_path}\n--- last lines ---\n"
-            + _log_tail(outcome.log_path))
+            + _log_tail(outcome.log_path)
+        )
     status = _PROBE_STATUS[verdict]
-    reason = {"unloadable": "the candidate cannot be loaded",
-              "crash": "the candidate crashes when loaded",
-              "hang": "the candidate hangs when loaded"}[verdict]
+    reason = {
+        "unloadable": "the candidate cannot be loaded",
+        "crash": "the candidate crashes when loaded",
+        "hang": "the candidate hangs when loaded",
+    }[verdict]
     cases = list(outcome.cases)
     for number, entry in enumerate(outcome.missing, 1):
         test = entry["test"] or f"unreported case {number}"
-        cases.append({
-            "id": f"{entry['suite']}/{test}", "suite": entry["suite"], "clause": LOAD_CLAUSE,
-            "title": f"{test} (no result: the runner died)", "status": status,
-            "message": f"{reason}: {detail}", "elapsed_s": None})
+        cases.append(
+            {
+                "id": f"{entry['suite']}/{test}",
+                "suite": entry["suite"],
+                "clause": LOAD_CLAUSE,
+                "title": f"{test} (no result: the runner died)",
+                "status": status,
+                "message": f"{reason}: {detail}",
+                "elapsed_s": None,
+            }
+        )
     if not outcome.missing:
         # Every case reported but the runner died afterwards (e.g. in the candidate's destructors):
         # the candidate's fault, recorded as one case so that the verdict shows it.
-        cases.append({
-            "id": "CANDIDATE-LOAD", "suite": "harness", "clause": LOAD_CLAUSE,
-            "title": "the candidate loads and unloads in a process of its own",
-            "status": status, "message": f"{reason}: {detail}; " + "; ".join(what),
-            "elapsed_s": None})
+        cases.append(
+            {
+                "id": "CANDIDATE-LOAD",
+                "suite": "harness",
+                "clause": LOAD_CLAUSE,
+                "title": "the candidate loads and unloads in a process of its own",
+                "status": status,
+                "message": f"{reason}: {detail}; " + "; ".join(what),
+                "elapsed_s": None,
+            }
+        )
     return cases

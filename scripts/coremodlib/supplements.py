@@ -21,11 +21,15 @@ INSTRUCTIONS_DIR = "instructions"
 def measure_instructions(build_dir, impl, out_dir, gate_records, progress, baseline_file=None):
     """Counts, compares and applies the counts to `gate_records`; returns the record's
     "instructions" section."""
-    record = instructions.measurement(build_dir, impl, os.path.join(out_dir, INSTRUCTIONS_DIR),
-                                      progress)
+    record = instructions.measurement(
+        build_dir, impl, os.path.join(out_dir, INSTRUCTIONS_DIR), progress
+    )
     path = os.path.abspath(baseline_file) if baseline_file else instructions.baseline_path()
-    comparison = instructions.compare(record, instructions.load_baseline(path),
-                                      baseline_name=os.path.relpath(path, paths.REPO_ROOT))
+    comparison = instructions.compare(
+        record,
+        instructions.load_baseline(path),
+        baseline_name=os.path.relpath(path, paths.REPO_ROOT),
+    )
     instructions.apply_to_gates(gate_records, comparison, decide=True)
     if not comparison["comparable"]:
         progress.note("instruction counts not judged: " + "; ".join(comparison["reasons"]))
@@ -54,10 +58,18 @@ def measure_whole_process(build_dir, impl, out_dir, progress, quick=False):
 
 def measure(args, build_dir, impl, out_dir, gate_records, progress):
     """The sections to add to the record of a run whose gates were measured."""
-    extra = {"whole_process": measure_whole_process(build_dir, impl, out_dir, progress,
-                                                    quick=getattr(args, "quick", False))}
+    extra = {
+        "whole_process": measure_whole_process(
+            build_dir, impl, out_dir, progress, quick=getattr(args, "quick", False)
+        )
+    }
     if getattr(args, "metric", "time") == "instructions":
         extra["instructions"] = measure_instructions(
-            build_dir, impl, out_dir, gate_records, progress,
-            getattr(args, "instructions_baseline", None))
+            build_dir,
+            impl,
+            out_dir,
+            gate_records,
+            progress,
+            getattr(args, "instructions_baseline", None),
+        )
     return extra

@@ -16,8 +16,11 @@ def tool_path(build_dir):
 
 def recorded_machines():
     """Names of the recorded machines under fixtures/topology/."""
-    return sorted(name for name in os.listdir(TOPOLOGY_FIXTURES)
-                  if os.path.isfile(os.path.join(TOPOLOGY_FIXTURES, name, "expected.json")))
+    return sorted(
+        name
+        for name in os.listdir(TOPOLOGY_FIXTURES)
+        if os.path.isfile(os.path.join(TOPOLOGY_FIXTURES, name, "expected.json"))
+    )
 
 
 def replay_environment(machine):
@@ -31,8 +34,10 @@ def replay_environment(machine):
     if os.path.isdir(sysfs_root):
         return {"COREMOD_SYSFS_ROOT": sysfs_root}
     known = ", ".join(recorded_machines())
-    raise HarnessError(f"no recorded machine at {directory} (it needs sysctl.txt or root/); "
-                       f"recorded machines: {known}")
+    raise HarnessError(
+        f"no recorded machine at {directory} (it needs sysctl.txt or root/); "
+        f"recorded machines: {known}"
+    )
 
 
 def run(args, progress):

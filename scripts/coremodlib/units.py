@@ -19,7 +19,7 @@ _SCALES = {
     "kB": ("memory", 1e3),
     "MB": ("memory", 1e6),
     "KiB": ("memory", 1024.0),
-    "MiB": ("memory", 1024.0 ** 2),
+    "MiB": ("memory", 1024.0**2),
     # plain counts
     "count": ("count", 1.0),
     "modules": ("count", 1.0),
@@ -45,8 +45,7 @@ def convert(value, from_unit, to_unit):
 
 
 # Units reports use, largest first, per dimension (memory in binary units, as RSS is page-based).
-_DISPLAY = {"time": ("s", "ms", "us", "ns"), "memory": ("MiB", "KiB", "bytes"),
-            "count": ("count",)}
+_DISPLAY = {"time": ("s", "ms", "us", "ns"), "memory": ("MiB", "KiB", "bytes"), "count": ("count",)}
 
 
 def display_unit(unit, magnitude):

@@ -40,7 +40,7 @@ struct bench_case {
 
 static void* g_in;
 static void* g_out;
-static volatile uint64_t g_sink;   /* keeps results alive so no call is optimised away */
+static volatile uint64_t g_sink; /* keeps results alive so no call is optimised away */
 
 static uint64_t now_ns(void)
 {
@@ -59,7 +59,7 @@ static int compare_double(const void* a, const void* b)
 static double measure(const bench_case_t* bc, bool use_asm, int samples)
 {
     uint64_t batch = 1;
-    for (;;) {                                      /* grow the batch to >= 50 µs */
+    for (;;) { /* grow the batch to >= 50 µs */
         uint64_t start = now_ns();
         for (uint64_t i = 0; i < batch; i++)
             bc->run(bc, use_asm);
@@ -128,10 +128,9 @@ static void run_capture(const bench_case_t* bc, bool use_asm)
 static void fill_code(uint32_t* words, size_t n)
 {
     static const uint32_t mix[] = {
-        0xF9400020u, 0xB9400420u, 0xF9000020u, 0xA9407BFDu, 0xA9BF7BFDu, 0x8B020020u,
-        0xD1000421u, 0xF100043Fu, 0x54FFFF81u, 0x17FFFFF0u, 0x94000010u, 0xD65F03C0u,
-        0x1E222820u, 0x4EA21C20u, 0x3DC00020u, 0xB4000040u, 0x36180041u, 0xD63F0100u,
-        0x52800020u, 0xAA0103E0u,
+        0xF9400020u, 0xB9400420u, 0xF9000020u, 0xA9407BFDu, 0xA9BF7BFDu, 0x8B020020u, 0xD1000421u,
+        0xF100043Fu, 0x54FFFF81u, 0x17FFFFF0u, 0x94000010u, 0xD65F03C0u, 0x1E222820u, 0x4EA21C20u,
+        0x3DC00020u, 0xB4000040u, 0x36180041u, 0xD63F0100u, 0x52800020u, 0xAA0103E0u,
     };
     uint64_t x = 88172645463325252u;
     for (size_t i = 0; i < n; i++) {
@@ -152,8 +151,9 @@ int main(int argc, char** argv)
         } else if (strcmp(argv[i], "--json") == 0) {
             json = true;
         } else {
-            fprintf(stderr, "usage: %s [--samples N] [--json]\n"
-                            "  Times each kernel's assembly and C twin; prints the median ns per unit.\n",
+            fprintf(stderr,
+                    "usage: %s [--samples N] [--json]\n"
+                    "  Times each kernel's assembly and C twin; prints the median ns per unit.\n",
                     argv[0]);
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
         }
@@ -162,7 +162,7 @@ int main(int argc, char** argv)
         fprintf(stderr, "coremod-kernel-bench: --samples must be >= 1\n");
         return 2;
     }
-    size_t big = (size_t)1 << 22;                    /* 4 MiB buffers */
+    size_t big = (size_t)1 << 22; /* 4 MiB buffers */
     g_in = malloc(big);
     g_out = malloc(big);
     if (g_in == NULL || g_out == NULL) {
@@ -170,7 +170,7 @@ int main(int argc, char** argv)
         return 2;
     }
     fill_code(g_in, big / 4);
-    memset(g_out, 0, big);                            /* fault the output pages in */
+    memset(g_out, 0, big); /* fault the output pages in */
 
     const bench_case_t cases[] = {
         {"insn_classify", "64 KiB of code", "word", 16384, run_classify},
@@ -195,15 +195,17 @@ int main(int argc, char** argv)
         double asm_ns = asm_ok ? measure(&cases[i], true, samples) : -1;
         double c_ns = measure(&cases[i], false, samples);
         if (json)
-            printf("  {\"kernel\": \"%s\", \"workload\": \"%s\", \"unit\": \"%s\", \"asm_ns\": %.4f, "
-                   "\"c_ns\": %.4f}%s\n", cases[i].kernel, cases[i].workload, cases[i].unit, asm_ns, c_ns,
-                   i + 1 < n ? "," : "");
+            printf(
+                "  {\"kernel\": \"%s\", \"workload\": \"%s\", \"unit\": \"%s\", \"asm_ns\": %.4f, "
+                "\"c_ns\": %.4f}%s\n",
+                cases[i].kernel, cases[i].workload, cases[i].unit, asm_ns, c_ns,
+                i + 1 < n ? "," : "");
         else if (asm_ok)
-            printf("%-24s %-22s %-9s %12.4f %12.4f %8.2f\n", cases[i].kernel, cases[i].workload, cases[i].unit,
-                   asm_ns, c_ns, c_ns / asm_ns);
+            printf("%-24s %-22s %-9s %12.4f %12.4f %8.2f\n", cases[i].kernel, cases[i].workload,
+                   cases[i].unit, asm_ns, c_ns, c_ns / asm_ns);
         else
-            printf("%-24s %-22s %-9s %12s %12.4f %8s\n", cases[i].kernel, cases[i].workload, cases[i].unit,
-                   "(no AVX2)", c_ns, "-");
+            printf("%-24s %-22s %-9s %12s %12.4f %8s\n", cases[i].kernel, cases[i].workload,
+                   cases[i].unit, "(no AVX2)", c_ns, "-");
     }
     if (json)
         printf("]}\n");

@@ -40,33 +40,33 @@ static void count_backward(coremod_insn_counts_t* out, int64_t offset_words)
 
 static void classify_branch(coremod_insn_counts_t* out, uint32_t w)
 {
-    if ((w & 0x7C000000u) == 0x14000000u) {          /* B / BL: op 00101 imm26 */
+    if ((w & 0x7C000000u) == 0x14000000u) { /* B / BL: op 00101 imm26 */
         out->branches++;
         out->unconditional_immediate++;
         if (w & 0x80000000u)
-            out->calls++;                            /* BL: a call is not a loop */
+            out->calls++; /* BL: a call is not a loop */
         else
             count_backward(out, signed_field(w, 0, 26));
-    } else if ((w & 0xFF000000u) == 0x54000000u) {   /* B.cond / BC.cond: imm19 at [23:5] */
+    } else if ((w & 0xFF000000u) == 0x54000000u) { /* B.cond / BC.cond: imm19 at [23:5] */
         out->branches++;
         out->conditional_branches++;
         count_backward(out, signed_field(w, 5, 19));
-    } else if ((w & 0x7E000000u) == 0x34000000u) {   /* CBZ / CBNZ: imm19 at [23:5] */
+    } else if ((w & 0x7E000000u) == 0x34000000u) { /* CBZ / CBNZ: imm19 at [23:5] */
         out->branches++;
         out->conditional_branches++;
         count_backward(out, signed_field(w, 5, 19));
-    } else if ((w & 0x7E000000u) == 0x36000000u) {   /* TBZ / TBNZ: imm14 at [18:5] */
+    } else if ((w & 0x7E000000u) == 0x36000000u) { /* TBZ / TBNZ: imm14 at [18:5] */
         out->branches++;
         out->conditional_branches++;
         count_backward(out, signed_field(w, 5, 14));
-    } else if ((w & 0xFEE00000u) == 0xD6000000u) {   /* BR family: opc x000 */
+    } else if ((w & 0xFEE00000u) == 0xD6000000u) { /* BR family: opc x000 */
         out->branches++;
         out->indirect_branches++;
-    } else if ((w & 0xFEE00000u) == 0xD6200000u) {   /* BLR family: opc x001 */
+    } else if ((w & 0xFEE00000u) == 0xD6200000u) { /* BLR family: opc x001 */
         out->branches++;
         out->indirect_branches++;
         out->calls++;
-    } else if ((w & 0xFFE00000u) == 0xD6400000u) {   /* RET family: opc 0010 */
+    } else if ((w & 0xFFE00000u) == 0xD6400000u) { /* RET family: opc 0010 */
         out->branches++;
         out->indirect_branches++;
         out->returns++;
@@ -76,19 +76,19 @@ static void classify_branch(coremod_insn_counts_t* out, uint32_t w)
 /* Load/store class words: which read memory, which write it (README: "loads and stores"). */
 static void classify_load_store(coremod_insn_counts_t* out, uint32_t w)
 {
-    bool literal = (w & 0x3B000000u) == 0x18000000u;       /* LDR (literal), PRFM (literal) */
-    bool pac_load = (w & 0xFF200400u) == 0xF8200400u;      /* LDRAA / LDRAB */
+    bool literal = (w & 0x3B000000u) == 0x18000000u;  /* LDR (literal), PRFM (literal) */
+    bool pac_load = (w & 0xFF200400u) == 0xF8200400u; /* LDRAA / LDRAB */
     /* Atomic read-modify-write: LDADD..LDUMIN (o3 = 0) and SWP (o3 = 1, opc = 000). The rest of
      * that encoding space (LDAPR, LD64B, ST64B*) reads or writes only: the rules below. */
     bool atomic = (w & 0x3F208C00u) == 0x38200000u || (w & 0x3F20FC00u) == 0x38208000u;
-    bool single_gpr = (w & 0x3E000000u) == 0x38000000u;    /* LDR/STR (register), V = 0 */
+    bool single_gpr = (w & 0x3E000000u) == 0x38000000u; /* LDR/STR (register), V = 0 */
     bool reads;
     if (literal || pac_load || atomic)
         reads = true;
     else if (single_gpr)
-        reads = (w & 0x00C00000u) != 0;                    /* opc != 00: LDR*, LDRS*, PRFM */
+        reads = (w & 0x00C00000u) != 0; /* opc != 00: LDR*, LDRS*, PRFM */
     else
-        reads = (w & 0x00400000u) != 0;                    /* the L bit, bit 22 */
+        reads = (w & 0x00400000u) != 0; /* the L bit, bit 22 */
     bool writes = atomic || (!literal && !pac_load && !reads);
     out->loads += reads;
     out->stores += writes;
@@ -104,9 +104,9 @@ bool COREMOD_C_TWIN(insn_classify)(const void* code, size_t word_count, coremod_
     for (size_t i = 0; i < word_count; i++) {
         uint32_t w = read_word_le(bytes + 4 * i);
         classify_branch(&counts, w);
-        if ((w & 0x0E000000u) == 0x0E000000u)              /* op0 = x111 */
+        if ((w & 0x0E000000u) == 0x0E000000u) /* op0 = x111 */
             counts.simd_fp++;
-        if ((w & 0x0A000000u) == 0x08000000u)              /* op0 = x1x0 */
+        if ((w & 0x0A000000u) == 0x08000000u) /* op0 = x1x0 */
             classify_load_store(&counts, w);
     }
     *out = counts;

@@ -19,8 +19,8 @@ _Static_assert(sizeof(coremod_processor_state_t) == 800, "state layout");
 
 /* noinline: the builtins describe this function's own frame, which must be the one the caller
  * called (an inlined copy would report the caller's caller). */
-__attribute__((noinline))
-void COREMOD_C_TWIN(capture_processor_state)(coremod_processor_state_t* out)
+__attribute__((noinline)) void
+COREMOD_C_TWIN(capture_processor_state)(coremod_processor_state_t* out)
 {
     if (out == NULL)
         return;

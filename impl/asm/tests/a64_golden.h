@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 enum {
-    G_COND = 1 << 0,       /* conditional branch */
-    G_UNCOND = 1 << 1,     /* B, BL */
+    G_COND = 1 << 0,   /* conditional branch */
+    G_UNCOND = 1 << 1, /* B, BL */
     G_CALL = 1 << 2,
     G_RET = 1 << 3,
     G_INDIRECT = 1 << 4,
@@ -18,8 +18,8 @@ enum {
 
 typedef struct {
     uint32_t word;
-    unsigned classes;      /* G_* */
-    uint32_t loop;         /* backward distance in words, 0 if none */
+    unsigned classes; /* G_* */
+    uint32_t loop;    /* backward distance in words, 0 if none */
     const char* source;
 } a64_golden_t;
 

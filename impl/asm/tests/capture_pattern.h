@@ -25,7 +25,7 @@
 #define PATTERN_VEC_HI(i) (UINT64_C(0xBEEF000000000300) + (uint64_t)(i))
 
 #define PATTERN_NZCV UINT64_C(0x60000000)
-#define PATTERN_RFLAGS_SET UINT64_C(0x8D5)    /* CF PF AF ZF SF OF */
+#define PATTERN_RFLAGS_SET UINT64_C(0x8D5) /* CF PF AF ZF SF OF */
 
 void coremod_test_capture_with_pattern(coremod_processor_state_t* out, uint64_t expected[4],
                                        void (*capture)(coremod_processor_state_t*));

@@ -33,8 +33,8 @@ static size_t classifiers(classifier_t out[3])
     return n;
 }
 
-#define FIELD_EQ(a, b, f, who, what) \
-    cr_assert_eq((a)->f, (b)->f, "%s, %s: " #f " = %llu, expected %llu", who, what, \
+#define FIELD_EQ(a, b, f, who, what)                                                               \
+    cr_assert_eq((a)->f, (b)->f, "%s, %s: " #f " = %llu, expected %llu", who, what,                \
                  (unsigned long long)(a)->f, (unsigned long long)(b)->f)
 
 static void assert_counts_eq(const coremod_insn_counts_t* got, const coremod_insn_counts_t* want,
@@ -55,13 +55,14 @@ static void assert_counts_eq(const coremod_insn_counts_t* got, const coremod_ins
     FIELD_EQ(got, want, stores, who, what);
 }
 
-static void check_all(const void* code, size_t n, const coremod_insn_counts_t* want, const char* what)
+static void check_all(const void* code, size_t n, const coremod_insn_counts_t* want,
+                      const char* what)
 {
     classifier_t impls[3];
     size_t count = classifiers(impls);
     for (size_t i = 0; i < count; i++) {
         coremod_insn_counts_t got;
-        memset(&got, 0xA5, sizeof got);        /* every field must be written */
+        memset(&got, 0xA5, sizeof got); /* every field must be written */
         cr_assert(impls[i].fn(code, n, &got), "%s, %s: returned false", impls[i].name, what);
         assert_counts_eq(&got, want, impls[i].name, what);
     }
@@ -128,7 +129,8 @@ Test(insn_classify, generated_programs_many_sizes)
                 a64_emit_random(&rng, words, &n, &want);
             want.total = n;
             char what[64];
-            snprintf(what, sizeof what, "generated program of %zu words, round %d (seed 20240611)", n, round);
+            snprintf(what, sizeof what, "generated program of %zu words, round %d (seed 20240611)",
+                     n, round);
             check_all(words, n, &want, what);
             free(words);
         }
@@ -148,7 +150,7 @@ Test(insn_classify, branch_offset_extremes)
         {a64_b(-1), -1, 0, 0},
         {a64_b(0), 0, 0, 0},
         {a64_b(1), 1, 0, 0},
-        {a64_bl(A64_IMM26_MIN), 0, 0, 1},     /* a call is never a loop */
+        {a64_bl(A64_IMM26_MIN), 0, 0, 1}, /* a call is never a loop */
         {a64_bl(-1), 0, 0, 1},
         {a64_bcond(1, A64_IMM19_MIN), A64_IMM19_MIN, 1, 0},
         {a64_bcond(14, A64_IMM19_MAX), A64_IMM19_MAX, 1, 0},
@@ -227,7 +229,8 @@ Test(insn_classify, bad_arguments_are_rejected_and_leave_output_alone)
         coremod_insn_counts_t before = out;
         cr_assert_not(impls[i].fn(&word, 1, NULL), "%s: NULL out", impls[i].name);
         cr_assert_not(impls[i].fn(NULL, 1, &out), "%s: NULL code with words", impls[i].name);
-        cr_assert_eq(memcmp(&out, &before, sizeof out), 0, "%s: output changed on failure", impls[i].name);
+        cr_assert_eq(memcmp(&out, &before, sizeof out), 0, "%s: output changed on failure",
+                     impls[i].name);
         cr_assert(impls[i].fn(NULL, 0, &out), "%s: NULL code, 0 words is empty", impls[i].name);
         coremod_insn_counts_t zero = {0};
         assert_counts_eq(&out, &zero, impls[i].name, "empty input");

@@ -49,12 +49,16 @@ Test(prefetch_range, counts_match_the_contract)
         for (size_t s = 0; s < sizeof strides / sizeof strides[0]; s++) {
             for (size_t d = 0; d < sizeof distances / sizeof distances[0]; d++) {
                 for (int round = 0; round < 8; round++) {
-                    size_t bytes = round == 0 ? 1 : round == 1 ? strides[s] : round == 2 ? strides[s] + 1
-                                 : (size_t)test_rng_below(&rng, sizeof region) + 1;
+                    size_t bytes = round == 0   ? 1
+                                   : round == 1 ? strides[s]
+                                   : round == 2 ? strides[s] + 1
+                                                : (size_t)test_rng_below(&rng, sizeof region) + 1;
                     size_t got = prefetchers[p].fn(region, bytes, strides[s], distances[d]);
                     size_t want = expected_count(bytes, strides[s], distances[d]);
-                    cr_assert_eq(got, want, "%s: bytes %zu, stride %zu, distance %u: %zu prefetches, expected %zu",
-                                 prefetchers[p].name, bytes, strides[s], distances[d], got, want);
+                    cr_assert_eq(
+                        got, want,
+                        "%s: bytes %zu, stride %zu, distance %u: %zu prefetches, expected %zu",
+                        prefetchers[p].name, bytes, strides[s], distances[d], got, want);
                 }
             }
         }
@@ -65,16 +69,18 @@ Test(prefetch_range, last_byte_before_a_guard_page_and_into_it)
 {
     long page = sysconf(_SC_PAGESIZE);
     cr_assert_gt(page, 0);
-    unsigned char* map = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned char* map =
+        mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     cr_assert_neq(map, MAP_FAILED);
     cr_assert_eq(mprotect(map + page, (size_t)page, PROT_NONE), 0);
     unsigned char* last = map + page - 1;
     for (size_t p = 0; p < PREFETCHER_COUNT; p++) {
         cr_assert_eq(prefetchers[p].fn(last, 1, 64, 0), 1, "%s", prefetchers[p].name);
         /* a range that runs into the guard page: prefetches never fault */
-        cr_assert_eq(prefetchers[p].fn(last, (size_t)page + 1, 64, 0), expected_count((size_t)page + 1, 64, 0),
-                     "%s", prefetchers[p].name);
-        cr_assert_eq(prefetchers[p].fn(map, 2 * (size_t)page, 1, 0), 2 * (size_t)page, "%s", prefetchers[p].name);
+        cr_assert_eq(prefetchers[p].fn(last, (size_t)page + 1, 64, 0),
+                     expected_count((size_t)page + 1, 64, 0), "%s", prefetchers[p].name);
+        cr_assert_eq(prefetchers[p].fn(map, 2 * (size_t)page, 1, 0), 2 * (size_t)page, "%s",
+                     prefetchers[p].name);
     }
     cr_assert_eq(munmap(map, 2 * (size_t)page), 0);
 }

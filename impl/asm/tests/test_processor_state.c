@@ -16,9 +16,9 @@
 
 /* The sticky exception-flag bits of fpsr (MXCSR bits 0-5; FPSR IOC..IXC, IDC and QC). */
 #if defined(__aarch64__) || defined(__arm64__)
-#  define FPSR_FLAG_BITS UINT64_C(0x0800009F)
+#define FPSR_FLAG_BITS UINT64_C(0x0800009F)
 #else
-#  define FPSR_FLAG_BITS UINT64_C(0x3F)
+#define FPSR_FLAG_BITS UINT64_C(0x3F)
 #endif
 
 /* Whether this CPU (or emulator) keeps floating-point exception flags. Valgrind does not: it
@@ -37,14 +37,17 @@ typedef void (*capture_fn)(coremod_processor_state_t*);
 
 static void capture_with_pattern(capture_fn fn, coremod_processor_state_t* st, uint64_t expected[4])
 {
-    memset(st, 0xCC, sizeof *st);           /* a field left unwritten shows as 0xCCCC... */
+    memset(st, 0xCC, sizeof *st); /* a field left unwritten shows as 0xCCCC... */
     coremod_test_capture_with_pattern(st, expected, fn);
 }
 
-static void check_pc_and_sp(const coremod_processor_state_t* st, const uint64_t expected[4], const char* who)
+static void check_pc_and_sp(const coremod_processor_state_t* st, const uint64_t expected[4],
+                            const char* who)
 {
-    cr_assert_eq(st->pc, expected[1], "%s: pc 0x%llx, return address 0x%llx", who, U64(st->pc), U64(expected[1]));
-    cr_assert_eq(st->sp, expected[0], "%s: sp 0x%llx, sp at the call 0x%llx", who, U64(st->sp), U64(expected[0]));
+    cr_assert_eq(st->pc, expected[1], "%s: pc 0x%llx, return address 0x%llx", who, U64(st->pc),
+                 U64(expected[1]));
+    cr_assert_eq(st->sp, expected[0], "%s: sp 0x%llx, sp at the call 0x%llx", who, U64(st->sp),
+                 U64(expected[0]));
 }
 
 #if COREMOD_KERNELS_HAVE_ASM
@@ -54,7 +57,8 @@ static void check_full_capture(capture_fn fn, const char* who)
     uint64_t expected[4];
     capture_with_pattern(fn, &st, expected);
     check_pc_and_sp(&st, expected, who);
-    cr_assert_eq(st.fpcr, expected[2], "%s: fpcr 0x%llx, set 0x%llx", who, U64(st.fpcr), U64(expected[2]));
+    cr_assert_eq(st.fpcr, expected[2], "%s: fpcr 0x%llx, set 0x%llx", who, U64(st.fpcr),
+                 U64(expected[2]));
     uint64_t fpsr_mask = fp_flags_are_kept() ? ~UINT64_C(0) : ~FPSR_FLAG_BITS;
     cr_assert_eq(st.fpsr & fpsr_mask, expected[3] & fpsr_mask, "%s: fpsr 0x%llx, set 0x%llx", who,
                  U64(st.fpsr), U64(expected[3]));
@@ -71,7 +75,8 @@ static void check_full_capture(capture_fn fn, const char* who)
         else if (i == 18)
             continue;
 #endif
-        cr_assert_eq(st.x[i], want, "%s: x%u = 0x%llx, expected 0x%llx", who, i, U64(st.x[i]), U64(want));
+        cr_assert_eq(st.x[i], want, "%s: x%u = 0x%llx, expected 0x%llx", who, i, U64(st.x[i]),
+                     U64(want));
     }
     cr_assert_eq(st.pstate, PATTERN_NZCV, "%s: NZCV 0x%llx", who, U64(st.pstate));
     for (unsigned i = 0; i < 32; i++) {
@@ -82,14 +87,16 @@ static void check_full_capture(capture_fn fn, const char* who)
     for (unsigned i = 0; i < 31; i++) {
         uint64_t want = i < 16 ? PATTERN_GPR(i) : 0;
         if (i == 4)
-            want = expected[0];                         /* rsp */
+            want = expected[0]; /* rsp */
         else if (i == 7)
-            want = (uint64_t)(uintptr_t)&st;            /* rdi */
+            want = (uint64_t)(uintptr_t)&st; /* rdi */
         else if (i == 11)
-            want = (uint64_t)(uintptr_t)fn;             /* r11 */
-        cr_assert_eq(st.x[i], want, "%s: x[%u] = 0x%llx, expected 0x%llx", who, i, U64(st.x[i]), U64(want));
+            want = (uint64_t)(uintptr_t)fn; /* r11 */
+        cr_assert_eq(st.x[i], want, "%s: x[%u] = 0x%llx, expected 0x%llx", who, i, U64(st.x[i]),
+                     U64(want));
     }
-    cr_assert_eq(st.pstate & PATTERN_RFLAGS_SET, PATTERN_RFLAGS_SET, "%s: RFLAGS 0x%llx", who, U64(st.pstate));
+    cr_assert_eq(st.pstate & PATTERN_RFLAGS_SET, PATTERN_RFLAGS_SET, "%s: RFLAGS 0x%llx", who,
+                 U64(st.pstate));
     for (unsigned i = 0; i < 32; i++) {
         uint64_t lo = i < 16 ? PATTERN_VEC_LO(i) : 0, hi = i < 16 ? PATTERN_VEC_HI(i) : 0;
         cr_assert_eq(st.v[i][0], lo, "%s: v[%u] low 0x%llx", who, i, U64(st.v[i][0]));
@@ -123,8 +130,8 @@ Test(processor_state, c_twin_captures_what_c_can)
      * registers: compare with what the helper set. */
     cr_assert_eq(st.fpcr, expected[2] & COREMOD_FPCR_RMODE_MASK, "c: fpcr 0x%llx", U64(st.fpcr));
     if (fp_flags_are_kept())
-        cr_assert_eq(st.fpsr & (uint64_t)FE_ALL_EXCEPT, expected[3] & (uint64_t)FE_ALL_EXCEPT, "c: fpsr 0x%llx",
-                     U64(st.fpsr));
+        cr_assert_eq(st.fpsr & (uint64_t)FE_ALL_EXCEPT, expected[3] & (uint64_t)FE_ALL_EXCEPT,
+                     "c: fpsr 0x%llx", U64(st.fpsr));
     for (unsigned i = 0; i < 31; i++)
         cr_assert_eq(st.x[i], 0, "c: x[%u] is documented as 0", i);
     cr_assert_eq(st.pstate, 0);
@@ -144,9 +151,11 @@ Test(processor_state, asm_and_c_agree_on_the_live_state)
 #if COREMOD_KERNELS_HAVE_ASM
     coremod_processor_state_t a;
     coremod_capture_processor_state_asm(&a);
-    cr_assert_eq(a.fpcr & COREMOD_FPCR_RMODE_MASK, c.fpcr, "rounding mode: asm 0x%llx, c 0x%llx", U64(a.fpcr), U64(c.fpcr));
+    cr_assert_eq(a.fpcr & COREMOD_FPCR_RMODE_MASK, c.fpcr, "rounding mode: asm 0x%llx, c 0x%llx",
+                 U64(a.fpcr), U64(c.fpcr));
     if (flags_kept)
-        cr_assert(a.fpsr & (uint64_t)FE_DIVBYZERO, "asm fpsr 0x%llx lacks the divide-by-zero flag", U64(a.fpsr));
+        cr_assert(a.fpsr & (uint64_t)FE_DIVBYZERO, "asm fpsr 0x%llx lacks the divide-by-zero flag",
+                  U64(a.fpsr));
     cr_assert_eq(a.sp, c.sp, "both calls are made from the same frame");
     cr_assert(a.pc > c.pc && a.pc - c.pc < 4096, "the asm call comes shortly after the C call");
 #endif
@@ -154,7 +163,8 @@ Test(processor_state, asm_and_c_agree_on_the_live_state)
     if (flags_kept)
         cr_assert(c.fpsr & (uint64_t)FE_DIVBYZERO);
     cr_assert_eq(c.fpcr, (uint64_t)FE_TOWARDZERO);
-    cr_assert(c.sp <= local && local - c.sp < 65536, "sp 0x%llx is just below this frame's locals", U64(c.sp));
+    cr_assert(c.sp <= local && local - c.sp < 65536, "sp 0x%llx is just below this frame's locals",
+              U64(c.sp));
     cr_assert(c.pc != 0);
 }
 

@@ -51,18 +51,21 @@ static void check_impl(scale_fn fn, const char* who)
             float* in = in_buf + misalign;
             float* out = out_buf + (1 - misalign);
             for (size_t i = 0; i < n; i++)
-                in[i] = float_of(test_rng_u32(&rng));       /* every bit pattern: NaNs too */
+                in[i] = float_of(test_rng_u32(&rng)); /* every bit pattern: NaNs too */
             for (size_t i = 0; i < n + 1; i++)
                 out[i] = -7.0f;
             fn(in, out, n);
             coremod_scale_add_f32_c(in, twin, n);
             for (size_t i = 0; i < n; i++) {
                 uint32_t got = bits_of(out[i]), want = bits_of(expected_value(in[i]));
-                cr_assert_eq(got, want, "%s: n = %zu, i = %zu, in = 0x%08x: got 0x%08x, expected 0x%08x",
-                             who, n, i, (unsigned)bits_of(in[i]), (unsigned)got, (unsigned)want);
-                cr_assert_eq(got, bits_of(twin[i]), "%s differs from the C twin at n = %zu, i = %zu", who, n, i);
+                cr_assert_eq(got, want,
+                             "%s: n = %zu, i = %zu, in = 0x%08x: got 0x%08x, expected 0x%08x", who,
+                             n, i, (unsigned)bits_of(in[i]), (unsigned)got, (unsigned)want);
+                cr_assert_eq(got, bits_of(twin[i]),
+                             "%s differs from the C twin at n = %zu, i = %zu", who, n, i);
             }
-            cr_assert_eq(bits_of(out[n]), bits_of(-7.0f), "%s wrote past the end (n = %zu)", who, n);
+            cr_assert_eq(bits_of(out[n]), bits_of(-7.0f), "%s wrote past the end (n = %zu)", who,
+                         n);
         }
     }
     free(in_buf);
@@ -70,33 +73,63 @@ static void check_impl(scale_fn fn, const char* who)
     free(twin);
 }
 
-Test(scale_add, c_twin_matches_expectation) { check_impl(coremod_scale_add_f32_c, "c"); }
-Test(scale_add, dispatched_matches_expectation) { check_impl(coremod_scale_add_f32, "dispatched"); }
+Test(scale_add, c_twin_matches_expectation)
+{
+    check_impl(coremod_scale_add_f32_c, "c");
+}
+Test(scale_add, dispatched_matches_expectation)
+{
+    check_impl(coremod_scale_add_f32, "dispatched");
+}
 #if COREMOD_KERNELS_HAVE_ASM
-Test(scale_add, asm_matches_expectation_and_twin) { check_impl(coremod_scale_add_f32_asm, "asm"); }
+Test(scale_add, asm_matches_expectation_and_twin)
+{
+    check_impl(coremod_scale_add_f32_asm, "asm");
+}
 #endif
 
 Test(scale_add, edge_values_in_place)
 {
-    float edges[] = {0.0f, -0.0f, 1.0f, -1.0f, -0.5f, INFINITY, -INFINITY, NAN, -NAN,
-                     float_of(0x7FC12345u), float_of(0xFFA00001u) /* signalling NaN */,
-                     FLT_MAX, -FLT_MAX, FLT_MIN, -FLT_MIN, float_of(1u) /* smallest subnormal */,
-                     float_of(0x807FFFFFu), 8388607.5f, 16777215.0f, 3.4e38f, 1e-45f, 0.1f};
+    float edges[] = {0.0f,
+                     -0.0f,
+                     1.0f,
+                     -1.0f,
+                     -0.5f,
+                     INFINITY,
+                     -INFINITY,
+                     NAN,
+                     -NAN,
+                     float_of(0x7FC12345u),
+                     float_of(0xFFA00001u) /* signalling NaN */,
+                     FLT_MAX,
+                     -FLT_MAX,
+                     FLT_MIN,
+                     -FLT_MIN,
+                     float_of(1u) /* smallest subnormal */,
+                     float_of(0x807FFFFFu),
+                     8388607.5f,
+                     16777215.0f,
+                     3.4e38f,
+                     1e-45f,
+                     0.1f};
     size_t n = sizeof edges / sizeof edges[0];
-    scale_fn impls[] = {coremod_scale_add_f32_c, coremod_scale_add_f32,
+    scale_fn impls[] = {
+        coremod_scale_add_f32_c,
+        coremod_scale_add_f32,
 #if COREMOD_KERNELS_HAVE_ASM
-                        coremod_scale_add_f32_asm,
+        coremod_scale_add_f32_asm,
 #endif
     };
     for (size_t k = 0; k < sizeof impls / sizeof impls[0]; k++) {
         float data[32];
         memcpy(data, edges, sizeof edges);
-        impls[k](data, data, n);                            /* in-place */
+        impls[k](data, data, n); /* in-place */
         for (size_t i = 0; i < n; i++) {
             uint32_t want = bits_of(expected_value(edges[i]));
             /* A signalling NaN comes out quieted: same sign and payload, quiet bit set. */
-            cr_assert_eq(bits_of(data[i]), want, "impl %zu, edge %zu (0x%08x): got 0x%08x, expected 0x%08x",
-                         k, i, (unsigned)bits_of(edges[i]), (unsigned)bits_of(data[i]), (unsigned)want);
+            cr_assert_eq(bits_of(data[i]), want,
+                         "impl %zu, edge %zu (0x%08x): got 0x%08x, expected 0x%08x", k, i,
+                         (unsigned)bits_of(edges[i]), (unsigned)bits_of(data[i]), (unsigned)want);
         }
     }
 }

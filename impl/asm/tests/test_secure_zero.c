@@ -20,7 +20,7 @@ static void check_zeroing(zero_fn fn, const char* who)
     cr_assert(buffer && pattern);
     test_rng_t rng = test_rng_seeded(4242);
     for (size_t i = 0; i < SIZE; i++)
-        pattern[i] = (unsigned char)(test_rng_next(&rng) | 1);   /* never 0: a missed store shows */
+        pattern[i] = (unsigned char)(test_rng_next(&rng) | 1); /* never 0: a missed store shows */
     for (size_t offset = 0; offset < MAX_OFFSET; offset++) {
         for (size_t n = 0; n <= MAX_N; n++) {
             memcpy(buffer, pattern, SIZE);
@@ -29,8 +29,10 @@ static void check_zeroing(zero_fn fn, const char* who)
             for (size_t i = 0; i < SIZE; i++) {
                 unsigned char want = (i >= start && i < start + n) ? 0 : pattern[i];
                 if (buffer[i] != want)
-                    cr_assert_fail("%s: n = %zu, offset = %zu: byte %zd relative to start is 0x%02x, expected 0x%02x",
-                                   who, n, offset, (ptrdiff_t)i - (ptrdiff_t)start, buffer[i], want);
+                    cr_assert_fail("%s: n = %zu, offset = %zu: byte %zd relative to start is "
+                                   "0x%02x, expected 0x%02x",
+                                   who, n, offset, (ptrdiff_t)i - (ptrdiff_t)start, buffer[i],
+                                   want);
             }
         }
     }
@@ -38,10 +40,19 @@ static void check_zeroing(zero_fn fn, const char* who)
     free(pattern);
 }
 
-Test(secure_zero, c_twin_zeroes_exactly_the_range) { check_zeroing(coremod_secure_zero_c, "c"); }
-Test(secure_zero, dispatched_zeroes_exactly_the_range) { check_zeroing(coremod_secure_zero, "dispatched"); }
+Test(secure_zero, c_twin_zeroes_exactly_the_range)
+{
+    check_zeroing(coremod_secure_zero_c, "c");
+}
+Test(secure_zero, dispatched_zeroes_exactly_the_range)
+{
+    check_zeroing(coremod_secure_zero, "dispatched");
+}
 #if COREMOD_KERNELS_HAVE_ASM
-Test(secure_zero, asm_zeroes_exactly_the_range) { check_zeroing(coremod_secure_zero_asm, "asm"); }
+Test(secure_zero, asm_zeroes_exactly_the_range)
+{
+    check_zeroing(coremod_secure_zero_asm, "asm");
+}
 
 /* Large sizes take the REP STOSB / 64-byte loop paths. */
 Test(secure_zero, asm_large_sizes_and_offsets)

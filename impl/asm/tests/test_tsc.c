@@ -32,7 +32,7 @@ static void pin_to_current_cpu(void)
         cpu_set_t set;
         CPU_ZERO(&set);
         CPU_SET(cpu, &set);
-        (void)sched_setaffinity(0, sizeof set, &set);   /* best effort: the test still runs */
+        (void)sched_setaffinity(0, sizeof set, &set); /* best effort: the test still runs */
     }
 #endif
 }
@@ -44,11 +44,12 @@ Test(tsc, reads_never_go_backwards)
         uint64_t previous = sources[s].read(), first = previous;
         for (int i = 0; i < 200000; i++) {
             uint64_t now = sources[s].read();
-            cr_assert_geq(now, previous, "%s: read %d went back from %llu to %llu", sources[s].name, i,
-                          (unsigned long long)previous, (unsigned long long)now);
+            cr_assert_geq(now, previous, "%s: read %d went back from %llu to %llu", sources[s].name,
+                          i, (unsigned long long)previous, (unsigned long long)now);
             previous = now;
         }
-        cr_assert_gt(previous, first, "%s: the counter did not advance over 200000 reads", sources[s].name);
+        cr_assert_gt(previous, first, "%s: the counter did not advance over 200000 reads",
+                     sources[s].name);
     }
 }
 
@@ -61,7 +62,8 @@ Test(tsc, calibrated_rate_agrees_with_the_stated_frequency)
         if (stated == 0) {
             /* x86-64 TSC: unknown by design; a TSC runs between 100 MHz and 10 GHz */
             cr_assert(measured > UINT64_C(100000000) && measured < UINT64_C(10000000000),
-                      "%s: implausible calibrated rate %llu Hz", sources[s].name, (unsigned long long)measured);
+                      "%s: implausible calibrated rate %llu Hz", sources[s].name,
+                      (unsigned long long)measured);
             continue;
         }
         cr_assert(measured >= stated / 2 && measured <= stated * 2,

@@ -10,16 +10,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef enum { JSON_NULL, JSON_BOOL, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT } json_type_t;
+typedef enum {
+    JSON_NULL,
+    JSON_BOOL,
+    JSON_NUMBER,
+    JSON_STRING,
+    JSON_ARRAY,
+    JSON_OBJECT
+} json_type_t;
 
 typedef struct json_value {
     json_type_t type;
     bool boolean;
     double number;
-    char* string;               /* JSON_STRING */
-    size_t count;               /* JSON_ARRAY / JSON_OBJECT */
-    char** keys;                /* JSON_OBJECT */
-    struct json_value** items;  /* JSON_ARRAY / JSON_OBJECT values */
+    char* string;              /* JSON_STRING */
+    size_t count;              /* JSON_ARRAY / JSON_OBJECT */
+    char** keys;               /* JSON_OBJECT */
+    struct json_value** items; /* JSON_ARRAY / JSON_OBJECT values */
 } json_value_t;
 
 /* NULL on a syntax error; *error (if given) then says where. */
@@ -29,7 +36,7 @@ const json_value_t* json_get(const json_value_t* object, const char* key);
 
 /* True when equal; otherwise writes the first difference into diff. `ignore` is a NULL-terminated
  * list of object keys skipped at every level (may be NULL). */
-bool json_equal(const json_value_t* expected, const json_value_t* actual, const char* const* ignore, char* diff,
-                size_t diff_len);
+bool json_equal(const json_value_t* expected, const json_value_t* actual, const char* const* ignore,
+                char* diff, size_t diff_len);
 
 #endif /* COREMOD_TEST_JSON_MINI_H */

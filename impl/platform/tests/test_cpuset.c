@@ -7,23 +7,28 @@
 
 #include "platform_cpuset.h"
 
-static uint32_t parse_count(const char* text) {
+static uint32_t parse_count(const char* text)
+{
     platform_cpuset_t set = PLATFORM_CPUSET_EMPTY;
-    cr_assert_eq(cpuset_parse_list(text, &set), PLATFORM_OK, "\"%s\": %s", text, platform_last_error());
+    cr_assert_eq(cpuset_parse_list(text, &set), PLATFORM_OK, "\"%s\": %s", text,
+                 platform_last_error());
     uint32_t n = cpuset_count(&set);
     cpuset_free(&set);
     return n;
 }
 
-static void expect_malformed(const char* text) {
+static void expect_malformed(const char* text)
+{
     platform_cpuset_t set = PLATFORM_CPUSET_EMPTY;
-    cr_expect_eq(cpuset_parse_list(text, &set), PLATFORM_ERR_SOURCE_MALFORMED, "\"%s\" was accepted", text);
+    cr_expect_eq(cpuset_parse_list(text, &set), PLATFORM_ERR_SOURCE_MALFORMED,
+                 "\"%s\" was accepted", text);
     cr_expect_eq(cpuset_count(&set), 0);
     cr_expect(strlen(platform_last_error()) > 0);
     cpuset_free(&set);
 }
 
-Test(cpuset, parses_ranges_and_single_cpus) {
+Test(cpuset, parses_ranges_and_single_cpus)
+{
     platform_cpuset_t set = PLATFORM_CPUSET_EMPTY;
     cr_assert_eq(cpuset_parse_list("0-3,8,10-11\n", &set), PLATFORM_OK);
     cr_expect_eq(cpuset_count(&set), 7);
@@ -34,16 +39,18 @@ Test(cpuset, parses_ranges_and_single_cpus) {
     cpuset_free(&set);
 }
 
-Test(cpuset, accepts_space_separated_and_empty_lists) {
-    cr_expect_eq(parse_count("0 1"), 2);   /* old cpufreq related_cpus */
+Test(cpuset, accepts_space_separated_and_empty_lists)
+{
+    cr_expect_eq(parse_count("0 1"), 2); /* old cpufreq related_cpus */
     cr_expect_eq(parse_count("0 1 \n"), 2);
-    cr_expect_eq(parse_count(""), 0);      /* an empty node (memory only) */
+    cr_expect_eq(parse_count(""), 0); /* an empty node (memory only) */
     cr_expect_eq(parse_count("\n"), 0);
     cr_expect_eq(parse_count("5-5"), 1);
     cr_expect_eq(parse_count("0-16383"), PLATFORM_MAX_CPUS);
 }
 
-Test(cpuset, rejects_malformed_lists) {
+Test(cpuset, rejects_malformed_lists)
+{
     expect_malformed("3-1");
     expect_malformed("16384");
     expect_malformed("0-99999999999999999999");
@@ -54,7 +61,8 @@ Test(cpuset, rejects_malformed_lists) {
     expect_malformed("1;2");
 }
 
-Test(cpuset, rejects_null_arguments) {
+Test(cpuset, rejects_null_arguments)
+{
     platform_cpuset_t set = PLATFORM_CPUSET_EMPTY;
     cr_expect_eq(cpuset_parse_list(NULL, &set), PLATFORM_ERR_INVALID_ARGUMENT);
     cr_expect_eq(cpuset_parse_list("0", NULL), PLATFORM_ERR_INVALID_ARGUMENT);
@@ -63,7 +71,8 @@ Test(cpuset, rejects_null_arguments) {
     cr_expect_eq(cpuset_copy(NULL, &set), PLATFORM_ERR_INVALID_ARGUMENT);
 }
 
-Test(cpuset, formats_canonical_lists_and_reports_needed_length) {
+Test(cpuset, formats_canonical_lists_and_reports_needed_length)
+{
     platform_cpuset_t set = PLATFORM_CPUSET_EMPTY;
     cr_assert_eq(cpuset_parse_list("11,10,0-3,8", &set), PLATFORM_OK);
     char buf[64];
@@ -79,8 +88,10 @@ Test(cpuset, formats_canonical_lists_and_reports_needed_length) {
     cpuset_free(&set);
 }
 
-Test(cpuset, copy_and_equality_ignore_allocation_size) {
-    platform_cpuset_t a = PLATFORM_CPUSET_EMPTY, b = PLATFORM_CPUSET_EMPTY, c = PLATFORM_CPUSET_EMPTY;
+Test(cpuset, copy_and_equality_ignore_allocation_size)
+{
+    platform_cpuset_t a = PLATFORM_CPUSET_EMPTY, b = PLATFORM_CPUSET_EMPTY,
+                      c = PLATFORM_CPUSET_EMPTY;
     cr_assert_eq(cpuset_parse_list("1,2", &a), PLATFORM_OK);
     cr_assert_eq(cpuset_copy(&b, &a), PLATFORM_OK);
     cr_expect(cpuset_equal(&a, &b));

@@ -29,14 +29,18 @@ static size_t n_fixtures;
 /* Every key except "source", whose path depends on where the tree is checked out. */
 static const char* const ignored_keys[] = {"source", NULL};
 
-static int by_name(const void* a, const void* b) {
+static int by_name(const void* a, const void* b)
+{
     return strcmp(((const fixture_t*)a)->name, ((const fixture_t*)b)->name);
 }
 
-static void list_fixtures(void) {
-    if (n_fixtures) return;
+static void list_fixtures(void)
+{
+    if (n_fixtures)
+        return;
     DIR* dir = opendir(test_fixtures_dir());
-    if (!dir) return;
+    if (!dir)
+        return;
     struct dirent* e;
     while ((e = readdir(dir)) != NULL && n_fixtures < MAX_FIXTURES) {
         char path[4096];
@@ -50,15 +54,18 @@ static void list_fixtures(void) {
 }
 
 /* The replay source of a fixture: root/ (sysfs) or sysctl.txt. */
-static platform_source_t fixture_source(const char* name, char* path, size_t len) {
+static platform_source_t fixture_source(const char* name, char* path, size_t len)
+{
     struct stat st;
     snprintf(path, len, "%s/%s/root", test_fixtures_dir(), name);
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return (platform_source_t){PLATFORM_SOURCE_REPLAY_SYSFS, path};
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return (platform_source_t){PLATFORM_SOURCE_REPLAY_SYSFS, path};
     snprintf(path, len, "%s/%s/sysctl.txt", test_fixtures_dir(), name);
     return (platform_source_t){PLATFORM_SOURCE_REPLAY_SYSCTL, path};
 }
 
-static json_value_t* load_expected(const char* name) {
+static json_value_t* load_expected(const char* name)
+{
     char path[4096], error[128];
     snprintf(path, sizeof path, "%s/%s/expected.json", test_fixtures_dir(), name);
     char* text = test_read_file(path);
@@ -69,27 +76,33 @@ static json_value_t* load_expected(const char* name) {
     return v;
 }
 
-static json_value_t* detect_json(const platform_source_t* source, platform_topology_t** keep) {
+static json_value_t* detect_json(const platform_source_t* source, platform_topology_t** keep)
+{
     platform_topology_t* t = NULL;
     platform_status_t st = platform_topology_build(source, &t);
-    cr_assert_eq(st, PLATFORM_OK, "%s: %s: %s", source->path, platform_status_name(st), platform_last_error());
+    cr_assert_eq(st, PLATFORM_OK, "%s: %s: %s", source->path, platform_status_name(st),
+                 platform_last_error());
     char* text = NULL;
     cr_assert_eq(platform_topology_to_json(t, &text), PLATFORM_OK);
     char error[128];
     json_value_t* v = json_parse(text, error, sizeof error);
     cr_assert_not_null(v, "the writer produced invalid JSON (%s):\n%s", error, text);
     free(text);
-    if (keep) *keep = t;
-    else platform_topology_free(t);
+    if (keep)
+        *keep = t;
+    else
+        platform_topology_free(t);
     return v;
 }
 
-ParameterizedTestParameters(fixture_machines, detection_equals_expected) {
+ParameterizedTestParameters(fixture_machines, detection_equals_expected)
+{
     list_fixtures();
     return cr_make_param_array(fixture_t, fixtures, n_fixtures);
 }
 
-ParameterizedTest(fixture_t* f, fixture_machines, detection_equals_expected) {
+ParameterizedTest(fixture_t* f, fixture_machines, detection_equals_expected)
+{
     char path[4096], diff[1024];
     platform_source_t source = fixture_source(f->name, path, sizeof path);
     platform_topology_t* t;
@@ -107,7 +120,8 @@ ParameterizedTest(fixture_t* f, fixture_machines, detection_equals_expected) {
     platform_view_numa(t, &numa);
     cr_expect_eq(numa.p_core_count + numa.e_core_count, numa.total_cores, "%s", f->name);
     uint32_t in_kinds = 0;
-    for (uint32_t k = 0; k < t->n_kinds; k++) in_kinds += t->kinds[k].count;
+    for (uint32_t k = 0; k < t->n_kinds; k++)
+        in_kinds += t->kinds[k].count;
     cr_expect_eq(in_kinds, t->n_online, "%s", f->name);
     json_free(expected);
     json_free(actual);
@@ -115,8 +129,10 @@ ParameterizedTest(fixture_t* f, fixture_machines, detection_equals_expected) {
 }
 
 /* Runs the tool with the fixture named in its environment; returns its stdout. */
-static char* run_tool(const platform_source_t* source, const char* arg, int* exit_code) {
-    const char* var = source->kind == PLATFORM_SOURCE_REPLAY_SYSFS ? COREMOD_SYSFS_ROOT_ENV : COREMOD_SYSCTL_FILE_ENV;
+static char* run_tool(const platform_source_t* source, const char* arg, int* exit_code)
+{
+    const char* var = source->kind == PLATFORM_SOURCE_REPLAY_SYSFS ? COREMOD_SYSFS_ROOT_ENV
+                                                                   : COREMOD_SYSCTL_FILE_ENV;
     unsetenv(COREMOD_SYSFS_ROOT_ENV);
     unsetenv(COREMOD_SYSCTL_FILE_ENV);
     setenv(var, source->path, 1);
@@ -129,7 +145,8 @@ static char* run_tool(const platform_source_t* source, const char* arg, int* exi
     cr_assert_not_null(out);
     while ((got = fread(out + n, 1, cap - n - 1, p)) > 0) {
         n += got;
-        if (n + 1 == cap) cr_assert_not_null(out = realloc(out, cap *= 2));
+        if (n + 1 == cap)
+            cr_assert_not_null(out = realloc(out, cap *= 2));
     }
     out[n] = '\0';
     int status = pclose(p);
@@ -138,12 +155,14 @@ static char* run_tool(const platform_source_t* source, const char* arg, int* exi
     return out;
 }
 
-ParameterizedTestParameters(fixture_machines, tool_prints_expected) {
+ParameterizedTestParameters(fixture_machines, tool_prints_expected)
+{
     list_fixtures();
     return cr_make_param_array(fixture_t, fixtures, n_fixtures);
 }
 
-ParameterizedTest(fixture_t* f, fixture_machines, tool_prints_expected) {
+ParameterizedTest(fixture_t* f, fixture_machines, tool_prints_expected)
+{
     char path[4096], diff[1024], error[128];
     platform_source_t source = fixture_source(f->name, path, sizeof path);
     int code;
@@ -152,7 +171,8 @@ ParameterizedTest(fixture_t* f, fixture_machines, tool_prints_expected) {
     json_value_t* actual = json_parse(out, error, sizeof error);
     cr_assert_not_null(actual, "tool output is not JSON (%s)", error);
     json_value_t* expected = load_expected(f->name);
-    cr_expect(json_equal(expected, actual, ignored_keys, diff, sizeof diff), "%s: %s", f->name, diff);
+    cr_expect(json_equal(expected, actual, ignored_keys, diff, sizeof diff), "%s: %s", f->name,
+              diff);
     json_free(expected);
     json_free(actual);
     free(out);
@@ -165,13 +185,16 @@ ParameterizedTest(fixture_t* f, fixture_machines, tool_prints_expected) {
     free(out);
 }
 
-Test(fixture_machines, at_least_ten_machines) {
+Test(fixture_machines, at_least_ten_machines)
+{
     list_fixtures();
-    cr_assert_geq(n_fixtures, 10, "only %zu fixture machines in %s", n_fixtures, test_fixtures_dir());
+    cr_assert_geq(n_fixtures, 10, "only %zu fixture machines in %s", n_fixtures,
+                  test_fixtures_dir());
 }
 
 /* The comparison is strict: one changed value, one missing and one extra field are each caught. */
-Test(fixture_machines, comparison_catches_differences) {
+Test(fixture_machines, comparison_catches_differences)
+{
     char path[4096], diff[1024];
     list_fixtures();
     cr_assert_geq(n_fixtures, 1);

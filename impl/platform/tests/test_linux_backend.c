@@ -14,31 +14,36 @@
 #define CPU "sys/devices/system/cpu/"
 
 /* Writes CPUs 0..n-1 with package 0. */
-static void write_cpus(const char* root, unsigned n, const char* online) {
+static void write_cpus(const char* root, unsigned n, const char* online)
+{
     char rel[256], list[32];
     snprintf(list, sizeof list, "0-%u\n", n - 1);
     test_write(root, CPU "present", list);
-    if (online) test_write(root, CPU "online", online);
+    if (online)
+        test_write(root, CPU "online", online);
     for (unsigned c = 0; c < n; c++) {
         snprintf(rel, sizeof rel, CPU "cpu%u/topology/physical_package_id", c);
         test_write(root, rel, "0\n");
     }
 }
 
-static void write_cpu_file(const char* root, unsigned cpu, const char* file, const char* content) {
+static void write_cpu_file(const char* root, unsigned cpu, const char* file, const char* content)
+{
     char rel[256];
     snprintf(rel, sizeof rel, CPU "cpu%u/%s", cpu, file);
     test_write(root, rel, content);
 }
 
-static platform_topology_t* build_ok(const char* root) {
+static platform_topology_t* build_ok(const char* root)
+{
     platform_topology_t* t = NULL;
     platform_status_t st = topology_linux_build(root, NULL, &t);
     cr_assert_eq(st, PLATFORM_OK, "%s: %s", platform_status_name(st), platform_last_error());
     return t;
 }
 
-Test(linux_backend, intel_hybrid_files_rank_core_above_atom) {
+Test(linux_backend, intel_hybrid_files_rank_core_above_atom)
+{
     char* root = test_make_tree();
     write_cpus(root, 4, "0-3\n");
     test_write(root, "sys/devices/cpu_core/cpus", "2-3\n");
@@ -59,7 +64,8 @@ Test(linux_backend, intel_hybrid_files_rank_core_above_atom) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, offline_cpu_is_listed_but_not_counted) {
+Test(linux_backend, offline_cpu_is_listed_but_not_counted)
+{
     char* root = test_make_tree();
     write_cpus(root, 4, "0-2\n");
     test_write(root, "sys/devices/system/node/node0/cpulist", "0-2\n");
@@ -75,7 +81,8 @@ Test(linux_backend, offline_cpu_is_listed_but_not_counted) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, per_cpu_online_files_without_a_global_list) {
+Test(linux_backend, per_cpu_online_files_without_a_global_list)
+{
     char* root = test_make_tree();
     write_cpus(root, 3, NULL);
     write_cpu_file(root, 1, "online", "0\n");
@@ -88,11 +95,13 @@ Test(linux_backend, per_cpu_online_files_without_a_global_list) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, favoured_cores_within_five_percent_are_one_kind) {
+Test(linux_backend, favoured_cores_within_five_percent_are_one_kind)
+{
     char* root = test_make_tree();
     write_cpus(root, 4, "0-3\n");
     const char* freqs[] = {"4700000\n", "4700000\n", "4900000\n", "4900000\n"};
-    for (unsigned c = 0; c < 4; c++) write_cpu_file(root, c, "cpufreq/cpuinfo_max_freq", freqs[c]);
+    for (unsigned c = 0; c < 4; c++)
+        write_cpu_file(root, c, "cpufreq/cpuinfo_max_freq", freqs[c]);
     platform_topology_t* t = build_ok(root);
     cr_expect_eq(t->n_kinds, 1);
     platform_topology_free(t);
@@ -108,7 +117,8 @@ Test(linux_backend, favoured_cores_within_five_percent_are_one_kind) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, shared_base_frequency_hides_turbo_differences) {
+Test(linux_backend, shared_base_frequency_hides_turbo_differences)
+{
     char* root = test_make_tree();
     write_cpus(root, 2, "0-1\n");
     write_cpu_file(root, 0, "cpufreq/cpuinfo_max_freq", "4000000\n");
@@ -121,7 +131,8 @@ Test(linux_backend, shared_base_frequency_hides_turbo_differences) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, a_signal_missing_on_some_cpus_is_ignored) {
+Test(linux_backend, a_signal_missing_on_some_cpus_is_ignored)
+{
     char* root = test_make_tree();
     write_cpus(root, 2, "0-1\n");
     write_cpu_file(root, 0, "cpu_capacity", "512\n");
@@ -137,7 +148,8 @@ Test(linux_backend, a_signal_missing_on_some_cpus_is_ignored) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, nodes_memory_only_and_unlisted_cpus) {
+Test(linux_backend, nodes_memory_only_and_unlisted_cpus)
+{
     char* root = test_make_tree();
     write_cpus(root, 4, "0-3\n");
     test_write(root, "sys/devices/system/node/node2/cpulist", "2-3\n");
@@ -154,7 +166,8 @@ Test(linux_backend, nodes_memory_only_and_unlisted_cpus) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, caches_are_shared_instances_with_sizes_in_k_and_m) {
+Test(linux_backend, caches_are_shared_instances_with_sizes_in_k_and_m)
+{
     char* root = test_make_tree();
     write_cpus(root, 2, "0-1\n");
     for (unsigned c = 0; c < 2; c++) {
@@ -168,7 +181,7 @@ Test(linux_backend, caches_are_shared_instances_with_sizes_in_k_and_m) {
         write_cpu_file(root, c, "cache/index1/size", "2M\n");
         write_cpu_file(root, c, "cache/index1/coherency_line_size", "128\n");
         write_cpu_file(root, c, "cache/index1/shared_cpu_list", "0-1\n");
-        write_cpu_file(root, c, "cache/index2/level", "1\n");   /* a kind the model does not know */
+        write_cpu_file(root, c, "cache/index2/level", "1\n"); /* a kind the model does not know */
         write_cpu_file(root, c, "cache/index2/type", "Trace\n");
     }
     platform_topology_t* t = build_ok(root);
@@ -182,23 +195,27 @@ Test(linux_backend, caches_are_shared_instances_with_sizes_in_k_and_m) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, malformed_files_are_reported_with_their_path) {
+Test(linux_backend, malformed_files_are_reported_with_their_path)
+{
     char* root = test_make_tree();
     write_cpus(root, 2, "0-x\n");
     platform_topology_t* t = NULL;
     cr_expect_eq(topology_linux_build(root, NULL, &t), PLATFORM_ERR_SOURCE_MALFORMED);
     cr_expect_null(t);
-    cr_expect(strstr(platform_last_error(), "/sys/devices/system/cpu/online") != NULL, "%s", platform_last_error());
+    cr_expect(strstr(platform_last_error(), "/sys/devices/system/cpu/online") != NULL, "%s",
+              platform_last_error());
 
     test_write(root, CPU "online", "0-1\n");
     write_cpu_file(root, 1, "cpu_capacity", "fast\n");
     cr_expect_eq(topology_linux_build(root, NULL, &t), PLATFORM_ERR_SOURCE_MALFORMED);
-    cr_expect(strstr(platform_last_error(), "cpu1/cpu_capacity") != NULL, "%s", platform_last_error());
+    cr_expect(strstr(platform_last_error(), "cpu1/cpu_capacity") != NULL, "%s",
+              platform_last_error());
 
     write_cpu_file(root, 1, "cpu_capacity", "1024\n");
     test_write(root, "proc/cpuinfo", "processor\t: 0\nCPU part\t: zz\n");
     cr_expect_eq(topology_linux_build(root, NULL, &t), PLATFORM_ERR_SOURCE_MALFORMED);
-    test_write(root, "proc/cpuinfo", "processor\t: 0\nCPU part\t: 0xd03\nCPU implementer\t: 0x41\n");
+    test_write(root, "proc/cpuinfo",
+               "processor\t: 0\nCPU part\t: 0xd03\nCPU implementer\t: 0x41\n");
     write_cpu_file(root, 0, "cache/index0/level", "1\n");
     write_cpu_file(root, 0, "cache/index0/type", "Data\n");
     write_cpu_file(root, 0, "cache/index0/size", "lots\n");
@@ -211,14 +228,17 @@ Test(linux_backend, malformed_files_are_reported_with_their_path) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, unreadable_roots) {
+Test(linux_backend, unreadable_roots)
+{
     platform_topology_t* t = NULL;
-    cr_expect_eq(topology_linux_build("/nonexistent/coremod-root", NULL, &t), PLATFORM_ERR_SOURCE_UNREADABLE);
+    cr_expect_eq(topology_linux_build("/nonexistent/coremod-root", NULL, &t),
+                 PLATFORM_ERR_SOURCE_UNREADABLE);
     cr_expect(strstr(platform_last_error(), "/nonexistent/coremod-root") != NULL);
     cr_expect_eq(topology_linux_build("", NULL, &t), PLATFORM_ERR_INVALID_ARGUMENT);
     cr_expect_eq(topology_linux_build("/tmp", NULL, NULL), PLATFORM_ERR_INVALID_ARGUMENT);
     char* root = test_make_tree();
-    cr_expect_eq(topology_linux_build(root, NULL, &t), PLATFORM_ERR_SOURCE_UNREADABLE, "an empty tree has no CPU");
+    cr_expect_eq(topology_linux_build(root, NULL, &t), PLATFORM_ERR_SOURCE_UNREADABLE,
+                 "an empty tree has no CPU");
     test_write(root, "file", "x");
     char path[4200];
     snprintf(path, sizeof path, "%s/file", root);
@@ -227,7 +247,8 @@ Test(linux_backend, unreadable_roots) {
     test_remove_tree(root);
 }
 
-Test(linux_backend, cpus_found_from_directories_when_no_list_exists) {
+Test(linux_backend, cpus_found_from_directories_when_no_list_exists)
+{
     char* root = test_make_tree();
     write_cpu_file(root, 0, "topology/physical_package_id", "0\n");
     write_cpu_file(root, 1, "topology/physical_package_id", "0\n");

@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char* test_make_tree(void) {
+char* test_make_tree(void)
+{
     const char* tmp = getenv("TMPDIR");
     char templ[4096];
     snprintf(templ, sizeof templ, "%s/coremod-topology-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -23,16 +24,20 @@ char* test_make_tree(void) {
     return copy;
 }
 
-static void make_parents(char* path) {
+static void make_parents(char* path)
+{
     for (char* p = path + 1; *p; p++) {
-        if (*p != '/') continue;
+        if (*p != '/')
+            continue;
         *p = '\0';
-        if (mkdir(path, 0755) != 0 && errno != EEXIST) cr_assert_fail("mkdir %s: %s", path, strerror(errno));
+        if (mkdir(path, 0755) != 0 && errno != EEXIST)
+            cr_assert_fail("mkdir %s: %s", path, strerror(errno));
         *p = '/';
     }
 }
 
-void test_write(const char* root, const char* rel, const char* content) {
+void test_write(const char* root, const char* rel, const char* content)
+{
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", root, rel);
     make_parents(path);
@@ -42,22 +47,27 @@ void test_write(const char* root, const char* rel, const char* content) {
     cr_assert_eq(fclose(f), 0);
 }
 
-static int remove_entry(const char* path, const struct stat* st, int flag, struct FTW* ftw) {
+static int remove_entry(const char* path, const struct stat* st, int flag, struct FTW* ftw)
+{
     (void)st;
     (void)flag;
     (void)ftw;
     return remove(path);
 }
 
-void test_remove_tree(char* root) {
-    if (!root) return;
+void test_remove_tree(char* root)
+{
+    if (!root)
+        return;
     nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     free(root);
 }
 
-char* test_read_file(const char* path) {
+char* test_read_file(const char* path)
+{
     FILE* f = fopen(path, "r");
-    if (!f) return NULL;
+    if (!f)
+        return NULL;
     size_t cap = 4096, n = 0;
     char* buf = malloc(cap);
     size_t got;
@@ -74,11 +84,13 @@ char* test_read_file(const char* path) {
         }
     }
     fclose(f);
-    if (buf) buf[n] = '\0';
+    if (buf)
+        buf[n] = '\0';
     return buf;
 }
 
-const char* test_fixtures_dir(void) {
+const char* test_fixtures_dir(void)
+{
     const char* env = getenv("COREMOD_TOPOLOGY_FIXTURES");
     return env && *env ? env : COREMOD_TOPOLOGY_FIXTURES_DIR;
 }

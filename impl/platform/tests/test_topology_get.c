@@ -14,17 +14,20 @@
 
 static char sysfs_a[4200], sysfs_b[4200], sysctl_m4[4200];
 
-static void setup(void) {
+static void setup(void)
+{
     unsetenv(COREMOD_SYSFS_ROOT_ENV);
     unsetenv(COREMOD_SYSCTL_FILE_ENV);
     snprintf(sysfs_a, sizeof sysfs_a, "%s/linux-arm-2c-cortex-a9/root", test_fixtures_dir());
     snprintf(sysfs_b, sizeof sysfs_b, "%s/linux-amd-opteron-8node/root", test_fixtures_dir());
-    snprintf(sysctl_m4, sizeof sysctl_m4, "%s/macos-m4-max-sequoia/sysctl.txt", test_fixtures_dir());
+    snprintf(sysctl_m4, sizeof sysctl_m4, "%s/macos-m4-max-sequoia/sysctl.txt",
+             test_fixtures_dir());
 }
 
 TestSuite(topology_get, .init = setup);
 
-Test(topology_get, both_overrides_is_an_error) {
+Test(topology_get, both_overrides_is_an_error)
+{
     setenv(COREMOD_SYSFS_ROOT_ENV, sysfs_a, 1);
     setenv(COREMOD_SYSCTL_FILE_ENV, sysctl_m4, 1);
     const platform_topology_t* t = (const platform_topology_t*)1;
@@ -34,7 +37,8 @@ Test(topology_get, both_overrides_is_an_error) {
     cr_expect(strstr(platform_last_error(), COREMOD_SYSCTL_FILE_ENV) != NULL);
 }
 
-Test(topology_get, replay_tables_are_built_once_per_source) {
+Test(topology_get, replay_tables_are_built_once_per_source)
+{
     setenv(COREMOD_SYSFS_ROOT_ENV, sysfs_a, 1);
     const platform_topology_t* a1 = platform_topology_get();
     cr_assert_not_null(a1, "%s", platform_last_error());
@@ -59,7 +63,8 @@ Test(topology_get, replay_tables_are_built_once_per_source) {
     cr_expect_eq(platform_topology_get(), a1);
 }
 
-Test(topology_get, empty_variables_mean_unset) {
+Test(topology_get, empty_variables_mean_unset)
+{
     setenv(COREMOD_SYSFS_ROOT_ENV, "", 1);
     setenv(COREMOD_SYSCTL_FILE_ENV, "", 1);
     const platform_topology_t* t = platform_topology_get();
@@ -67,7 +72,8 @@ Test(topology_get, empty_variables_mean_unset) {
     cr_expect_eq(t->source_kind, PLATFORM_SOURCE_LIVE_LINUX);
 }
 
-Test(topology_get, failed_replay_reports_and_is_retried) {
+Test(topology_get, failed_replay_reports_and_is_retried)
+{
     char* root = test_make_tree();
     setenv(COREMOD_SYSFS_ROOT_ENV, root, 1);
     const platform_topology_t* t;
@@ -79,7 +85,8 @@ Test(topology_get, failed_replay_reports_and_is_retried) {
     test_remove_tree(root);
 }
 
-Test(topology_get, live_table_is_built_once_and_matches_the_system) {
+Test(topology_get, live_table_is_built_once_and_matches_the_system)
+{
     const platform_topology_t* t = platform_topology_get();
     cr_assert_not_null(t, "%s", platform_last_error());
     cr_expect_eq(platform_topology_get(), t);
@@ -89,22 +96,28 @@ Test(topology_get, live_table_is_built_once_and_matches_the_system) {
     cr_expect_geq(t->n_nodes, 1);
 }
 
-static void* get_in_thread(void* arg) {
+static void* get_in_thread(void* arg)
+{
     (void)arg;
     return (void*)platform_topology_get();
 }
 
-Test(topology_get, concurrent_first_use_builds_one_table) {
+Test(topology_get, concurrent_first_use_builds_one_table)
+{
     setenv(COREMOD_SYSCTL_FILE_ENV, sysctl_m4, 1);
     pthread_t threads[8];
     void* results[8];
-    for (int i = 0; i < 8; i++) cr_assert_eq(pthread_create(&threads[i], NULL, get_in_thread, NULL), 0);
-    for (int i = 0; i < 8; i++) pthread_join(threads[i], &results[i]);
+    for (int i = 0; i < 8; i++)
+        cr_assert_eq(pthread_create(&threads[i], NULL, get_in_thread, NULL), 0);
+    for (int i = 0; i < 8; i++)
+        pthread_join(threads[i], &results[i]);
     cr_assert_not_null(results[0]);
-    for (int i = 1; i < 8; i++) cr_expect_eq(results[i], results[0]);
+    for (int i = 1; i < 8; i++)
+        cr_expect_eq(results[i], results[0]);
 }
 
-Test(topology_get, build_validates_its_arguments) {
+Test(topology_get, build_validates_its_arguments)
+{
     platform_topology_t* t = NULL;
     platform_source_t sysfs_no_path = {PLATFORM_SOURCE_REPLAY_SYSFS, NULL};
     platform_source_t sysctl_empty = {PLATFORM_SOURCE_REPLAY_SYSCTL, ""};
@@ -123,7 +136,8 @@ Test(topology_get, build_validates_its_arguments) {
     platform_topology_free(NULL);
 }
 
-Test(topology_get, a_built_table_is_owned_by_the_caller) {
+Test(topology_get, a_built_table_is_owned_by_the_caller)
+{
     platform_source_t source = {PLATFORM_SOURCE_REPLAY_SYSCTL, sysctl_m4};
     platform_topology_t* t1 = NULL;
     platform_topology_t* t2 = NULL;
@@ -135,8 +149,10 @@ Test(topology_get, a_built_table_is_owned_by_the_caller) {
     platform_topology_free(t2);
 }
 
-Test(topology_get, names_of_statuses_and_sources) {
-    cr_expect_str_eq(platform_status_name(PLATFORM_ERR_SOURCE_MALFORMED), "PLATFORM_ERR_SOURCE_MALFORMED");
+Test(topology_get, names_of_statuses_and_sources)
+{
+    cr_expect_str_eq(platform_status_name(PLATFORM_ERR_SOURCE_MALFORMED),
+                     "PLATFORM_ERR_SOURCE_MALFORMED");
     cr_expect_str_eq(platform_status_name((platform_status_t)42), "PLATFORM_ERR_UNKNOWN");
     cr_expect_str_eq(platform_source_kind_name(PLATFORM_SOURCE_REPLAY_SYSFS), "replay-sysfs");
     cr_expect_str_eq(platform_source_kind_name((platform_source_kind_t)42), "unknown");

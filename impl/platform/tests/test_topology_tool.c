@@ -11,7 +11,8 @@
 #include "platform_topology.h"
 
 /* Runs the tool with `env` prepended to the command; returns the exit code, output in buf. */
-static int run(const char* env, const char* args, char* buf, size_t len) {
+static int run(const char* env, const char* args, char* buf, size_t len)
+{
     char command[4096];
     snprintf(command, sizeof command, "%s '%s' %s 2>&1", env, COREMOD_TOPOLOGY_TOOL, args);
     FILE* p = popen(command, "r");
@@ -22,7 +23,8 @@ static int run(const char* env, const char* args, char* buf, size_t len) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-Test(topology_tool, help_and_unknown_arguments) {
+Test(topology_tool, help_and_unknown_arguments)
+{
     char out[4096];
     cr_expect_eq(run("", "--help", out, sizeof out), 0);
     cr_expect(strstr(out, COREMOD_SYSFS_ROOT_ENV) != NULL, "%s", out);
@@ -30,7 +32,8 @@ Test(topology_tool, help_and_unknown_arguments) {
     cr_expect(strstr(out, "unknown argument") != NULL, "%s", out);
 }
 
-Test(topology_tool, detection_failure_exits_1_with_the_reason) {
+Test(topology_tool, detection_failure_exits_1_with_the_reason)
+{
     char out[4096];
     cr_expect_eq(run("COREMOD_SYSFS_ROOT=/nonexistent/coremod", "--json", out, sizeof out), 1);
     cr_expect(strstr(out, "PLATFORM_ERR_SOURCE_UNREADABLE") != NULL, "%s", out);
@@ -39,9 +42,11 @@ Test(topology_tool, detection_failure_exits_1_with_the_reason) {
     cr_expect(strstr(out, "PLATFORM_ERR_INVALID_ARGUMENT") != NULL, "%s", out);
 }
 
-Test(topology_tool, live_machine_prints_json) {
+Test(topology_tool, live_machine_prints_json)
+{
     static char out[1 << 16];
-    cr_expect_eq(run("env -u COREMOD_SYSFS_ROOT -u COREMOD_SYSCTL_FILE", "--json", out, sizeof out), 0);
+    cr_expect_eq(run("env -u COREMOD_SYSFS_ROOT -u COREMOD_SYSCTL_FILE", "--json", out, sizeof out),
+                 0);
     cr_expect(strstr(out, "\"source\": \"live-linux\"") != NULL, "%s", out);
     cr_expect(strstr(out, "\"schema\": \"coremod-topology/1\"") != NULL);
 }

@@ -11,10 +11,32 @@ of this package, and what they import at their top, are standard library only; t
 report layers (numpy, scipy, jinja2, matplotlib) are imported inside run(), after
 bootstrap.ensure_for(NAME). tests/test_startup.py holds it to that.
 """
-from . import (bootstrap, calibrate, certify, coverage, fresh_machine, gate, instructions,
-               nightly, report, test, topology)
+from . import (
+    bootstrap,
+    calibrate,
+    certify,
+    coverage,
+    fresh_machine,
+    gate,
+    instructions,
+    nightly,
+    report,
+    test,
+    topology,
+)
 
 # In the order `coremod --help` lists them.
-ALL = (certify, gate, nightly, calibrate, report, coverage, instructions, topology, test,
-       bootstrap, fresh_machine)
+ALL = (
+    certify,
+    gate,
+    nightly,
+    calibrate,
+    report,
+    coverage,
+    instructions,
+    topology,
+    test,
+    bootstrap,
+    fresh_machine,
+)
 BY_NAME = {module.NAME: module for module in ALL}

@@ -19,19 +19,31 @@ def _table_text():
 
 def add_parser(sub):
     parser = sub.add_parser(
-        NAME, help="install the Debian packages coremod needs, and nothing else",
+        NAME,
+        help="install the Debian packages coremod needs, and nothing else",
         description="Install (apt-get as root, or sudo -n; --no-install-recommends) the Debian "
-                    "packages that the given commands need; by default those of the README's "
-                    "two commands, " + " and ".join(bootstrap.DEFAULT_COMMANDS) + ". Every "
-                    "command also installs what it needs itself.",
-        epilog=_table_text(), formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--for", dest="commands", metavar="COMMAND", action="append",
-                        choices=tuple(bootstrap.COMMAND_GROUPS),
-                        help="install what COMMAND needs (repeatable; default: "
-                             + " ".join(bootstrap.DEFAULT_COMMANDS) + ")")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="only say which packages are missing and the apt-get commands that "
-                             "would install them; install nothing")
+        "packages that the given commands need; by default those of the README's "
+        "two commands, " + " and ".join(bootstrap.DEFAULT_COMMANDS) + ". Every "
+        "command also installs what it needs itself.",
+        epilog=_table_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--for",
+        dest="commands",
+        metavar="COMMAND",
+        action="append",
+        choices=tuple(bootstrap.COMMAND_GROUPS),
+        help="install what COMMAND needs (repeatable; default: "
+        + " ".join(bootstrap.DEFAULT_COMMANDS)
+        + ")",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only say which packages are missing and the apt-get commands that "
+        "would install them; install nothing",
+    )
     return parser
 
 
@@ -51,6 +63,9 @@ def run(args, progress):
                 print("would run: " + " ".join(cmd))
         return 0
     installed = bootstrap.ensure_packages(packages, progress)
-    print("installed: " + " ".join(installed) if installed else
-          "everything is installed: " + " ".join(packages))
+    print(
+        "installed: " + " ".join(installed)
+        if installed
+        else "everything is installed: " + " ".join(packages)
+    )
     return 0

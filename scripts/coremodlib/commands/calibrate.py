@@ -9,45 +9,68 @@ NAME = "calibrate"
 
 def add_parser(sub):
     parser = sub.add_parser(
-        NAME, help="A/A runs: the regression rule's false-positive rate and noise floor",
+        NAME,
+        help="A/A runs: the regression rule's false-positive rate and noise floor",
         description="Measure the gates N times on the same build and compare every pair of "
-                    "runs with the regression rule: per gate the empirical false-positive rate, "
-                    "the 95th percentile of |median ratio - 1| and the rates at which an "
-                    "injected slowdown is caught (10% between quiet runs, 20% when either run "
-                    "was loaded).",
+        "runs with the regression rule: per gate the empirical false-positive rate, "
+        "the 95th percentile of |median ratio - 1| and the rates at which an "
+        "injected slowdown is caught (10% between quiet runs, 20% when either run "
+        "was loaded).",
         epilog="exit codes: 0 measured and written (whatever the rates); 2 the harness could "
-               "not run", formatter_class=argparse.RawDescriptionHelpFormatter)
+        "not run",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     options.add_candidate_options(parser, paths.CALIBRATE_OUT_DIR)
-    parser.add_argument("--runs", metavar="N", type=options.positive_int,
-                        default=settings.DEFAULT_CALIBRATION_RUNS,
-                        help="independent gate runs (default "
-                             f"{settings.DEFAULT_CALIBRATION_RUNS}: every ordered pair is an A/A "
-                             "comparison)")
-    parser.add_argument("--rounds", metavar="N", type=options.positive_int,
-                        default=settings.DEFAULT_MIN_ROUNDS,
-                        help="rounds per run, as coremod gate (default "
-                             f"{settings.DEFAULT_MIN_ROUNDS})")
-    parser.add_argument("--load", metavar="N[,N...]", default="0",
-                        help="busy processes beside each run, in turn (default 0: none); e.g. "
-                             "0,1,2 on 2 cores makes consecutive runs see the load change "
-                             "(stress-ng)")
-    parser.add_argument("--record", metavar="FILE",
-                        help="also write the runs' samples to FILE (JSON, schema "
-                             f"{settings.CALIBRATION_RECORD_SCHEMA}), e.g. tests/data/aa-runs.json")
-    parser.add_argument("--append", action="store_true",
-                        help="with --record: add this session's runs to the runs already in FILE "
-                             "(sessions at different times make the A/A pairs see the machine's "
-                             "slower changes too)")
-    parser.add_argument("--record-samples", metavar="K", type=options.positive_int,
-                        default=settings.DEFAULT_RECORD_SAMPLES,
-                        help="samples kept per gate and run in --record, evenly spaced "
-                             f"(default {settings.DEFAULT_RECORD_SAMPLES})")
+    parser.add_argument(
+        "--runs",
+        metavar="N",
+        type=options.positive_int,
+        default=settings.DEFAULT_CALIBRATION_RUNS,
+        help="independent gate runs (default "
+        f"{settings.DEFAULT_CALIBRATION_RUNS}: every ordered pair is an A/A "
+        "comparison)",
+    )
+    parser.add_argument(
+        "--rounds",
+        metavar="N",
+        type=options.positive_int,
+        default=settings.DEFAULT_MIN_ROUNDS,
+        help="rounds per run, as coremod gate (default " f"{settings.DEFAULT_MIN_ROUNDS})",
+    )
+    parser.add_argument(
+        "--load",
+        metavar="N[,N...]",
+        default="0",
+        help="busy processes beside each run, in turn (default 0: none); e.g. "
+        "0,1,2 on 2 cores makes consecutive runs see the load change "
+        "(stress-ng)",
+    )
+    parser.add_argument(
+        "--record",
+        metavar="FILE",
+        help="also write the runs' samples to FILE (JSON, schema "
+        f"{settings.CALIBRATION_RECORD_SCHEMA}), e.g. tests/data/aa-runs.json",
+    )
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="with --record: add this session's runs to the runs already in FILE "
+        "(sessions at different times make the A/A pairs see the machine's "
+        "slower changes too)",
+    )
+    parser.add_argument(
+        "--record-samples",
+        metavar="K",
+        type=options.positive_int,
+        default=settings.DEFAULT_RECORD_SAMPLES,
+        help="samples kept per gate and run in --record, evenly spaced "
+        f"(default {settings.DEFAULT_RECORD_SAMPLES})",
+    )
     return parser
-
-
 
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
     from .. import calibrate  # after its packages are ensured (see commands/__init__.py)
+
     return calibrate.run(args, progress)

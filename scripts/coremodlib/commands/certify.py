@@ -23,23 +23,38 @@ EXIT_CODES_HELP = """exit codes:
 
 def add_parser(sub):
     parser = sub.add_parser(
-        NAME, help="certify an implementation (default: the reference) and write reports",
+        NAME,
+        help="certify an implementation (default: the reference) and write reports",
         description="Build coremod, run the conformance suite and the performance gates "
-                    "against a candidate shared library, and write certification.json, "
-                    "summary.md and junit.xml.",
-        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "against a candidate shared library, and write certification.json, "
+        "summary.md and junit.xml.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     options.add_candidate_options(parser, paths.DEFAULT_OUT_DIR)
     options.add_profile_option(parser)
-    parser.add_argument("--area", metavar="AREA", action="append", choices=areas.NAMES,
-                        help="run only this area of the profile (repeatable; "
-                             f"{', '.join(areas.NAMES)}): a partial run, not a certification")
-    parser.add_argument("--case", metavar="GLOB", action="append",
-                        help="run only the cases whose id matches GLOB (fnmatch, e.g. "
-                             "'CORE-VAL-*'; repeatable), within the profile (and --area): a "
-                             "partial run, not a certification; no gates")
+    parser.add_argument(
+        "--area",
+        metavar="AREA",
+        action="append",
+        choices=areas.NAMES,
+        help="run only this area of the profile (repeatable; "
+        f"{', '.join(areas.NAMES)}): a partial run, not a certification",
+    )
+    parser.add_argument(
+        "--case",
+        metavar="GLOB",
+        action="append",
+        help="run only the cases whose id matches GLOB (fnmatch, e.g. "
+        "'CORE-VAL-*'; repeatable), within the profile (and --area): a "
+        "partial run, not a certification; no gates",
+    )
     options.add_strict_spec_option(parser)
-    parser.add_argument("--no-gates", action="store_true",
-                        help="run the conformance suite only, no performance gates")
+    parser.add_argument(
+        "--no-gates",
+        action="store_true",
+        help="run the conformance suite only, no performance gates",
+    )
     options.add_rounds_options(parser)
     options.add_metric_option(parser)
     return parser
@@ -48,4 +63,5 @@ def add_parser(sub):
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
     from .. import certify  # after its packages are ensured (see commands/__init__.py)
+
     return certify.run(args, progress)

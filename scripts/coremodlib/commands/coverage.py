@@ -25,29 +25,42 @@ def _threshold(text):
 
 def add_parser(sub):
     parser = sub.add_parser(
-        NAME, help="measure line coverage of impl/ and fail under a threshold",
+        NAME,
+        help="measure line coverage of impl/ and fail under a threshold",
         description="Build with coverage (-Db_coverage=true) in a separate build directory, run "
-                    "the conformance suite against that build's reference and the meson tests "
-                    "(coremod-exercise, platform and kernel tests), and write gcovr's HTML and "
-                    "Cobertura XML reports. Fails when the share of impl/ lines executed is "
-                    "under the threshold.",
-        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--threshold", metavar="PERCENT", type=_threshold,
-                        default=settings.DEFAULT_COVERAGE_THRESHOLD,
-                        help=f"minimum share of impl/ lines executed (default "
-                             f"{settings.DEFAULT_COVERAGE_THRESHOLD:g})")
-    parser.add_argument("--build-dir", metavar="DIR", default=paths.COVERAGE_BUILD_DIR,
-                        help="coverage build directory (default: "
-                             f"{options.relative(paths.COVERAGE_BUILD_DIR)})")
-    parser.add_argument("--out", metavar="DIR", default=paths.COVERAGE_OUT_DIR,
-                        help="directory for index.html, coverage.xml and the summary (default: "
-                             f"{options.relative(paths.COVERAGE_OUT_DIR)})")
+        "the conformance suite against that build's reference and the meson tests "
+        "(coremod-exercise, platform and kernel tests), and write gcovr's HTML and "
+        "Cobertura XML reports. Fails when the share of impl/ lines executed is "
+        "under the threshold.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--threshold",
+        metavar="PERCENT",
+        type=_threshold,
+        default=settings.DEFAULT_COVERAGE_THRESHOLD,
+        help=f"minimum share of impl/ lines executed (default "
+        f"{settings.DEFAULT_COVERAGE_THRESHOLD:g})",
+    )
+    parser.add_argument(
+        "--build-dir",
+        metavar="DIR",
+        default=paths.COVERAGE_BUILD_DIR,
+        help="coverage build directory (default: " f"{options.relative(paths.COVERAGE_BUILD_DIR)})",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=paths.COVERAGE_OUT_DIR,
+        help="directory for index.html, coverage.xml and the summary (default: "
+        f"{options.relative(paths.COVERAGE_OUT_DIR)})",
+    )
     return parser
-
-
 
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
     from .. import coverage  # after its packages are ensured (see commands/__init__.py)
+
     return coverage.run(args, progress)

@@ -16,31 +16,44 @@ EXIT_CODES_HELP = """exit codes:
 
 def add_parser(sub):
     parser = sub.add_parser(
-        NAME, help="count instructions per operation under callgrind (deterministic)",
+        NAME,
+        help="count instructions per operation under callgrind (deterministic)",
         description="Count the instructions each timed operation executes, under valgrind's "
-                    "callgrind with collection switched on only around the measured operation "
-                    "(identical from run to run), and compare them with the committed baseline "
-                    "perf/baselines/instructions-<machine>.json (1%% threshold).",
-        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--impl", metavar="PATH",
-                        help="the candidate shared library (default: the reference build's "
-                             "impl/libcoremod.so)")
+        "callgrind with collection switched on only around the measured operation "
+        "(identical from run to run), and compare them with the committed baseline "
+        "perf/baselines/instructions-<machine>.json (1%% threshold).",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--impl",
+        metavar="PATH",
+        help="the candidate shared library (default: the reference build's " "impl/libcoremod.so)",
+    )
     options.add_build_dir_option(parser)
-    parser.add_argument("--out", metavar="DIR", default=paths.INSTRUCTIONS_OUT_DIR,
-                        help="directory for callgrind's files and instructions.json (default: "
-                             f"{options.relative(paths.INSTRUCTIONS_OUT_DIR)})")
-    parser.add_argument("--baseline", metavar="FILE",
-                        help="baseline to compare with (default: "
-                             f"{options.relative(instruction_counts.baseline_path())})")
-    parser.add_argument("--update-baseline", action="store_true",
-                        help="write this measurement as the baseline (only for the reference; "
-                             "commit the file)")
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=paths.INSTRUCTIONS_OUT_DIR,
+        help="directory for callgrind's files and instructions.json (default: "
+        f"{options.relative(paths.INSTRUCTIONS_OUT_DIR)})",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="baseline to compare with (default: "
+        f"{options.relative(instruction_counts.baseline_path())})",
+    )
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write this measurement as the baseline (only for the reference; " "commit the file)",
+    )
     return parser
-
-
 
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
     from .. import instructions_cmd  # after its packages are ensured (see commands/__init__.py)
+
     return instructions_cmd.run(args, progress)

@@ -18,25 +18,31 @@ EXIT_CODES_HELP = """exit codes:
 
 def add_parser(sub):
     parser = sub.add_parser(
-        NAME, help="certify, compare the gates with the last good run, record, report",
+        NAME,
+        help="certify, compare the gates with the last good run, record, report",
         description="Run certify on a candidate, compare its performance gates with the last "
-                    "good run in the history (regression rule of docs/gates.md), append the run "
-                    "to the history and write the reports.",
-        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "good run in the history (regression rule of docs/gates.md), append the run "
+        "to the history and write the reports.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     options.add_candidate_options(parser, paths.NIGHTLY_OUT_DIR)
     options.add_rounds_options(parser)
     options.add_profile_option(parser)
     options.add_strict_spec_option(parser)
-    parser.add_argument("--history", metavar="PATH", default=history.DEFAULT_PATH,
-                        help="history database: the baseline comes from its last good run and "
-                             "this run is appended (default: "
-                             f"{options.relative(history.DEFAULT_PATH)})")
+    parser.add_argument(
+        "--history",
+        metavar="PATH",
+        default=history.DEFAULT_PATH,
+        help="history database: the baseline comes from its last good run and "
+        "this run is appended (default: "
+        f"{options.relative(history.DEFAULT_PATH)})",
+    )
     return parser
-
-
 
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
     from .. import nightly  # after its packages are ensured (see commands/__init__.py)
+
     return nightly.run(args, progress)

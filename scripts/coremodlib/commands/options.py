@@ -23,49 +23,82 @@ def positive_int(text):
 
 def add_rounds_options(parser):
     """--rounds, --max-rounds and --strict (certify, gate, nightly)."""
-    parser.add_argument("--rounds", metavar="N", type=positive_int,
-                        default=settings.DEFAULT_MIN_ROUNDS,
-                        help="benchmark rounds (coremod-bench runs) measured before any verdict; "
-                             f"default {settings.DEFAULT_MIN_ROUNDS}")
-    parser.add_argument("--max-rounds", metavar="N", type=positive_int,
-                        help="rounds at most: gates whose confidence interval still contains "
-                             "the budget get more rounds up to this many, then are inconclusive "
-                             f"(default: the larger of --rounds and {settings.DEFAULT_MAX_ROUNDS})")
-    parser.add_argument("--strict", action="store_true",
-                        help="an inconclusive gate fails (exit 3) instead of being reported")
+    parser.add_argument(
+        "--rounds",
+        metavar="N",
+        type=positive_int,
+        default=settings.DEFAULT_MIN_ROUNDS,
+        help="benchmark rounds (coremod-bench runs) measured before any verdict; "
+        f"default {settings.DEFAULT_MIN_ROUNDS}",
+    )
+    parser.add_argument(
+        "--max-rounds",
+        metavar="N",
+        type=positive_int,
+        help="rounds at most: gates whose confidence interval still contains "
+        "the budget get more rounds up to this many, then are inconclusive "
+        f"(default: the larger of --rounds and {settings.DEFAULT_MAX_ROUNDS})",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="an inconclusive gate fails (exit 3) instead of being reported",
+    )
 
 
 def add_build_dir_option(parser):
     """--build-dir of the main build (certify, gate, nightly, calibrate, instructions)."""
-    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
-                        help="meson build directory, set up if missing (default: "
-                             f"{relative(paths.DEFAULT_BUILD_DIR)})")
+    parser.add_argument(
+        "--build-dir",
+        metavar="DIR",
+        default=paths.DEFAULT_BUILD_DIR,
+        help="meson build directory, set up if missing (default: "
+        f"{relative(paths.DEFAULT_BUILD_DIR)})",
+    )
 
 
 def add_candidate_options(parser, default_out):
     """The options of every command that measures a candidate (certify, gate, nightly,
     calibrate)."""
-    parser.add_argument("--impl", metavar="PATH",
-                        help="the candidate: a shared library exporting the functions of the "
-                             "API areas certified (module_interface.h for the core area; "
-                             "default: the reference build's impl/libcoremod.so)")
-    parser.add_argument("--out", metavar="DIR", default=default_out,
-                        help="directory for the reports and raw results (default: "
-                             f"{relative(default_out)})")
+    parser.add_argument(
+        "--impl",
+        metavar="PATH",
+        help="the candidate: a shared library exporting the functions of the "
+        "API areas certified (module_interface.h for the core area; "
+        "default: the reference build's impl/libcoremod.so)",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        default=default_out,
+        help="directory for the reports and raw results (default: " f"{relative(default_out)})",
+    )
     add_build_dir_option(parser)
-    parser.add_argument("--buildtype", metavar="TYPE",
-                        choices=("plain", "debug", "debugoptimized", "release", "minsize"),
-                        help="meson buildtype of the build directory; reconfigures it if it "
-                             "differs (default: keep the directory's, debugoptimized when new)")
-    parser.add_argument("--samples", metavar="N", type=positive_int,
-                        help="samples per timed operation and round, passed to coremod-bench "
-                             "(default: coremod-bench's own, 1000)")
-    parser.add_argument("--quick", action="store_true",
-                        help="coremod-bench --quick: fewer samples, scale gates not judged; for "
-                             "trying things out, not for a run of record")
-    parser.add_argument("--budgets", metavar="FILE",
-                        help="budgets table to judge the gates by (default: "
-                             f"{relative(paths.BUDGETS_FILE)})")
+    parser.add_argument(
+        "--buildtype",
+        metavar="TYPE",
+        choices=("plain", "debug", "debugoptimized", "release", "minsize"),
+        help="meson buildtype of the build directory; reconfigures it if it "
+        "differs (default: keep the directory's, debugoptimized when new)",
+    )
+    parser.add_argument(
+        "--samples",
+        metavar="N",
+        type=positive_int,
+        help="samples per timed operation and round, passed to coremod-bench "
+        "(default: coremod-bench's own, 1000)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="coremod-bench --quick: fewer samples, scale gates not judged; for "
+        "trying things out, not for a run of record",
+    )
+    parser.add_argument(
+        "--budgets",
+        metavar="FILE",
+        help="budgets table to judge the gates by (default: " f"{relative(paths.BUDGETS_FILE)})",
+    )
 
 
 def add_metric_option(parser):
@@ -73,29 +106,41 @@ def add_metric_option(parser):
     # generated from it, scripts/sync-readme-help) must read the same on every machine.
     baseline = relative(instructions.baseline_path("<machine>"))
     parser.add_argument(
-        "--metric", choices=settings.METRICS, default="time",
+        "--metric",
+        choices=settings.METRICS,
+        default="time",
         help="what decides the timed gates: 'time' (default) judges them by their budgets; "
-             "'instructions' also counts instructions per operation under valgrind's callgrind "
-             "(identical from run to run) and fails a gate more than 1%% above the committed "
-             f"baseline {baseline} (reported as not comparable on another compiler, C library "
-             "or valgrind); the time verdict is shown beside it")
+        "'instructions' also counts instructions per operation under valgrind's callgrind "
+        "(identical from run to run) and fails a gate more than 1%% above the committed "
+        f"baseline {baseline} (reported as not comparable on another compiler, C library "
+        "or valgrind); the time verdict is shown beside it",
+    )
     parser.add_argument(
-        "--instructions-baseline", metavar="FILE",
+        "--instructions-baseline",
+        metavar="FILE",
         help="with --metric instructions: the baseline to compare with (default: "
-             f"{baseline}, for this machine's architecture)")
+        f"{baseline}, for this machine's architecture)",
+    )
 
 
 def add_profile_option(parser, what="cases and gates"):
     """--profile (certify, gate, nightly): which API areas are certified (areas.py)."""
     names = "; ".join(f"'{name}': {areas.PROFILE_HELP[name]}" for name in areas.PROFILES)
-    parser.add_argument("--profile", choices=tuple(areas.PROFILES), default=areas.DEFAULT_PROFILE,
-                        help=f"the API areas to certify; only their {what} run ({names}; "
-                             f"default: {areas.DEFAULT_PROFILE})")
+    parser.add_argument(
+        "--profile",
+        choices=tuple(areas.PROFILES),
+        default=areas.DEFAULT_PROFILE,
+        help=f"the API areas to certify; only their {what} run ({names}; "
+        f"default: {areas.DEFAULT_PROFILE})",
+    )
 
 
 def add_strict_spec_option(parser):
-    parser.add_argument("--strict-spec", action="store_true",
-                        help="advisory cases (cases of coremod-level SPEC clauses that did not "
-                             "pass: the document leaves that behaviour open) reject the candidate "
-                             "(exit 1), for an implementation that wants to behave exactly as "
-                             "the reference does")
+    parser.add_argument(
+        "--strict-spec",
+        action="store_true",
+        help="advisory cases (cases of coremod-level SPEC clauses that did not "
+        "pass: the document leaves that behaviour open) reject the candidate "
+        "(exit 1), for an implementation that wants to behave exactly as "
+        "the reference does",
+    )

@@ -6,26 +6,35 @@ NAME = "topology"
 
 def add_parser(sub):
     parser = sub.add_parser(
-        NAME, help="print the detected CPU kinds, caches and NUMA nodes",
+        NAME,
+        help="print the detected CPU kinds, caches and NUMA nodes",
         description="Build the reference if needed and print what its detection layer finds: "
-                    "the fields of apple_silicon_info_t, cache_hierarchy_info_t and "
-                    "numa_topology_info_t, plus each CPU's kind, cluster and NUMA node. "
-                    "With --machine, replay a recorded machine from fixtures/topology/ instead "
-                    "of reading this one (COREMOD_SYSFS_ROOT / COREMOD_SYSCTL_FILE set in the "
-                    "environment are honoured too).")
-    parser.add_argument("--json", action="store_true",
-                        help="print JSON (schema coremod-topology/1) instead of text")
-    parser.add_argument("--machine", metavar="NAME",
-                        help="a recorded machine: a directory name under fixtures/topology/ "
-                             "(e.g. macos-m4-max-sequoia), or a path to such a directory")
-    parser.add_argument("--build-dir", metavar="DIR", default=paths.DEFAULT_BUILD_DIR,
-                        help="meson build directory, set up if missing (default: build/coremod)")
+        "the fields of apple_silicon_info_t, cache_hierarchy_info_t and "
+        "numa_topology_info_t, plus each CPU's kind, cluster and NUMA node. "
+        "With --machine, replay a recorded machine from fixtures/topology/ instead "
+        "of reading this one (COREMOD_SYSFS_ROOT / COREMOD_SYSCTL_FILE set in the "
+        "environment are honoured too).",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print JSON (schema coremod-topology/1) instead of text"
+    )
+    parser.add_argument(
+        "--machine",
+        metavar="NAME",
+        help="a recorded machine: a directory name under fixtures/topology/ "
+        "(e.g. macos-m4-max-sequoia), or a path to such a directory",
+    )
+    parser.add_argument(
+        "--build-dir",
+        metavar="DIR",
+        default=paths.DEFAULT_BUILD_DIR,
+        help="meson build directory, set up if missing (default: build/coremod)",
+    )
     return parser
-
-
 
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
     from .. import topology_cmd  # after its packages are ensured (see commands/__init__.py)
+
     return topology_cmd.run(args, progress)
