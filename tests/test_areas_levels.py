@@ -4,7 +4,6 @@ gates for the areas that passed, and partial runs (--area, --case), with a stand
 Criterion suite that honours --filter."""
 import argparse
 import collections
-import fnmatch
 import json
 import os
 import re
@@ -156,6 +155,7 @@ def test_every_numbered_clause_of_spec_has_a_level():
     assert levels["3.1"].quote == '// Default: "./modules"'
     assert levels["3.1"].section == "Core Module System API: Data Types"
     assert levels["P.1"].level == "document" and levels["P.12"].level == "coremod"
+    assert levels["P.13"].level == "coremod"  # the regression rule (issue 10)
 
 
 SYNTHETIC_SPEC = textwrap.dedent(

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from coremodlib import background_load, budgets, regression, revisions, stats
+from coremodlib import background_load, budgets, calibration, regression, revisions, stats
 from coremodlib.errors import HarnessError
 
 HINTS = budgets.make("jit_generate_compilation_hints", "p99", "<", 800_000, "ns", clause="P.9")
@@ -159,6 +159,56 @@ def test_a_background_load_runs_while_asked_and_stops_after():
     assert _busy_workers() == before
     with background_load.busy(0) as none:
         assert none is None
+
+
+def test_a_cycling_load_changes_level_on_its_own_clock_and_stops_after():
+    before = _busy_workers()
+    with background_load.cycling([1, 0], 0.2) as cycle:
+        deadline = time.monotonic() + 20
+        while len(cycle.changes) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    deadline = time.monotonic() + 10
+    while _busy_workers() > before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _busy_workers() == before
+    assert [level for _, level in cycle.changes[:3]] == [1, 0, 1]
+    times = [at for at, _ in cycle.changes]
+    assert times == sorted(times) and times[1] - times[0] >= 0.2
+    with pytest.raises(HarnessError, match="positive"):
+        with background_load.cycling([1], 0):
+            pass
+
+
+def test_the_ab_calibration_counts_false_alarms_and_catches_a_slowdown():
+    """analyse_ab on synthetic A/B runs: both sides of a run share the rounds' machine speeds, as
+    measure_ab gives them; the loaded runs' machines move 30 % between rounds."""
+    runs = []
+    for seed in range(6):
+        spread = 0.3 if seed % 2 else 0.05
+        machines = list(1 + spread * np.random.default_rng(100 + seed).random(ROUNDS))
+        new, _ = run(24_000, 0.002, seed, paired_with=machines)
+        old, _ = run(24_000, 0.002, 50 + seed, paired_with=machines)
+        runs.append(
+            {
+                "gates": {HINTS.operation: new},
+                "against": {HINTS.operation: old},
+                "quiet": seed % 2 == 0,
+            }
+        )
+    result = calibration.analyse_ab([HINTS], runs)
+    figures = result["gates"][HINTS.operation]
+    assert result["mode"] == "A/B" and result["quiet_runs"] == 3
+    assert figures["comparisons"] == 6 and figures["false_regressions"] == 0
+    assert figures["quiet_trials"] == 3 and figures["loaded_trials"] == 3
+    assert figures["quiet_detection_rate"] == 1.0 and figures["loaded_detection_rate"] == 1.0
+    # a slowdown inside the noise between paired rounds is not claimed
+    for r in runs:
+        r["gates"][HINTS.operation]["samples"] = [
+            v * (1.3 if i // PER_ROUND % 2 else 0.77)
+            for i, v in enumerate(r["gates"][HINTS.operation]["samples"])
+        ]
+    noisy = calibration.analyse_ab([HINTS], runs)["gates"][HINTS.operation]
+    assert noisy["false_regressions"] == 0 and noisy["quiet_detection_rate"] == 0.0
 
 
 def test_an_unknown_revision_is_refused_by_name():

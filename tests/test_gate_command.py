@@ -179,11 +179,74 @@ def test_calibrate_records_runs_and_rates(main_build, tmp_path, small_budgets):
     for run in doc["runs"]:
         # what the stored-samples rule needs: the rounds and each round's reference
         for entry in run["gates"].values():
-            assert len(entry["reference_round_p50"]) == len(entry["round_sizes"]) == 2
+            # 2 rounds, or more when a gate's interval still held its budget (undecided)
+            rounds = entry["rounds"]
+            assert rounds >= 2 and len(entry["round_sizes"]) == rounds
+            assert len(entry["reference_round_p50"]) == len(entry["round_p50"]) == rounds
         assert set(run["gates"]) == set(TWO_GATES)
         assert all(len(g["samples"]) == 50 for g in run["gates"].values())
     assert "false +" in result.stdout
     shutil.rmtree(tmp_path / "c")
+
+
+def test_calibrate_ab_judges_each_run_against_itself_under_a_changing_load(
+    main_build, tmp_path, small_budgets
+):
+    record = tmp_path / "ab.json"
+    common = [
+        "--build-dir",
+        main_build,
+        "--budgets",
+        small_budgets,
+        "--rounds",
+        "2",
+        "--samples",
+        "300",
+        "--record",
+        str(record),
+        "--record-samples",
+        "40",
+        "--ab",
+    ]
+    quiet = run_coremod(
+        "calibrate", *common, "--out", str(tmp_path / "q"), "--runs", "1", "--load", "0"
+    )
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    loaded = run_coremod(
+        "calibrate",
+        *common,
+        "--out",
+        str(tmp_path / "l"),
+        "--runs",
+        "2",
+        "--load",
+        "1,0",
+        "--load-period",
+        "0.5",
+        "--append",
+    )
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    assert "3 A/B runs of the build against itself (1 quiet, 2 with a load" in loaded.stdout
+    with open(tmp_path / "l" / "calibration.json", encoding="utf-8") as f:
+        figures = json.load(f)
+    assert figures["mode"] == "A/B" and figures["runs"] == 3 and figures["quiet_runs"] == 1
+    for operation in TWO_GATES:
+        assert figures["gates"][operation]["comparisons"] == 3
+        assert figures["gates"][operation]["quiet_trials"] == 1
+        assert figures["gates"][operation]["loaded_trials"] == 2
+    doc = json.loads(record.read_text(encoding="utf-8"))
+    assert doc["mode"] == "A/B" and [run["loads"] for run in doc["runs"]] == [[0], [1, 0], [0, 1]]
+    for run in doc["runs"]:
+        assert set(run["gates"]) == set(run["against"]) == set(TWO_GATES)
+        for operation in TWO_GATES:
+            # paired: the baseline side gets every round the candidate gets, extra ones too
+            assert run["gates"][operation]["rounds"] == run["against"][operation]["rounds"] >= 2
+    assert doc["runs"][1]["load_changes"][0][1] == 1 and doc["runs"][2]["load_changes"][0][1] == 0
+    # a stored-samples record is not appended to an A/B one
+    wrong = run_coremod(
+        "calibrate", *common[:-1], "--out", str(tmp_path / "w"), "--runs", "1", "--append"
+    )
+    assert wrong.returncode == 2 and "records A/B runs, not stored ones: give --ab" in wrong.stderr
 
 
 def test_against_a_revision_measures_both_builds_in_the_same_rounds(
@@ -217,15 +280,15 @@ def test_against_a_revision_measures_both_builds_in_the_same_rounds(
     assert cert["baseline"]["impl"] == os.path.join(
         paths.REVISIONS_DIR, head, "build", "impl", "libcoremod.so"
     )
+    # 3 rounds, or more while a gate's interval held its budget: the same number on both sides
+    measured = cert["gates"][0]["baseline_comparison"]["rounds"][0]
+    assert measured >= 3
     for g in cert["gates"]:
         assert g["baseline_comparison"]["mode"] == "A/B"
-        assert g["baseline_comparison"]["rounds"] == [3, 3]
+        assert g["baseline_comparison"]["rounds"] == [measured, measured]
     rounds_dir = tmp_path / "ab" / "rounds"
-    assert sorted(p.name for p in rounds_dir.glob("round*-timed*.json")) == [
-        "round01-timed-against.json",
-        "round01-timed.json",
-        "round02-timed-against.json",
-        "round02-timed.json",
-        "round03-timed-against.json",
-        "round03-timed.json",
-    ]
+    assert sorted(p.name for p in rounds_dir.glob("round*-timed*.json")) == sorted(
+        f"round{n:02d}-timed{side}.json"
+        for n in range(1, measured + 1)
+        for side in ("", "-against")
+    )

@@ -48,13 +48,16 @@ def same_run_reference(op):
 
 
 def measured_samples(budgets, bench_doc):
-    """{operation: {"unit", "statistic", "rounds", "round_sizes", "samples"[, "reference",
+    """{operation: {"unit", "statistic", "rounds", "round_sizes", "samples", "round_p50"[,
+    "reference",
     "reference_kind", "reference_p50", "reference_round_p50"]}} of every budgeted operation with
     samples in `bench_doc` (rounds.merge output), in the budget's unit. The reference entries
     describe the same-run reference measured interleaved in the same processes (the platform
     loader, or the runner's reference workload): its median over the run and in each round; the
     regression rule divides each round's samples by its round's reference median
-    (regression.py)."""
+    (regression.py). "round_p50" is each round's median from every sample, so that a record or
+    baseline thinned to a few samples a round (subsample) still gives the A/B rule its exact
+    round medians."""
     by_name = {op["name"]: op for op in bench_doc.get("operations", [])}
     out = {}
     for budget in budgets:
@@ -68,6 +71,12 @@ def measured_samples(budgets, bench_doc):
             "round_sizes": list(op.get("round_sizes") or [len(op["samples"])]),
             "samples": [units.convert(float(v), op["unit"], budget.unit) for v in op["samples"]],
         }
+        if sum(entry["round_sizes"]) == len(entry["samples"]) and all(entry["round_sizes"]):
+            starts = np.cumsum([0] + entry["round_sizes"])
+            entry["round_p50"] = [
+                _compact(stats.median(entry["samples"][starts[i] : starts[i + 1]]))
+                for i in range(len(entry["round_sizes"]))
+            ]
         kind, ref = same_run_reference(op)
         if ref is None:
             continue

@@ -5,9 +5,16 @@ exactly as `coremod gate` measures), then compares every ordered pair of runs wi
 rule (calibration.py): each gate's empirical false-positive rate and noise floor, and how often a
 slowdown injected into one side is caught (10 % between quiet runs, 20 % when either was loaded).
 With --load 0,1,2 the runs take turns with 0, 1 and 2 busy processes beside them
-(background_load.py), so the A/A pairs see the load change between two runs, as nights do. Writes calibration.json into --out and, with
---record FILE, the runs' samples (at most --record-samples per gate and run) as the recorded data
-the calibration test (tests/test_calibration.py) proves the rule on.
+(background_load.py), so the A/A pairs see the load change between two runs, as nights do.
+
+With --ab every run is an A/B run of the build against itself (the mode `gate --against` and the
+nightly gate use when the baseline build is at hand): one paired A/A comparison per run, and the
+--load levels take turns *during* the run, every --load-period seconds (each run starting at the
+next level), so the load changes between rounds and between the two builds' processes of a round.
+
+Writes calibration.json into --out and, with --record FILE, the runs' samples (at most
+--record-samples per gate and run; in A/B runs both sides) as the recorded data the calibration
+test (tests/test_calibration.py) proves the rule on.
 """
 import json
 import os
@@ -27,6 +34,15 @@ from .errors import HarnessError
 
 RECORD_SCHEMA = settings.CALIBRATION_RECORD_SCHEMA
 RESULT_NAME = "calibration.json"
+STORED, AB = "stored", "A/B"
+ABOUT = {
+    STORED: "Independent runs of `coremod gate`'s measurement on the same build, recorded by "
+    "`coremod calibrate --record`",
+    AB: "A/B runs of `coremod gate`'s measurement, the same build on both sides in the same "
+    "rounds (`gates`: the candidate side, `against`: the baseline side), recorded by "
+    "`coremod calibrate --ab --record`; `loads`: the background load's levels in turn "
+    "during the run, every `load_period_s`",
+}
 
 
 def _rate(value):
@@ -60,8 +76,9 @@ def _table(result):
     return lines
 
 
-def _earlier_runs(path):
-    """The runs already recorded in `path` (for --append); HarnessError if it is not a record."""
+def _earlier_runs(path, mode):
+    """The runs already recorded in `path` (for --append); HarnessError if it is not a record of
+    runs of this `mode` ("stored" or "A/B")."""
     try:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
@@ -71,15 +88,32 @@ def _earlier_runs(path):
         raise HarnessError(f"--append: cannot read {path}: {exc}") from None
     if not isinstance(doc, dict) or doc.get("schema") != RECORD_SCHEMA:
         raise HarnessError(f"--append: {path} is not a record of schema {RECORD_SCHEMA}")
+    if doc.get("mode", STORED) != mode:
+        raise HarnessError(
+            f"--append: {path} records {doc.get('mode', STORED)} runs, not {mode} "
+            f"ones: {'give' if mode == STORED else 'drop'} --ab to add to it, or record into "
+            f"another FILE"
+        )
     return doc["runs"]
 
 
-def write_record(path, runs, run_meta, budgets, keep, env, earlier=()):
+def _kept(samples, keep):
+    return {op: baseline.subsample(entry, keep) for op, entry in samples.items()}
+
+
+def write_record(path, runs, run_meta, budgets, keep, env, earlier=(), mode=STORED):
+    """`runs`: per run {operation: measured entry}, or for A/B runs (gates, against)."""
+    recorded = []
+    for run, meta in zip(runs, run_meta):
+        if mode == AB:
+            recorded.append(dict(meta, gates=_kept(run[0], keep), against=_kept(run[1], keep)))
+        else:
+            recorded.append(dict(meta, gates=_kept(run, keep)))
     doc = {
         "schema": RECORD_SCHEMA,
-        "about": "Independent runs of `coremod gate`'s measurement on the same build, recorded by "
-        "`coremod calibrate --record`; each gate's samples evenly subsampled "
-        f"to at most {keep}, in the budget's unit.",
+        "mode": mode,
+        "about": f"{ABOUT[mode]}; each gate's samples evenly subsampled to at most {keep}, in "
+        "the budget's unit.",
         "environment": env,
         "budgets": {
             b.operation: {
@@ -90,57 +124,107 @@ def write_record(path, runs, run_meta, budgets, keep, env, earlier=()):
             }
             for b in budgets
         },
-        "runs": list(earlier)
-        + [
-            dict(meta, gates={op: baseline.subsample(entry, keep) for op, entry in run.items()})
-            for run, meta in zip(runs, run_meta)
-        ],
+        "runs": list(earlier) + recorded,
     }
     files.write_json(path, doc)
+
+
+def ab_runs(recorded_runs):
+    """calibration.analyse_ab's runs from a record's A/B runs."""
+    return [
+        {
+            "gates": run["gates"],
+            "against": run["against"],
+            "quiet": not any(run.get("loads") or [run.get("load", 0)]),
+        }
+        for run in recorded_runs
+    ]
+
+
+def _rotated(levels, number):
+    start = (number - 1) % len(levels)
+    return levels[start:] + levels[:start]
 
 
 def run(args, progress):
     args.max_rounds, args.strict = None, False
     if args.append and not args.record:
         raise HarnessError("--append needs --record FILE")
-    earlier = _earlier_runs(args.record) if args.append else []
+    mode = AB if args.ab else STORED
+    earlier = _earlier_runs(args.record, mode) if args.append else []
     levels = background_load.parse_levels(args.load)
     prepared = gaterun.prepare(args, progress, need_suite=False)
+    itself = gaterun.Against(prepared.impl, "the same build (A/A)", prepared.impl, None)
     runs, meta = [], []
     for number in range(1, args.runs + 1):
-        load = levels[(number - 1) % len(levels)]
-        progress.phase(
-            f"calibration run {number} of {args.runs}"
-            + (f", {load} busy process(es) beside it" if load else "")
-        )
         run_dir = os.path.join(prepared.out_dir, f"run{number}")
         os.makedirs(run_dir, exist_ok=True)
         started = certification.now_utc()
-        with background_load.busy(load):
-            measured = gaterun.measure(prepared, args, progress, out_dir=run_dir)
-        runs.append(measured.samples)
-        meta.append(
-            {
-                "started_at": started,
-                "candidate_sha256": prepared.candidate["sha256"],
-                "runner_sha256": certification.sha256_file(
-                    paths.bench_executable(prepared.build_dir)
-                ),
-                "noise": measured.noise,
-                "load": load,
-                "rounds": max((e["rounds"] for e in measured.samples.values()), default=0),
+        if mode == AB:
+            loads = _rotated(levels, number)
+            progress.phase(
+                f"calibration run {number} of {args.runs}, A/B"
+                + (
+                    f", load {','.join(map(str, loads))} every {args.load_period:g}s"
+                    if any(loads)
+                    else ""
+                )
+            )
+            with background_load.cycling(loads, args.load_period) as cycle:
+                measured = gaterun.measure(
+                    prepared, args, progress, out_dir=run_dir, against=itself
+                )
+            runs.append((measured.samples, measured.against_samples))
+            load_facts = {
+                "loads": loads,
+                "load_period_s": args.load_period,
+                "load_changes": cycle.changes,
+                "load": max(loads),
             }
+        else:
+            load = levels[(number - 1) % len(levels)]
+            progress.phase(
+                f"calibration run {number} of {args.runs}"
+                + (f", {load} busy process(es) beside it" if load else "")
+            )
+            with background_load.busy(load):
+                measured = gaterun.measure(prepared, args, progress, out_dir=run_dir)
+            runs.append(measured.samples)
+            load_facts = {"load": load}
+        meta.append(
+            dict(
+                {
+                    "started_at": started,
+                    "candidate_sha256": prepared.candidate["sha256"],
+                    "runner_sha256": certification.sha256_file(
+                        paths.bench_executable(prepared.build_dir)
+                    ),
+                    "noise": measured.noise,
+                    "rounds": max((e["rounds"] for e in measured.samples.values()), default=0),
+                },
+                **load_facts,
+            )
         )
-    progress.phase("comparing every pair of runs")
-    all_runs = [run["gates"] for run in earlier] + runs
-    all_loads = [run.get("load", 0) for run in earlier] + [m["load"] for m in meta]
-    result = calibration.analyse(prepared.budgets, all_runs, all_loads)
+    if mode == AB:
+        progress.phase("judging every run's two sides")
+        all_runs = ab_runs(earlier) + ab_runs(
+            [dict(m, gates=r[0], against=r[1]) for r, m in zip(runs, meta)]
+        )
+        result = calibration.analyse_ab(prepared.budgets, all_runs)
+        all_loads = [max(run.get("loads") or [run.get("load", 0)]) for run in earlier] + [
+            m["load"] for m in meta
+        ]
+    else:
+        progress.phase("comparing every pair of runs")
+        all_runs = [run["gates"] for run in earlier] + runs
+        all_loads = [run.get("load", 0) for run in earlier] + [m["load"] for m in meta]
+        result = calibration.analyse(prepared.budgets, all_runs, all_loads)
     env = environment.collect(prepared.build_dir)
     result.update(
         candidate=prepared.candidate,
         environment=env,
         noise=[m["noise"] for m in meta],
-        rounds=args.rounds,
+        rounds=gaterun.round_plan(args, ab=mode == AB)._asdict(),
         samples=args.samples,
     )
     path = os.path.join(prepared.out_dir, RESULT_NAME)
@@ -148,13 +232,22 @@ def run(args, progress):
         json.dump(result, f, indent=2)
         f.write("\n")
     if args.record:
-        write_record(args.record, runs, meta, prepared.budgets, args.record_samples, env, earlier)
+        write_record(
+            args.record, runs, meta, prepared.budgets, args.record_samples, env, earlier, mode
+        )
     progress.finish()
-    print(
-        f"coremod calibrate: {len(all_runs)} runs of the same build (loads "
-        f"{','.join(str(v) for v in all_loads)}), {result['pairs']} ordered A/A comparisons "
-        f"per gate"
-    )
+    if mode == AB:
+        print(
+            f"coremod calibrate: {len(all_runs)} A/B runs of the build against itself "
+            f"({result['quiet_runs']} quiet, {len(all_runs) - result['quiet_runs']} with a "
+            f"load changing during the run), one paired A/A comparison per run and gate"
+        )
+    else:
+        print(
+            f"coremod calibrate: {len(all_runs)} runs of the same build (loads "
+            f"{','.join(str(v) for v in all_loads)}), {result['pairs']} ordered A/A "
+            f"comparisons per gate"
+        )
     print("\n".join("  " + line for line in _table(result)))
     print(f"  results:   {path}" + (f"\n  recorded:  {args.record}" if args.record else ""))
     return 0

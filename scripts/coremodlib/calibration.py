@@ -15,6 +15,12 @@ regression: 10 % between two quiet runs, 20 % when either run had a background l
 calibrate --load`). The pairs are between *different* runs, so the injected change has to stand
 out from the run-to-run noise and from the change of load between them, not only from the
 sampling noise within one run.
+
+The A/B calibration (analyse_ab, `coremod calibrate --ab`) judges the rule the nightly gate uses
+when the baseline build is at hand: every run measures the build against itself in the same
+rounds (rounds.measure_ab), so one run is one A/A comparison, paired round by round; with a
+cycling background load the load changes during the run, at times of its own. Detection: the
+candidate side of one gate made worse, as above; 10 % in runs with no load, 20 % in the others.
 """
 import itertools
 
@@ -38,7 +44,10 @@ def _slowed(budget, series, factor):
     """The series with its samples made `factor` worse; its reference untouched (a slower
     candidate does not slow the workload measured beside it)."""
     scale = factor if lower_is_better(budget) else 1.0 / factor
-    return dict(series, samples=[v * scale for v in series["samples"]])
+    slowed = dict(series, samples=[v * scale for v in series["samples"]])
+    if series.get("round_p50"):
+        slowed["round_p50"] = [v * scale for v in series["round_p50"]]
+    return slowed
 
 
 def _new_figures(budget):
@@ -126,6 +135,72 @@ def analyse(budgets, runs, loads=None, slowdown=INJECTED_SLOWDOWN, loaded_slowdo
             figures[f"{kind}_trials"] += 1
             figures[f"{kind}_detections"] += caught
             figures["detections"] += caught
+    result = _summarised(per_gate, len(runs), len(pairs), slowdown, loaded_slowdown, any_false)
+    result.update(mode="stored", loads=loads)
+    return result
+
+
+def analyse_ab(budgets, runs, slowdown=INJECTED_SLOWDOWN, loaded_slowdown=LOADED_SLOWDOWN):
+    """Per-gate A/A figures of A/B runs of one build against itself: `runs` [{"gates":
+    {operation: measured entry} of the candidate side, "against": the same of the baseline side,
+    "quiet": whether no background load ran}]. Each run is one paired comparison
+    (regression.compare, paired=True, Holm over every gate); then, gate by gate, the candidate
+    side made worse by `slowdown` (quiet runs) or `loaded_slowdown` (loaded ones).
+
+    Returns the figures of analyse() (load_change_*: the loaded runs, whose load changed while
+    they ran), "mode": "A/B"."""
+    compared = [
+        b
+        for b in budgets
+        if all(b.operation in run["gates"] and b.operation in run["against"] for run in runs)
+    ]
+    per_gate = {b.operation: _new_figures(b) for b in compared}
+    any_false = 0
+    for number, run in enumerate(runs, 1):
+        name = f"run {number}, baseline side"
+        old = {b.operation: regression.side(run["against"][b.operation], b.unit) for b in compared}
+        new = {b.operation: regression.side(run["gates"][b.operation], b.unit) for b in compared}
+        rows = [
+            regression.measure_change(b, new[b.operation], old[b.operation], paired=True)
+            for b in compared
+        ]
+        result = regression.judge(rows, name)
+        kind = "quiet" if run["quiet"] else "loaded"
+        factor = slowdown if run["quiet"] else loaded_slowdown
+        flagged = False
+        for index, budget in enumerate(compared):
+            row, figures = result[budget.operation], per_gate[budget.operation]
+            figures["comparisons"] += 1
+            figures["ratios"].append(row["change_ratio"])
+            regressed = row["result"] == "regression"
+            if not run["quiet"]:
+                figures["load_change_comparisons"] += 1
+                figures["load_change_false_regressions"] += regressed
+            figures["false_regressions"] += regressed
+            figures["false_improvements"] += row["result"] == "improvement"
+            figures["inconclusive"] += row["result"] == "inconclusive"
+            flagged = flagged or regressed
+            slowed_rows = list(rows)
+            slowed_rows[index] = regression.measure_change(
+                budget,
+                regression.side(
+                    _slowed(budget, run["gates"][budget.operation], factor), budget.unit
+                ),
+                old[budget.operation],
+                paired=True,
+            )
+            caught = regression.judge(slowed_rows, name)[budget.operation]["result"] == "regression"
+            figures[f"{kind}_trials"] += 1
+            figures[f"{kind}_detections"] += caught
+            figures["detections"] += caught
+        any_false += flagged
+    result = _summarised(per_gate, len(runs), len(runs), slowdown, loaded_slowdown, any_false)
+    result.update(mode="A/B", quiet_runs=sum(1 for run in runs if run["quiet"]))
+    return result
+
+
+def _summarised(per_gate, n_runs, n_pairs, slowdown, loaded_slowdown, any_false):
+    """The result of analyse()/analyse_ab() from the per-gate counts."""
     gates = {}
     for operation, figures in per_gate.items():
         n = figures["comparisons"]
@@ -142,15 +217,14 @@ def analyse(budgets, runs, loads=None, slowdown=INJECTED_SLOWDOWN, loaded_slowdo
             median_ratio_spread=_spread(ratios),
         )
     return {
-        "runs": len(runs),
-        "pairs": len(pairs),
+        "runs": n_runs,
+        "pairs": n_pairs,
         "slowdown": slowdown,
         "loaded_slowdown": loaded_slowdown,
-        "loads": loads,
         "alpha": regression.ALPHA,
         "gates": gates,
         "any_gate_false_positives": any_false,
-        "any_gate_false_positive_rate": any_false / len(pairs) if pairs else None,
+        "any_gate_false_positive_rate": any_false / n_pairs if n_pairs else None,
     }
 
 

@@ -14,7 +14,7 @@ import datetime
 import hashlib
 import os
 
-from . import areas as areas_mod, case_results, elfmachine, gates as gates_mod, judging
+from . import areas as areas_mod, case_results, elfmachine, gates as gates_mod, judging, units
 
 SCHEMA = "coremod-certification/3"
 # Verdicts by scope: (nothing rejects, something rejects). A partial run (--area, --case) never
@@ -50,9 +50,9 @@ def _effect_text(comparison):
     records without an effect: the change of the median)."""
     effect = comparison.get("effect")
     if effect is None:
-        return f"median {(comparison['change_ratio'] - 1) * 100:+.1f}%"
+        return f"median {units.signed_percent(comparison['change_ratio'])}"
     low, high = comparison.get("effect_ci") or [None, None]
-    show = lambda r: "n/a" if r is None else f"{(r - 1) * 100:+.1f}%"  # noqa: E731
+    show = units.signed_percent
     return (
         f"{show(effect)} [{show(low)}, {show(high)}] > threshold "
         f"{comparison.get('threshold', comparison['min_effect']) * 100:.1f}%"

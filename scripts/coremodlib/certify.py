@@ -74,7 +74,8 @@ def plan_from(args):
 
 
 def probe(candidate, impl, progress):
-    """(verdict, {area: missing functions}, detail) of the candidate's exports (suite.probe_exports).
+    """(verdict, {area: missing functions}, detail) of the candidate's exports
+    (suite.probe_exports).
     A candidate built for another machine runs only under qemu-user: its exports are not probed
     here (its cases find missing functions themselves)."""
     if candidate.get("emulated"):
@@ -255,6 +256,13 @@ def run_cases(prepared, plan, progress):
     return judged, records, suite_entry, outcome
 
 
+def _plan(args, measured):
+    """The rounds the gates were measured in (A/B or not), or would have been."""
+    if measured is not None and measured.bench_summary.get("plan"):
+        return gaterun.RoundPlan(**measured.bench_summary["plan"])
+    return gaterun.round_plan(args)
+
+
 def _run_gates(args, prepared, plan, cases, area_records, progress, against_for=None):
     """(gate records, unbudgeted measurements, note, Measured or None): the gates of the
     profile's areas, measured for every area whose cases are all acceptable, the others skipped
@@ -289,7 +297,8 @@ def _run_gates(args, prepared, plan, cases, area_records, progress, against_for=
             ok = area in eligible
             record = by_area[area]
             why = (
-                f"not run: area {area} {'was not part of this run' if record['status'] == 'skipped' else 'failed'}"
+                f"not run: area {area} "
+                f"{'was not part of this run' if record['status'] == 'skipped' else 'failed'}"
                 f" ({record['reason']})"
             )
         if ok:
@@ -392,8 +401,8 @@ def execute(args, progress, compare_with=None, against_for=None):
             "quick": args.quick,
             "samples": args.samples,
             "buildtype": args.buildtype,
-            "rounds": args.rounds,
-            "max_rounds": gaterun.max_rounds(args),
+            "rounds": _plan(args, measured).min_rounds,
+            "max_rounds": _plan(args, measured).max_rounds,
             "strict": args.strict,
             "profile": plan.profile,
             "strict_spec": plan.strict_spec,

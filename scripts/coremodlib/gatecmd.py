@@ -106,8 +106,8 @@ def run(args, progress):
             "quick": args.quick,
             "samples": args.samples,
             "buildtype": args.buildtype,
-            "rounds": args.rounds,
-            "max_rounds": gaterun.max_rounds(args),
+            "rounds": gaterun.round_plan(args, ab=against is not None).min_rounds,
+            "max_rounds": gaterun.round_plan(args, ab=against is not None).max_rounds,
             "strict": args.strict,
             "baseline": baseline_path,
             "against": against.name if against else None,
@@ -134,7 +134,11 @@ def run(args, progress):
             environment=env,
             noise=measured.noise,
             harness_version=paths.harness_version(),
-            options={"samples": args.samples, "quick": args.quick, "rounds": args.rounds},
+            options={
+                "samples": args.samples,
+                "quick": args.quick,
+                "rounds": gaterun.round_plan(args, ab=against is not None).min_rounds,
+            },
             gates=measured.samples,
         )
     progress.finish()

@@ -18,6 +18,7 @@ from . import (
     paths,
     regression,
     rounds,
+    settings,
 )
 from .errors import HarnessError
 
@@ -46,14 +47,29 @@ def validate_impl(path):
     return full
 
 
-def max_rounds(args):
+RoundPlan = collections.namedtuple("RoundPlan", "min_rounds max_rounds samples")
+
+
+def round_plan(args, ab=False):
+    """The rounds and samples per round of a measurement: the options given, else the mode's
+    defaults (`ab`: the A/B mode's many short rounds, settings.DEFAULT_AB_*). HarnessError when
+    --max-rounds is less than --rounds."""
+    first = getattr(args, "rounds", None) or (
+        settings.DEFAULT_AB_ROUNDS if ab else rounds.DEFAULT_MIN_ROUNDS
+    )
     wanted = getattr(args, "max_rounds", None)
-    first = getattr(args, "rounds", rounds.DEFAULT_MIN_ROUNDS)
-    if wanted is None:
-        return max(first, rounds.DEFAULT_MAX_ROUNDS)
-    if wanted < first:
+    if wanted is not None and wanted < first:
         raise HarnessError(f"--max-rounds {wanted} is less than --rounds {first}")
-    return wanted
+    if wanted is None:
+        wanted = max(first, settings.DEFAULT_AB_MAX_ROUNDS if ab else rounds.DEFAULT_MAX_ROUNDS)
+    samples = getattr(args, "samples", None)
+    if samples is None and ab and not getattr(args, "quick", False):
+        samples = settings.DEFAULT_AB_SAMPLES
+    return RoundPlan(first, wanted, samples)
+
+
+def max_rounds(args):
+    return round_plan(args).max_rounds
 
 
 def prepare(args, progress, need_suite, need_gates=True):
@@ -108,18 +124,16 @@ def measure(prepared, args, progress, out_dir=None, against=None):
     exe = paths.bench_executable(prepared.build_dir)
     recorder = noise.Recorder().start()
     against_doc = None
+    plan = round_plan(args, ab=against is not None)
+    common = dict(
+        samples=plan.samples,
+        quick=args.quick,
+        min_rounds=plan.min_rounds,
+        max_rounds=plan.max_rounds,
+    )
     if against is None:
         merged, records, summary = rounds.measure(
-            exe,
-            prepared.impl,
-            prepared.fixtures,
-            prepared.budgets,
-            out_dir,
-            progress,
-            samples=args.samples,
-            quick=args.quick,
-            min_rounds=args.rounds,
-            max_rounds=max_rounds(args),
+            exe, prepared.impl, prepared.fixtures, prepared.budgets, out_dir, progress, **common
         )
     else:
         merged, records, summary, against_doc = rounds.measure_ab(
@@ -130,10 +144,7 @@ def measure(prepared, args, progress, out_dir=None, against=None):
             prepared.budgets,
             out_dir,
             progress,
-            samples=args.samples,
-            quick=args.quick,
-            min_rounds=args.rounds,
-            max_rounds=max_rounds(args),
+            **common,
         )
     facts = recorder.finish()
     for warning in facts["warnings"]:
@@ -141,7 +152,8 @@ def measure(prepared, args, progress, out_dir=None, against=None):
     results = os.path.join(out_dir, rounds.MERGED_NAME)
     bench_summary = {
         "executable": exe,
-        "command": bench.command(exe, results, args.samples, args.quick)[1:],
+        "command": bench.command(exe, results, plan.samples, args.quick)[1:],
+        "plan": plan._asdict(),
         "rounds": summary,
         "elapsed_s": merged.get("elapsed_s"),
         "results": results,

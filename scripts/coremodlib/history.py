@@ -17,8 +17,9 @@ columns, which readers of the original columns do not see; opened() adds them to
 platform_p50 is the median of the gate's same-run reference (first only the platform loader timed
 beside the loader gates, now every time gate's reference: regression.py). rounds_json holds what
 the regression rule needs of the run's rounds: {"round_sizes": [...] (of the kept samples),
-"reference": name, "reference_kind", "reference_round_p50": [...]} (NULL in older rows: the run
-counts as one round, relative to platform_p50).
+"round_p50": [...] (each round's median from all its samples), "reference": name,
+"reference_kind", "reference_round_p50": [...]} (NULL in older rows: the run counts as one
+round, relative to platform_p50).
 
 Every number of a gate_results row, samples included, is in the row's `unit`: the budget's own
 unit (ns, bytes, count), so rows of different runs compare directly. ci_low/ci_high bound the
@@ -36,7 +37,7 @@ SCHEMA_VERSION = "1"
 # Columns of gate_results added within version 1, in the order they were added.
 ADDED_COLUMNS = (("platform_p50", "REAL"), ("rounds_json", "TEXT"))
 # What of a measured gate (baseline.measured_samples) rounds_json keeps.
-ROUND_KEYS = ("round_sizes", "reference", "reference_kind", "reference_round_p50")
+ROUND_KEYS = ("round_sizes", "round_p50", "reference", "reference_kind", "reference_round_p50")
 DEFAULT_PATH = os.path.join(paths.REPO_ROOT, "reports", "history.sqlite")
 
 _TABLES = """

@@ -49,6 +49,9 @@ RESULTS = ("regression", "improvement", "no_change", "inconclusive")
 # How far the same-run reference may move between two stored runs before the comparison is
 # inconclusive: beyond it the machine is too different for the relative samples to be trusted.
 CONDITIONS_INCONCLUSIVE = 0.25
+# A/B runs with at least this many paired rounds are judged round by round (measure_change): the
+# signed-rank interval needs a few pairs, and the every-sample gates' 3 rounds stay on samples.
+MIN_PAIRED_ROUNDS = 10
 # A change of the 1-minute load average per core between the runs that is said in words.
 LOAD_CHANGE_PER_CORE = 0.5
 # Facts that make two machines different for timing purposes (environment.collect keys).
@@ -111,12 +114,13 @@ def _rounds_of(values, round_sizes):
     return out
 
 
-def side(series, unit):
+def side(series, unit, use_reference=True):
     """One run of one gate, ready to compare: {"relative" (each sample divided by its round's
-    reference median, or the run's, or the raw samples without a reference), "rounds" (the
-    relative samples per round), "reference_p50", "relative_to"}."""
+    reference median, or the run's, or the raw samples without a reference or with
+    use_reference False), "rounds" (the relative samples per round), "reference_p50",
+    "relative_to"}."""
     values = in_unit(series, unit)
-    overall, per_round = reference_in_unit(series, unit)
+    overall, per_round = reference_in_unit(series, unit) if use_reference else (None, None)
     rounds = _rounds_of(values, series.get("round_sizes"))
     if per_round and len(per_round) == len(rounds) and all(v > 0 for v in per_round):
         rounds = [[v / ref for v in r] for r, ref in zip(rounds, per_round)]
@@ -129,12 +133,29 @@ def side(series, unit):
     return {
         "relative": [v for r in rounds for v in r],
         "rounds": rounds,
+        "round_medians": _round_medians(series, unit, overall, per_round),
         "reference_p50": overall,
         "reference": (series.get("reference") or series.get("platform") or "unnamed")
         if overall
         else None,
         "relative_to": relative_to,
     }
+
+
+def _round_medians(series, unit, overall, per_round):
+    """Each round's median from all its samples (series["round_p50"], which survives thinning),
+    relative to its round's reference median, or the run's, as side()'s samples are; None when
+    the series has none."""
+    p50 = series.get("round_p50")
+    if not p50 or any(float(v) <= 0 for v in p50):
+        return None
+    factor = units.convert(1.0, series["unit"], unit)
+    values = [float(v) * factor for v in p50]
+    if per_round and len(per_round) == len(values) and all(v > 0 for v in per_round):
+        return [v / ref for v, ref in zip(values, per_round)]
+    if overall:
+        return [v / overall for v in values]
+    return values
 
 
 def _scale(values, positive):
@@ -145,7 +166,16 @@ def measure_change(budget, new, old, paired=False, conditions=None):
     """The statistics of one gate's change. `new`, `old`: side() of each run. Returns a row for
     judge(): {"budget", "ratio" (median new / median old, relative samples), "p_worse",
     "p_better", "effect" [estimate, low, high] (as ratios new/old, worse above 1 for a time),
-    "noise_floor", "reference_ratio", "paired", "conditions"}."""
+    "noise_floor", "reference_ratio", "paired", "conditions", "by_rounds"}.
+
+    A/B runs of at least MIN_PAIRED_ROUNDS rounds (and positive figures) are judged on the
+    rounds themselves: the differences d_i of the log medians of round i of each build, with the
+    Wilcoxon signed-rank test and the paired Hodges-Lehmann estimate and interval (Walsh
+    averages); "ratio" is then exp(median d_i). A process's speed is bimodal on the 2-core VM
+    (module_get_symbol runs at about 49 or 68 ns per call, whichever build, for the whole
+    process), and the pooled samples' median or shift jumps between the modes when the two
+    builds' shares of slow processes differ by chance (17 % between two sides of one A/A run):
+    round by round, a mode costs one pair, not the verdict."""
     a, b = new["relative"], old["relative"]
     worse_alt, better_alt = ("greater", "less") if lower_is_better(budget) else ("less", "greater")
     both_relative = bool(new["relative_to"]) and bool(old["relative_to"])
@@ -159,10 +189,25 @@ def measure_change(budget, new, old, paired=False, conditions=None):
             np.asarray(a) / center, np.asarray(b) / center
         )
         to_ratio = lambda v: 1.0 + v  # noqa: E731
-    round_values = [
-        [float(np.median(_scale(r, positive))) for r in s["rounds"] if r] for s in (new, old)
-    ]
+    if positive and new.get("round_medians") and old.get("round_medians"):
+        round_values = [[math.log(v) for v in s["round_medians"]] for s in (new, old)]
+    else:
+        round_values = [
+            [float(np.median(_scale(r, positive))) for r in s["rounds"] if r] for s in (new, old)
+        ]
     floor = stats.round_noise_floor(round_values[0], round_values[1], paired=paired, alpha=ALPHA)
+    by_rounds = (
+        paired and positive and len(round_values[0]) == len(round_values[1]) >= MIN_PAIRED_ROUNDS
+    )
+    if by_rounds:
+        d = np.asarray(round_values[0]) - np.asarray(round_values[1])
+        estimate, low, high = stats.hodges_lehmann_paired(d)
+        ratio = math.exp(float(np.median(d)))
+        p_worse, p_better = stats.signed_rank_p(d, worse_alt), stats.signed_rank_p(d, better_alt)
+    else:
+        ratio = stats.ratio(stats.median(a), stats.median(b))
+        p_worse = stats.mann_whitney_p(a, b, worse_alt)
+        p_better = stats.mann_whitney_p(a, b, better_alt)
     reference_ratio = (
         new["reference_p50"] / old["reference_p50"]
         if new["reference_p50"] and old["reference_p50"]
@@ -170,9 +215,9 @@ def measure_change(budget, new, old, paired=False, conditions=None):
     )
     return {
         "budget": budget,
-        "ratio": stats.ratio(stats.median(a), stats.median(b)),
-        "p_worse": stats.mann_whitney_p(a, b, worse_alt),
-        "p_better": stats.mann_whitney_p(a, b, better_alt),
+        "ratio": ratio,
+        "p_worse": p_worse,
+        "p_better": p_better,
         "effect": [
             to_ratio(estimate),
             None if low is None else to_ratio(low),
@@ -184,15 +229,18 @@ def measure_change(budget, new, old, paired=False, conditions=None):
         "reference": new.get("reference"),
         "relative": both_relative,
         "paired": paired,
+        "by_rounds": by_rounds,
         "conditions": list(conditions or []),
     }
 
 
 def _threshold(row, min_effect):
     """(threshold, widened_by, inconclusive reason or None) of one row: the larger of min_effect
-    and the noise floor; for stored samples widened by the reference's move, or inconclusive."""
+    and the noise floor; for stored samples widened by the reference's move, or inconclusive.
+    A/B rows judged by rounds: min_effect alone, as their interval is made of the rounds
+    themselves and already holds the spread between them that the floor measures."""
     floor = row["noise_floor"] or 0.0
-    threshold = max(min_effect, floor)
+    threshold = min_effect if row.get("by_rounds") else max(min_effect, floor)
     moved = row["reference_ratio"]
     if row["paired"] or moved is None:
         return threshold, 0.0, None
@@ -254,9 +302,12 @@ def judge(rows, baseline_name, alpha=ALPHA):
             "inconclusive_reason": inconclusive,
             "mode": "A/B" if row["paired"] else "stored",
             "statistic": (
-                f"median relative to the same-run reference ({row['reference']})"
-                if row["relative"]
-                else "median"
+                ("paired rounds' medians" if row["by_rounds"] else "median")
+                + (
+                    f" relative to the same-run reference ({row['reference']})"
+                    if row["relative"]
+                    else ""
+                )
             ),
             "reference": row["reference"] if row["relative"] else None,
             "reference_ratio": row["reference_ratio"] if row["relative"] else None,
@@ -281,14 +332,8 @@ def compare(budgets, current, baseline, baseline_name, alpha=ALPHA, paired=False
         new_side, old_side = side(new, budget.unit), side(old, budget.unit)
         if bool(new_side["relative_to"]) != bool(old_side["relative_to"]):
             # a reference on one side only: compare the raw samples of both
-            new_side = side(
-                {k: v for k, v in new.items() if "reference" not in k and "platform" not in k},
-                budget.unit,
-            )
-            old_side = side(
-                {k: v for k, v in old.items() if "reference" not in k and "platform" not in k},
-                budget.unit,
-            )
+            new_side = side(new, budget.unit, use_reference=False)
+            old_side = side(old, budget.unit, use_reference=False)
         rows.append(
             measure_change(budget, new_side, old_side, paired=paired, conditions=conditions)
         )
@@ -299,10 +344,6 @@ def p_text(p):
     """A p-value for people: two digits, and "<1e-16" below double precision's resolution
     (scipy returns 0.0 there)."""
     return "<1e-16" if p < 1e-16 else f"{p:.2g}"
-
-
-def _percent(ratio):
-    return "n/a" if ratio is None else f"{(ratio - 1) * 100:+.1f}%"
 
 
 def describe(operation, comparison):
@@ -318,7 +359,7 @@ def describe(operation, comparison):
         relative = f" relative to the same-run reference ({reference})" + (
             ""
             if moved is None or comparison.get("mode") == "A/B"
-            else f", which changed {_percent(moved)}"
+            else f", which changed {units.signed_percent(moved)}"
         )
     floor = comparison.get("noise_floor")
     rule = (
@@ -332,9 +373,10 @@ def describe(operation, comparison):
         )
         + ")"
     )
+    show = units.signed_percent
     text = (
-        f"{operation}: {comparison['result'].replace('_', ' ')}, {_percent(effect)} "
-        f"[{_percent(low)}, {_percent(high)}]{relative}; {rule}, "
+        f"{operation}: {comparison['result'].replace('_', ' ')}, {show(effect)} "
+        f"[{show(low)}, {show(high)}]{relative}; {rule}, "
         f"{comparison.get('mode', 'stored')}, p_adj {p_text(comparison['p_adjusted'])}"
     )
     if comparison.get("inconclusive_reason"):

@@ -178,6 +178,35 @@ def hodges_lehmann_shift(first, second, confidence=CONFIDENCE):
     return ((picked[middle[0]] + picked[middle[1]]) / 2.0, picked[k - 1], picked[total - k])
 
 
+def hodges_lehmann_paired(differences, confidence=CONFIDENCE):
+    """(estimate, low, high) of the shift of paired data from its differences: the median of the
+    Walsh averages (d_i + d_j) / 2, i <= j, and their distribution-free confidence interval, the
+    k-th smallest and k-th largest, k from the Wilcoxon signed-rank distribution (normal
+    approximation). low/high are None when there are too few pairs for an interval."""
+    d = _checked(differences)
+    i, j = np.triu_indices(d.size)
+    walsh = (d[i] + d[j]) / 2.0
+    n, total = d.size, walsh.size
+    z = float(sps.norm.ppf(1.0 - (1.0 - confidence) / 2.0))
+    k = int(math.floor(n * (n + 1) / 4.0 - z * math.sqrt(n * (n + 1) * (2 * n + 1) / 24.0)))
+    middle = [(total - 1) // 2, total // 2]
+    if k < 1:
+        picked = _order_statistics(walsh, middle)
+        return (picked[middle[0]] + picked[middle[1]]) / 2.0, None, None
+    picked = _order_statistics(walsh, middle + [k - 1, total - k])
+    return ((picked[middle[0]] + picked[middle[1]]) / 2.0, picked[k - 1], picked[total - k])
+
+
+def signed_rank_p(differences, alternative):
+    """One-sided Wilcoxon signed-rank p-value that paired differences are `alternative`
+    ("greater" or "less") than zero; 1.0 when every difference is zero."""
+    d = _checked(differences)
+    if np.all(d == 0):
+        return 1.0
+    p = float(sps.wilcoxon(d, alternative=alternative, zero_method="zsplit").pvalue)
+    return 1.0 if math.isnan(p) else p
+
+
 def round_noise_floor(first_rounds, second_rounds, paired=False, alpha=0.01):
     """The smallest shift between two runs' round-level values (e.g. log medians of each round)
     that the spread between rounds cannot produce by itself with probability 1 - alpha: the

@@ -58,3 +58,8 @@ def display_unit(unit, magnitude):
         if abs(convert(magnitude, unit, candidate)) >= 1:
             return candidate
     return _DISPLAY[dimension][-1]
+
+
+def signed_percent(ratio):
+    """A ratio of two figures as the change it means: 1.219 -> '+21.9%' ('n/a' for None)."""
+    return "n/a" if ratio is None else f"{(ratio - 1) * 100:+.1f}%"

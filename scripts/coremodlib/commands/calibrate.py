@@ -28,14 +28,14 @@ def add_parser(sub):
         default=settings.DEFAULT_CALIBRATION_RUNS,
         help="independent gate runs (default "
         f"{settings.DEFAULT_CALIBRATION_RUNS}: every ordered pair is an A/A "
-        "comparison)",
+        "comparison; with --ab, one A/B run is one comparison)",
     )
     parser.add_argument(
         "--rounds",
         metavar="N",
         type=options.positive_int,
-        default=settings.DEFAULT_MIN_ROUNDS,
-        help="rounds per run, as coremod gate (default " f"{settings.DEFAULT_MIN_ROUNDS})",
+        help=f"rounds per run, as coremod gate (default {settings.DEFAULT_MIN_ROUNDS}; with --ab "
+        f"{settings.DEFAULT_AB_ROUNDS} of {settings.DEFAULT_AB_SAMPLES} samples each)",
     )
     parser.add_argument(
         "--load",
@@ -44,6 +44,22 @@ def add_parser(sub):
         help="busy processes beside each run, in turn (default 0: none); e.g. "
         "0,1,2 on 2 cores makes consecutive runs see the load change "
         "(stress-ng)",
+    )
+    parser.add_argument(
+        "--ab",
+        action="store_true",
+        help="A/B runs: every run measures the build against itself in the same "
+        "rounds (as gate --against), one paired comparison per run; the "
+        "--load levels then take turns during each run",
+    )
+    parser.add_argument(
+        "--load-period",
+        metavar="S",
+        type=options.positive_float,
+        default=settings.DEFAULT_LOAD_PERIOD_S,
+        help="with --ab: seconds between two changes of the load (default "
+        f"{settings.DEFAULT_LOAD_PERIOD_S:g}; not a divisor of a round's "
+        "length, so that changes fall anywhere in a round)",
     )
     parser.add_argument(
         "--record",

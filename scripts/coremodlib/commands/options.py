@@ -21,15 +21,25 @@ def positive_int(text):
     return value
 
 
+def positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text}")
+    return value
+
+
 def add_rounds_options(parser):
     """--rounds, --max-rounds and --strict (certify, gate, nightly)."""
     parser.add_argument(
         "--rounds",
         metavar="N",
         type=positive_int,
-        default=settings.DEFAULT_MIN_ROUNDS,
         help="benchmark rounds (coremod-bench runs) measured before any verdict; "
-        f"default {settings.DEFAULT_MIN_ROUNDS}",
+        f"default {settings.DEFAULT_MIN_ROUNDS}, in A/B runs {settings.DEFAULT_AB_ROUNDS} of "
+        f"{settings.DEFAULT_AB_SAMPLES} samples each",
     )
     parser.add_argument(
         "--max-rounds",
@@ -37,7 +47,8 @@ def add_rounds_options(parser):
         type=positive_int,
         help="rounds at most: gates whose confidence interval still contains "
         "the budget get more rounds up to this many, then are inconclusive "
-        f"(default: the larger of --rounds and {settings.DEFAULT_MAX_ROUNDS})",
+        f"(default: the larger of --rounds and {settings.DEFAULT_MAX_ROUNDS}, in A/B runs "
+        f"{settings.DEFAULT_AB_MAX_ROUNDS})",
     )
     parser.add_argument(
         "--strict",
@@ -86,7 +97,7 @@ def add_candidate_options(parser, default_out):
         metavar="N",
         type=positive_int,
         help="samples per timed operation and round, passed to coremod-bench "
-        "(default: coremod-bench's own, 1000)",
+        f"(default: coremod-bench's own, 1000; in A/B runs {settings.DEFAULT_AB_SAMPLES})",
     )
     parser.add_argument(
         "--quick",
