@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import BROKEN_MANIFEST, REPO_ROOT, broken_manifest, run_coremod
-from coremodlib import areas, case_results, paths, spec_levels, suite
+from coremodlib import areas, case_results, operations, paths, spec_levels, suite
 
 pytestmark = pytest.mark.e2e
 
@@ -113,13 +113,8 @@ def test_reference_gates_are_measured(reference_run):
         assert gate["p50"] <= gate["p90"] <= gate["p99"] <= gate["max"]
     # the first (cold) call beside the steady state for the JIT, Cache and NUMA gates (issue 3)
     cold = {g["operation"]: g.get("cold") for g in cert["gates"]}
-    for operation in (
-        "jit_optimization_create",
-        "jit_get_apple_silicon_info",
-        "jit_generate_compilation_hints",
-        "cache_generate_prefetch_pattern",
-        "numa_place_module",
-    ):
+    assert len(operations.COLD_APART) == 5
+    for operation in operations.COLD_APART:
         assert cold[operation] and cold[operation]["samples"] >= 10, operation
         assert cold[operation]["p50"] > 0 and cold[operation]["unit"] == next(
             g["unit"] for g in cert["gates"] if g["operation"] == operation

@@ -27,7 +27,8 @@ def test_suite_passes_against_asan_ubsan_reference(asan_build, tmp_path):
 
 
 # The two drivers that exercise impl/ without Criterion (which cannot run under TSan), each with
-# its argument: the core API's (fixtures build dir) and the JIT/Cache/NUMA APIs' (recorded machines).
+# its argument: the core API's (fixtures build dir) and the JIT/Cache/NUMA APIs' (recorded
+# machines).
 def _drivers(build_dir):
     return [
         (paths.exercise_executable(build_dir), paths.fixtures_dir(build_dir)),

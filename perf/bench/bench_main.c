@@ -18,6 +18,7 @@
 #include "bench_copies.h"
 #include "bench_instructions.h"
 #include "bench_json.h"
+#include "bench_operations.h"
 #include "bench_report.h"
 #include "bench_timer.h"
 
@@ -44,57 +45,69 @@
 #define CONCURRENT_THREADS 4
 #define MAX_COUNT 1000000
 
+/* The families and operations of bench_operations.h, expanded. */
+#define COPIES true
+#define NO_COPIES false
+#define COUNTABLE true
+#define NOT_COUNTABLE false
+
+typedef enum {
+#define FAMILY_ENUM(family, copies, countable) FAMILY_##family,
+    BENCH_FAMILIES(FAMILY_ENUM)
+#undef FAMILY_ENUM
+        FAMILY_COUNT
+} family_id_t;
+
 typedef struct {
-    const char* names[6]; /* operation names that select the family (--only) */
+    const char* name;
     void (*run)(const bench_context_t* ctx);
     bool needs_copies;
+    bool countable;
 } family_t;
 
-static const family_t families[] = {
-    {{"module_system_init", NULL}, bench_family_system_init, false},
-    {{"module_load", NULL}, bench_family_load, true},
-    {{"module_unload", NULL}, bench_family_unload, true},
-    {{"module_get_symbol", "module_get_symbol_cold"}, bench_family_symbol, true},
-    {{"memory_per_module", NULL}, bench_family_memory, true},
-    {{"concurrent_modules", NULL}, bench_family_concurrent, true},
-    /* The JIT, Cache and NUMA APIs (SPEC P.7-P.11). The cold family forks children that make
-     * the process's first calls, so it must run before the steady families make any. */
-    {{"jit_optimization_create_cold", "jit_get_apple_silicon_info_cold",
-      "jit_generate_compilation_hints_cold", "cache_generate_prefetch_pattern_cold",
-      "numa_place_module_cold", NULL},
-     bench_family_optimization_cold,
-     false},
-    {{"jit_optimization_create", NULL}, bench_family_jit_create, false},
-    {{"jit_get_apple_silicon_info", NULL}, bench_family_jit_info, false},
-    {{"jit_generate_compilation_hints", NULL}, bench_family_jit_hints, false},
-    {{"cache_generate_prefetch_pattern", NULL}, bench_family_cache_pattern, false},
-    {{"numa_place_module", NULL}, bench_family_numa_place, false},
-};
-#define FAMILY_COUNT (sizeof(families) / sizeof(families[0]))
-
-/* The families --metric instructions can count: one operation per timed run, single-threaded.
- * Memory and concurrency samples are not times, so there is no "instructions per operation" of
- * them. Named here rather than in `families` so the table stays what it is. */
-static const char* const countable_families[] = {
-    "module_system_init",
-    "module_load",
-    "module_unload",
-    "module_get_symbol",
-    "jit_optimization_create",
-    "jit_get_apple_silicon_info",
-    "jit_generate_compilation_hints",
-    "cache_generate_prefetch_pattern",
-    "numa_place_module",
+static const family_t families[FAMILY_COUNT] = {
+#define FAMILY_ROW(family, copies, countable) {#family, bench_family_##family, copies, countable},
+    BENCH_FAMILIES(FAMILY_ROW)
+#undef FAMILY_ROW
 };
 
-static bool family_countable(size_t f)
+typedef struct {
+    const char* name;
+    family_id_t family;
+    const char* kind; /* as --list prints it: time, every_sample, cold */
+} operation_t;
+
+#define KIND_TIME "time"
+#define KIND_EVERY_SAMPLE "every_sample"
+#define KIND_COLD "cold"
+
+static const operation_t operations[] = {
+#define OPERATION_ROW(operation, family, kind) {#operation, FAMILY_##family, KIND_##kind},
+    BENCH_OPERATIONS(OPERATION_ROW)
+#undef OPERATION_ROW
+};
+#define OPERATION_COUNT (sizeof(operations) / sizeof(operations[0]))
+
+/* The family's first operation: how the progress lines and errors name it. */
+static const char* family_label(size_t f)
 {
-    for (size_t i = 0; i < sizeof(countable_families) / sizeof(countable_families[0]); i++) {
-        if (strcmp(families[f].names[0], countable_families[i]) == 0) {
-            return true;
+    for (size_t i = 0; i < OPERATION_COUNT; i++) {
+        if (operations[i].family == (family_id_t)f) {
+            return operations[i].name;
         }
     }
-    return false;
+    return families[f].name;
+}
+
+/* --list: one line per operation, tab-separated: operation, family, kind, countable or
+ * not_countable (read by tests/test_operations.py against bench_operations.h). */
+static void list_operations(FILE* to)
+{
+    for (size_t i = 0; i < OPERATION_COUNT; i++) {
+        const family_t* family = &families[operations[i].family];
+        fprintf(to, "%s\t%s\t%s\t%s\n", operations[i].name, family->name, operations[i].kind,
+                family->countable ? "countable" : "not_countable");
+    }
 }
 
 typedef struct {
@@ -125,16 +138,10 @@ static void usage(FILE* to)
         "  --out FILE         results file; '-' is standard output (default: -)\n"
         "  --samples N        kept samples per timed operation (default %d; --quick: %d)\n"
         "  --warmup N         discarded iterations before them (default %d; --quick: %d)\n"
-        "  --only NAME[,NAME] measure only these operations: module_system_init, module_load,\n"
-        "                     module_unload, module_get_symbol, module_get_symbol_cold (these two\n"
-        "                     are measured together), memory_per_module, concurrent_modules,\n"
-        "                     jit_optimization_create, jit_get_apple_silicon_info,\n"
-        "                     jit_generate_compilation_hints, cache_generate_prefetch_pattern,\n"
-        "                     numa_place_module, and the first calls in a fresh process:\n"
-        "                     jit_optimization_create_cold, jit_get_apple_silicon_info_cold,\n"
-        "                     jit_generate_compilation_hints_cold,\n"
-        "                     cache_generate_prefetch_pattern_cold, numa_place_module_cold\n"
-        "                     (these five are measured together)\n"
+        "  --only NAME[,NAME] measure only these operations (--list names them; the\n"
+        "                     operations of one family are measured together)\n"
+        "  --list             print the operations, one per line: name, family, kind\n"
+        "                     (time, every_sample, cold), countable or not_countable\n"
         "  --quick            small counts for tests: also %d instead of %d modules and %d run(s)\n"
         "                     instead of %d for memory_per_module and concurrent_modules\n"
         "                     (too few modules for their gates)\n"
@@ -176,12 +183,10 @@ static bool select_families(options_t* options, const char* list)
     for (char* name = strtok_r(copy, ",", &saved); name != NULL;
          name = strtok_r(NULL, ",", &saved)) {
         bool known = false;
-        for (size_t f = 0; f < FAMILY_COUNT; f++) {
-            for (size_t n = 0; n < 6 && families[f].names[n] != NULL; n++) {
-                if (strcmp(name, families[f].names[n]) == 0) {
-                    options->selected[f] = true;
-                    known = true;
-                }
+        for (size_t i = 0; i < OPERATION_COUNT; i++) {
+            if (strcmp(name, operations[i].name) == 0) {
+                options->selected[operations[i].family] = true;
+                known = true;
             }
         }
         if (!known) {
@@ -208,7 +213,8 @@ static int parse_options(int argc, char** argv, options_t* options)
         OPT_QUICK,
         OPT_HELP,
         OPT_METRIC,
-        OPT_COPIES_DIR
+        OPT_COPIES_DIR,
+        OPT_LIST
     };
     static const struct option longs[] = {
         {"impl", required_argument, NULL, OPT_IMPL},
@@ -221,6 +227,7 @@ static int parse_options(int argc, char** argv, options_t* options)
         {"help", no_argument, NULL, OPT_HELP},
         {"metric", required_argument, NULL, OPT_METRIC},
         {"copies-dir", required_argument, NULL, OPT_COPIES_DIR},
+        {"list", no_argument, NULL, OPT_LIST},
         {NULL, 0, NULL, 0},
     };
     *options = (options_t){.out = "-", .samples = -1, .warmup = -1};
@@ -233,6 +240,7 @@ static int parse_options(int argc, char** argv, options_t* options)
         case OPT_OUT: options->out = optarg; break;
         case OPT_QUICK: options->quick = true; break;
         case OPT_HELP: usage(stdout); return EXIT_SUCCESS;
+        case OPT_LIST: list_operations(stdout); return EXIT_SUCCESS;
         case OPT_COPIES_DIR: options->copies_dir = optarg; break;
         case OPT_METRIC:
             if (strcmp(optarg, "time") != 0 && strcmp(optarg, "instructions") != 0) {
@@ -267,12 +275,12 @@ static int parse_options(int argc, char** argv, options_t* options)
         return EXIT_CANNOT_RUN;
     }
     for (size_t f = 0; f < FAMILY_COUNT && !any_selected; f++) {
-        options->selected[f] = !options->count_instructions || family_countable(f);
+        options->selected[f] = !options->count_instructions || families[f].countable;
     }
     for (size_t f = 0; f < FAMILY_COUNT && options->count_instructions; f++) {
-        if (options->selected[f] && !family_countable(f)) {
+        if (options->selected[f] && !families[f].countable) {
             fprintf(stderr, "coremod-bench: %s cannot be measured with --metric instructions\n",
-                    families[f].names[0]);
+                    family_label(f));
             return EXIT_CANNOT_RUN;
         }
     }
@@ -336,6 +344,19 @@ static bool save_results(const char* path, const char* text, size_t size)
     return ok;
 }
 
+/* Whether a selected family that needs copies measures an operation of `kind`. */
+static bool selected_needs_copies(const options_t* options, const char* kind)
+{
+    for (size_t i = 0; i < OPERATION_COUNT; i++) {
+        const operation_t* op = &operations[i];
+        if (options->selected[op->family] && families[op->family].needs_copies &&
+            strcmp(op->kind, kind) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool any_needs_copies(const options_t* options)
 {
     for (size_t f = 0; f < FAMILY_COUNT; f++) {
@@ -352,7 +373,7 @@ static void run_families(const options_t* options, const bench_context_t* ctx)
         if (!options->selected[f]) {
             continue;
         }
-        fprintf(stderr, "coremod-bench: %s ...", families[f].names[0]);
+        fprintf(stderr, "coremod-bench: %s ...", family_label(f));
         uint64_t start = bench_timer_now_ns();
         families[f].run(ctx);
         fprintf(stderr, " %.2f s\n", (double)(bench_timer_now_ns() - start) / 1e9);
@@ -402,9 +423,14 @@ static int run(const options_t* options)
     };
     bench_copies_t copies = {0};
     if (any_needs_copies(options)) {
-        /* Counting instructions never runs the scale families: no copies for them. */
-        ctx.copies_per_side = bench_copies_needed(
-            ctx.warmup, ctx.samples, options->count_instructions ? 0 : ctx.scale_modules);
+        /* Copies only for the kinds selected: a process of the time gates alone makes no 1000
+         * scale copies (0.8 s of a round on the 2-core VM), a process of the scale families no
+         * per-iteration ones. Counting instructions never runs the scale families. */
+        bool timed = selected_needs_copies(options, KIND_TIME);
+        bool scale =
+            selected_needs_copies(options, KIND_EVERY_SAMPLE) && !options->count_instructions;
+        ctx.copies_per_side = bench_copies_needed(timed ? ctx.warmup : 0, timed ? ctx.samples : 0,
+                                                  scale ? ctx.scale_modules : 0);
         bench_copies_use_directory(options->copies_dir);
         if (!bench_copies_create(&copies, module_path, 2 * ctx.copies_per_side, err, sizeof(err))) {
             fprintf(stderr, "coremod-bench: %s\n", err);

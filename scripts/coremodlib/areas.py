@@ -158,7 +158,8 @@ def kind(area):
 
 
 def suite_areas(suite):
-    """Every area whose suite patterns take `suite` (the table is right when this is exactly one)."""
+    """Every area whose suite patterns take `suite` (the table is right when this is exactly
+    one)."""
     if suite == HARNESS_SUITE:
         return [BY_NAME[HARNESS_AREA]]
     return [

@@ -3,7 +3,8 @@
 A fresh Debian 12 machine need not have even gcc, and has neither meson, ninja, Criterion, the
 AArch64 cross compiler nor the Python packages the judging and report layers import. Each command
 declares what it needs in one table (COMMAND_GROUPS below), and `coremod COMMAND` installs that
-before it imports any module that needs it (commands/__init__.py); the missing ones are found with dpkg-query and installed with apt-get, as root or through `sudo -n`
+before it imports any module that needs it (commands/__init__.py); the missing ones are found
+with dpkg-query and installed with apt-get, as root or through `sudo -n`
 (never an interactive password prompt: CI has no stdin). `apt-get update` runs at most once per
 process and only when something has to be installed.
 """
@@ -53,6 +54,9 @@ GROUPS = {
     # Building an earlier revision in a worktree of its own: gate --against REV, and nightly
     # against the last good commit.
     "revisions": ("git",),
+    # The style checks of the tests (tests/test_style.py): the Python formatter and linter
+    # (pyproject.toml, .flake8) and the C formatter (.clang-format).
+    "style": ("black", "flake8", "clang-format"),
     # coremod fresh-machine: a minimal Debian root to run the README's commands in.
     "fresh-machine": ("mmdebstrap",),
 }
@@ -77,6 +81,7 @@ COMMAND_GROUPS = {
         "tests",
         "load",
         "revisions",
+        "style",
     ),
     "fresh-machine": ("fresh-machine",),
 }

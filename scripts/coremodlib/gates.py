@@ -12,18 +12,18 @@ Two kinds of gate:
   each: every sample must satisfy the budget, i.e. the lowest (min) or the highest (max) sample is
   compared. No interval: the rule is already the worst case of what was measured.
 A gate also fails when the candidate failed calls during its measurement (the runner drops those
-samples, so a fast-failing candidate must not look fast) or when nothing could be measured. Where the
-runner measured the raw platform loader on the same files, the overhead is reported as the ratio of
-medians p50(candidate) / p50(raw).
+samples, so a fast-failing candidate must not look fast) or when nothing could be measured. Where
+the runner measured the raw platform loader on the same files, the overhead is reported as the
+ratio of medians p50(candidate) / p50(raw).
 """
 from . import budgets as budgets_mod, stats, units
 from .errors import HarnessError
+from .operations import COLD_SUFFIX  # noqa: F401  (the runner's name for cold figures)
 
 STATUSES = ("pass", "fail", "inconclusive", "skipped")
 EVERY_SAMPLE = ("min", "max")  # statistics judged on every sample, without an interval
 METRIC = "time"  # what coremod-bench measured (REPORT's deterministic mode: instructions)
 RAW_SAMPLES_KEPT = 2000  # samples a gate record carries for plots (evenly spaced)
-COLD_SUFFIX = "_cold"  # the runner's name for an operation's cold figures
 
 
 def _converted(samples, from_unit, to_unit, where):

@@ -37,7 +37,7 @@ import re
 import shutil
 import subprocess
 
-from . import build, environment, files, paths
+from . import build, environment, files, operations, paths
 from .errors import HarnessError
 
 BASELINE_SCHEMA = "coremod-instructions-baseline/1"
@@ -54,19 +54,9 @@ CANDIDATE_COPY = os.path.join(FIXED_ROOT, "candidate.so")
 BENCH_COPY = os.path.join(FIXED_ROOT, "coremod-bench")
 OUT_DIR = os.path.join(FIXED_ROOT, "out")
 LOCK_FILE = "/tmp/coremod-instructions.lock"
-# The families coremod-bench can count (perf/bench/bench_main.c), each run in its own process;
-# module_get_symbol's family also reports module_get_symbol_cold.
-FAMILIES = (
-    "module_system_init",
-    "module_load",
-    "module_unload",
-    "module_get_symbol",
-    "jit_optimization_create",
-    "jit_get_apple_silicon_info",
-    "jit_generate_compilation_hints",
-    "cache_generate_prefetch_pattern",
-    "numa_place_module",
-)
+# The families coremod-bench can count (perf/bench/bench_operations.h), each run in its own
+# process; module_get_symbol's family also reports module_get_symbol_cold.
+FAMILIES = operations.COUNTABLE
 # Build options that change the code measured (meson introspect names).
 BUILD_OPTIONS = (
     "buildtype",

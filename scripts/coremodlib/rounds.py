@@ -28,7 +28,7 @@ decided the number.
 import os
 import time
 
-from . import bench, files, gates, stats
+from . import bench, files, gates, operations, stats
 from .errors import HarnessError
 
 from .settings import DEFAULT_MAX_ROUNDS, DEFAULT_MIN_ROUNDS  # noqa: F401  (re-exported)
@@ -36,6 +36,10 @@ from .settings import DEFAULT_MAX_ROUNDS, DEFAULT_MIN_ROUNDS  # noqa: F401  (re-
 EVERY_SAMPLE_ROUNDS = 3
 ROUNDS_DIR = "rounds"
 MERGED_NAME = "bench.json"
+# The A/B mode's two sides (measure_ab): the candidate, and the baseline build, whose merged
+# results go to AGAINST_NAME beside MERGED_NAME.
+CURRENT, AGAINST = "current", "against"
+AGAINST_NAME = "bench-against.json"
 MAX_ERRORS_KEPT = 16  # as the runner keeps: the first 16 failures in full
 # The same-run references an operation may carry (coremod-bench/1): the platform loader doing the
 # same job, or a workload of the runner's own (perf/bench/bench_reference.h).
@@ -152,15 +156,9 @@ def process_groups(budgets):
 
 # Gates whose first call in a fresh process the runner measures as `<operation>_cold`, in a
 # family of its own (forked children, 50 samples, well under a second): run once, in the first
-# round, and reported beside the gate (gates.attach_cold). module_get_symbol_cold is not here:
-# the runner measures it together with module_get_symbol.
-COLD_FAMILY = (
-    "jit_optimization_create",
-    "jit_get_apple_silicon_info",
-    "jit_generate_compilation_hints",
-    "cache_generate_prefetch_pattern",
-    "numa_place_module",
-)
+# round, and reported beside the gate (gates.attach_cold). module_get_symbol_cold is not among
+# them: the runner measures it together with module_get_symbol (perf/bench/bench_operations.h).
+COLD_FAMILY = operations.COLD_APART
 
 
 def cold_operations(budgets):
@@ -172,10 +170,6 @@ def cold_operations(budgets):
 def round_paths_of(out_dir, number, kind, side):
     """round_paths() of one side of an A/B run: the baseline build's files end in -against."""
     return round_paths(out_dir, number, kind if side == CURRENT else f"{kind}-against")
-
-
-CURRENT, AGAINST = "current", "against"
-AGAINST_NAME = "bench-against.json"
 
 
 def measure(
