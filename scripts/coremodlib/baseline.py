@@ -71,12 +71,9 @@ def measured_samples(budgets, bench_doc):
             "round_sizes": list(op.get("round_sizes") or [len(op["samples"])]),
             "samples": [units.convert(float(v), op["unit"], budget.unit) for v in op["samples"]],
         }
-        if sum(entry["round_sizes"]) == len(entry["samples"]) and all(entry["round_sizes"]):
-            starts = np.cumsum([0] + entry["round_sizes"])
-            entry["round_p50"] = [
-                _compact(stats.median(entry["samples"][starts[i] : starts[i + 1]]))
-                for i in range(len(entry["round_sizes"]))
-            ]
+        round_p50 = _round_medians(entry["samples"], entry["round_sizes"])
+        if round_p50 is not None:
+            entry["round_p50"] = round_p50
         kind, ref = same_run_reference(op)
         if ref is None:
             continue
@@ -87,17 +84,22 @@ def measured_samples(budgets, bench_doc):
             reference_p50=convert(stats.median(ref["samples"])),
         )
         sizes = ref.get("round_sizes") or [len(ref["samples"])]
-        if (
-            sum(sizes) == len(ref["samples"])
-            and len(sizes) == len(entry["round_sizes"])
-            and all(sizes)
-        ):
-            starts = np.cumsum([0] + list(sizes))
-            entry["reference_round_p50"] = [
-                _compact(convert(stats.median(ref["samples"][starts[i] : starts[i + 1]])))
-                for i in range(len(sizes))
-            ]
+        reference_round_p50 = _round_medians(ref["samples"], sizes, convert)
+        if reference_round_p50 is not None and len(sizes) == len(entry["round_sizes"]):
+            entry["reference_round_p50"] = reference_round_p50
     return out
+
+
+def _round_medians(samples, sizes, convert=float):
+    """The median of each round of `samples` (`sizes` samples a round), through `convert`; None
+    when the sizes do not describe the samples or a round is empty."""
+    if sum(sizes) != len(samples) or not all(sizes):
+        return None
+    starts = np.cumsum([0] + list(sizes))
+    return [
+        _compact(convert(stats.median(samples[starts[i] : starts[i + 1]])))
+        for i in range(len(sizes))
+    ]
 
 
 def path_for(name_or_file):

@@ -211,9 +211,6 @@ def run(args, progress):
             [dict(m, gates=r[0], against=r[1]) for r, m in zip(runs, meta)]
         )
         result = calibration.analyse_ab(prepared.budgets, all_runs)
-        all_loads = [max(run.get("loads") or [run.get("load", 0)]) for run in earlier] + [
-            m["load"] for m in meta
-        ]
     else:
         progress.phase("comparing every pair of runs")
         all_runs = [run["gates"] for run in earlier] + runs

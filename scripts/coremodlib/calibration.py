@@ -95,46 +95,19 @@ def analyse(budgets, runs, loads=None, slowdown=INJECTED_SLOWDOWN, loaded_slowdo
     per_gate = {b.operation: _new_figures(b) for b in compared}
     any_false = 0
     for a, b in pairs:
-        name = f"run {a + 1}"
         quiet = loads[a] == 0 and loads[b] == 0
-        factor = slowdown if quiet else loaded_slowdown
-        rows = [
-            regression.measure_change(
-                budget, sides[b][budget.operation], sides[a][budget.operation]
-            )
-            for budget in compared
-        ]
-        result = regression.judge(rows, name)
-        flagged = False
-        for budget in compared:
-            row, figures = result[budget.operation], per_gate[budget.operation]
-            figures["comparisons"] += 1
-            figures["ratios"].append(row["change_ratio"])
-            if loads[a] != loads[b]:
-                figures["load_change_comparisons"] += 1
-                figures["load_change_false_regressions"] += row["result"] == "regression"
-            if row["result"] == "regression":
-                figures["false_regressions"] += 1
-                flagged = True
-            elif row["result"] == "improvement":
-                figures["false_improvements"] += 1
-            elif row["result"] == "inconclusive":
-                figures["inconclusive"] += 1
-        any_false += flagged
-        # the same comparison with one gate made worse; the other gates' rows are unchanged
-        for index, budget in enumerate(compared):
-            slowed_rows = list(rows)
-            slowed_rows[index] = regression.measure_change(
-                budget,
-                regression.side(_slowed(budget, runs[b][budget.operation], factor), budget.unit),
-                sides[a][budget.operation],
-            )
-            caught = regression.judge(slowed_rows, name)[budget.operation]["result"] == "regression"
-            figures = per_gate[budget.operation]
-            kind = "quiet" if quiet else "loaded"
-            figures[f"{kind}_trials"] += 1
-            figures[f"{kind}_detections"] += caught
-            figures["detections"] += caught
+        any_false += _count_comparison(
+            compared,
+            per_gate,
+            f"run {a + 1}",
+            sides[b],
+            sides[a],
+            runs[b],
+            quiet=quiet,
+            load_changed=loads[a] != loads[b],
+            factor=slowdown if quiet else loaded_slowdown,
+            paired=False,
+        )
     result = _summarised(per_gate, len(runs), len(pairs), slowdown, loaded_slowdown, any_false)
     result.update(mode="stored", loads=loads)
     return result
@@ -157,46 +130,62 @@ def analyse_ab(budgets, runs, slowdown=INJECTED_SLOWDOWN, loaded_slowdown=LOADED
     per_gate = {b.operation: _new_figures(b) for b in compared}
     any_false = 0
     for number, run in enumerate(runs, 1):
-        name = f"run {number}, baseline side"
         old = {b.operation: regression.side(run["against"][b.operation], b.unit) for b in compared}
         new = {b.operation: regression.side(run["gates"][b.operation], b.unit) for b in compared}
-        rows = [
-            regression.measure_change(b, new[b.operation], old[b.operation], paired=True)
-            for b in compared
-        ]
-        result = regression.judge(rows, name)
-        kind = "quiet" if run["quiet"] else "loaded"
-        factor = slowdown if run["quiet"] else loaded_slowdown
-        flagged = False
-        for index, budget in enumerate(compared):
-            row, figures = result[budget.operation], per_gate[budget.operation]
-            figures["comparisons"] += 1
-            figures["ratios"].append(row["change_ratio"])
-            regressed = row["result"] == "regression"
-            if not run["quiet"]:
-                figures["load_change_comparisons"] += 1
-                figures["load_change_false_regressions"] += regressed
-            figures["false_regressions"] += regressed
-            figures["false_improvements"] += row["result"] == "improvement"
-            figures["inconclusive"] += row["result"] == "inconclusive"
-            flagged = flagged or regressed
-            slowed_rows = list(rows)
-            slowed_rows[index] = regression.measure_change(
-                budget,
-                regression.side(
-                    _slowed(budget, run["gates"][budget.operation], factor), budget.unit
-                ),
-                old[budget.operation],
-                paired=True,
-            )
-            caught = regression.judge(slowed_rows, name)[budget.operation]["result"] == "regression"
-            figures[f"{kind}_trials"] += 1
-            figures[f"{kind}_detections"] += caught
-            figures["detections"] += caught
-        any_false += flagged
+        any_false += _count_comparison(
+            compared,
+            per_gate,
+            f"run {number}, baseline side",
+            new,
+            old,
+            run["gates"],
+            quiet=run["quiet"],
+            load_changed=not run["quiet"],
+            factor=slowdown if run["quiet"] else loaded_slowdown,
+            paired=True,
+        )
     result = _summarised(per_gate, len(runs), len(runs), slowdown, loaded_slowdown, any_false)
     result.update(mode="A/B", quiet_runs=sum(1 for run in runs if run["quiet"]))
     return result
+
+
+def _count_comparison(
+    compared, per_gate, name, new, old, new_series, quiet, load_changed, factor, paired
+):
+    """Judges one A/A comparison of every gate in `compared` (`new`, `old`: regression.side() of
+    each gate, `new_series`: the new side's measured entries) and counts it into `per_gate`; then,
+    gate by gate, the same comparison with that gate's new side made worse by `factor`, the other
+    rows unchanged, counted as a quiet or loaded trial. Returns whether any gate was falsely
+    called a regression."""
+    rows = [
+        regression.measure_change(b, new[b.operation], old[b.operation], paired=paired)
+        for b in compared
+    ]
+    result = regression.judge(rows, name)
+    kind = "quiet" if quiet else "loaded"
+    flagged = False
+    for index, budget in enumerate(compared):
+        row, figures = result[budget.operation], per_gate[budget.operation]
+        regressed = row["result"] == "regression"
+        figures["comparisons"] += 1
+        figures["ratios"].append(row["change_ratio"])
+        if load_changed:
+            figures["load_change_comparisons"] += 1
+            figures["load_change_false_regressions"] += regressed
+        figures["false_regressions"] += regressed
+        figures["false_improvements"] += row["result"] == "improvement"
+        figures["inconclusive"] += row["result"] == "inconclusive"
+        flagged = flagged or regressed
+        slowed = regression.side(_slowed(budget, new_series[budget.operation], factor), budget.unit)
+        slowed_rows = list(rows)
+        slowed_rows[index] = regression.measure_change(
+            budget, slowed, old[budget.operation], paired=paired
+        )
+        caught = regression.judge(slowed_rows, name)[budget.operation]["result"] == "regression"
+        figures[f"{kind}_trials"] += 1
+        figures[f"{kind}_detections"] += caught
+        figures["detections"] += caught
+    return flagged
 
 
 def _summarised(per_gate, n_runs, n_pairs, slowdown, loaded_slowdown, any_false):

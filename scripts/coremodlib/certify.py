@@ -256,13 +256,6 @@ def run_cases(prepared, plan, progress):
     return judged, records, suite_entry, outcome
 
 
-def _plan(args, measured):
-    """The rounds the gates were measured in (A/B or not), or would have been."""
-    if measured is not None and measured.bench_summary.get("plan"):
-        return gaterun.RoundPlan(**measured.bench_summary["plan"])
-    return gaterun.round_plan(args)
-
-
 def _run_gates(args, prepared, plan, cases, area_records, progress, against_for=None):
     """(gate records, unbudgeted measurements, note, Measured or None): the gates of the
     profile's areas, measured for every area whose cases are all acceptable, the others skipped
@@ -382,6 +375,7 @@ def execute(args, progress, compare_with=None, against_for=None):
             bench_results=measured.bench_summary["results"],
             bench_rounds=os.path.join(out_dir, rounds.ROUNDS_DIR),
         )
+    rounds_plan = gaterun.measured_plan(args, measured)
     cert = certification.assemble(
         candidate=prepared.candidate,
         cases=cases,
@@ -401,8 +395,8 @@ def execute(args, progress, compare_with=None, against_for=None):
             "quick": args.quick,
             "samples": args.samples,
             "buildtype": args.buildtype,
-            "rounds": _plan(args, measured).min_rounds,
-            "max_rounds": _plan(args, measured).max_rounds,
+            "rounds": rounds_plan.min_rounds,
+            "max_rounds": rounds_plan.max_rounds,
             "strict": args.strict,
             "profile": plan.profile,
             "strict_spec": plan.strict_spec,

@@ -62,6 +62,7 @@ def run(args, progress):
     coremod_reports.remove_stale(prepared.out_dir)
     against = against_build(args, progress)
     measured = gaterun.measure(prepared, args, progress, against=against)
+    plan = gaterun.measured_plan(args, measured)
     # --metric instructions and the whole-process benchmark (supplements.py).
     supplement = supplements.measure(
         args, prepared.build_dir, prepared.impl, prepared.out_dir, measured.records, progress
@@ -106,8 +107,8 @@ def run(args, progress):
             "quick": args.quick,
             "samples": args.samples,
             "buildtype": args.buildtype,
-            "rounds": gaterun.round_plan(args, ab=against is not None).min_rounds,
-            "max_rounds": gaterun.round_plan(args, ab=against is not None).max_rounds,
+            "rounds": plan.min_rounds,
+            "max_rounds": plan.max_rounds,
             "strict": args.strict,
             "baseline": baseline_path,
             "against": against.name if against else None,
@@ -137,7 +138,7 @@ def run(args, progress):
             options={
                 "samples": args.samples,
                 "quick": args.quick,
-                "rounds": gaterun.round_plan(args, ab=against is not None).min_rounds,
+                "rounds": plan.min_rounds,
             },
             gates=measured.samples,
         )

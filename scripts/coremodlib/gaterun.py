@@ -68,8 +68,12 @@ def round_plan(args, ab=False):
     return RoundPlan(first, wanted, samples)
 
 
-def max_rounds(args):
-    return round_plan(args).max_rounds
+def measured_plan(args, measured):
+    """The RoundPlan the gates were measured with (A/B or not), or would have been without a
+    measurement."""
+    if measured is not None and measured.bench_summary.get("plan"):
+        return RoundPlan(**measured.bench_summary["plan"])
+    return round_plan(args)
 
 
 def prepare(args, progress, need_suite, need_gates=True):
@@ -83,7 +87,7 @@ def prepare(args, progress, need_suite, need_gates=True):
         if need_gates:
             raise
         budgets = []
-    max_rounds(args)  # reject --max-rounds < --rounds before building
+    round_plan(args)  # reject --max-rounds < --rounds before building
     out_dir = os.path.abspath(args.out)
     os.makedirs(out_dir, exist_ok=True)  # fail before the build if it cannot be made
 

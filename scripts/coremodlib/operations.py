@@ -65,15 +65,21 @@ ALL = tuple(load())
 BY_NAME = {op.name: op for op in ALL}
 # the families --metric instructions counts, each named by its timed operation (one process each)
 COUNTABLE = tuple(op.name for op in ALL if op.countable and op.kind == "time")
+
+
+def steady_twin(op):
+    """The steady operation whose first call the cold operation `op` measures, or None."""
+    if op.kind != "cold" or not op.name.endswith(COLD_SUFFIX):
+        return None
+    return BY_NAME.get(op.name[: -len(COLD_SUFFIX)])
+
+
 # the steady operations whose first call in a fresh process is measured by a family of its own
 # (module_get_symbol_cold is measured by module_get_symbol's family, in the same process)
 COLD_APART = tuple(
-    op.name[: -len(COLD_SUFFIX)]
+    steady_twin(op).name
     for op in ALL
-    if op.kind == "cold"
-    and op.name.endswith(COLD_SUFFIX)
-    and BY_NAME.get(op.name[: -len(COLD_SUFFIX)]) is not None
-    and BY_NAME[op.name[: -len(COLD_SUFFIX)]].family != op.family
+    if steady_twin(op) is not None and steady_twin(op).family != op.family
 )
 
 

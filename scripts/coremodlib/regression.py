@@ -122,14 +122,9 @@ def side(series, unit, use_reference=True):
     values = in_unit(series, unit)
     overall, per_round = reference_in_unit(series, unit) if use_reference else (None, None)
     rounds = _rounds_of(values, series.get("round_sizes"))
-    if per_round and len(per_round) == len(rounds) and all(v > 0 for v in per_round):
-        rounds = [[v / ref for v in r] for r, ref in zip(rounds, per_round)]
-        relative_to = "round"
-    elif overall:
-        rounds = [[v / overall for v in r] for r in rounds]
-        relative_to = "run"
-    else:
-        relative_to = None
+    divisors, relative_to = _divisors(len(rounds), overall, per_round)
+    if divisors:
+        rounds = [[v / d for v in r] for r, d in zip(rounds, divisors)]
     return {
         "relative": [v for r in rounds for v in r],
         "rounds": rounds,
@@ -142,6 +137,16 @@ def side(series, unit, use_reference=True):
     }
 
 
+def _divisors(count, overall, per_round):
+    """(what each of `count` rounds is divided by, "round" / "run" / None): its round's reference
+    median when there is one per round, else the run's, else nothing."""
+    if per_round and len(per_round) == count and all(v > 0 for v in per_round):
+        return list(per_round), "round"
+    if overall:
+        return [overall] * count, "run"
+    return None, None
+
+
 def _round_medians(series, unit, overall, per_round):
     """Each round's median from all its samples (series["round_p50"], which survives thinning),
     relative to its round's reference median, or the run's, as side()'s samples are; None when
@@ -151,11 +156,8 @@ def _round_medians(series, unit, overall, per_round):
         return None
     factor = units.convert(1.0, series["unit"], unit)
     values = [float(v) * factor for v in p50]
-    if per_round and len(per_round) == len(values) and all(v > 0 for v in per_round):
-        return [v / ref for v, ref in zip(values, per_round)]
-    if overall:
-        return [v / overall for v in values]
-    return values
+    divisors, _ = _divisors(len(values), overall, per_round)
+    return [v / d for v, d in zip(values, divisors)] if divisors else values
 
 
 def _scale(values, positive):
@@ -180,15 +182,6 @@ def measure_change(budget, new, old, paired=False, conditions=None):
     worse_alt, better_alt = ("greater", "less") if lower_is_better(budget) else ("less", "greater")
     both_relative = bool(new["relative_to"]) and bool(old["relative_to"])
     positive = min(min(a), min(b)) > 0
-    if positive:
-        estimate, low, high = stats.hodges_lehmann_shift(np.log(a), np.log(b))
-        to_ratio = math.exp
-    else:  # zeros (a count, a byte figure): the shift relative to the baseline's median
-        center = stats.median(b) or 1.0
-        estimate, low, high = stats.hodges_lehmann_shift(
-            np.asarray(a) / center, np.asarray(b) / center
-        )
-        to_ratio = lambda v: 1.0 + v  # noqa: E731
     if positive and new.get("round_medians") and old.get("round_medians"):
         round_values = [[math.log(v) for v in s["round_medians"]] for s in (new, old)]
     else:
@@ -199,12 +192,20 @@ def measure_change(budget, new, old, paired=False, conditions=None):
     by_rounds = (
         paired and positive and len(round_values[0]) == len(round_values[1]) >= MIN_PAIRED_ROUNDS
     )
+    to_ratio = math.exp if positive else (lambda v: 1.0 + v)
     if by_rounds:
         d = np.asarray(round_values[0]) - np.asarray(round_values[1])
         estimate, low, high = stats.hodges_lehmann_paired(d)
         ratio = math.exp(float(np.median(d)))
         p_worse, p_better = stats.signed_rank_p(d, worse_alt), stats.signed_rank_p(d, better_alt)
     else:
+        if positive:
+            estimate, low, high = stats.hodges_lehmann_shift(np.log(a), np.log(b))
+        else:  # zeros (a count, a byte figure): the shift relative to the baseline's median
+            center = stats.median(b) or 1.0
+            estimate, low, high = stats.hodges_lehmann_shift(
+                np.asarray(a) / center, np.asarray(b) / center
+            )
         ratio = stats.ratio(stats.median(a), stats.median(b))
         p_worse = stats.mann_whitney_p(a, b, worse_alt)
         p_better = stats.mann_whitney_p(a, b, better_alt)

@@ -262,6 +262,24 @@ def _measure(
     docs = {side: [] for side in impls}
     summary = []
     start = time.monotonic()
+
+    def run_process(side, paths_of, only):
+        """One coremod-bench process of `side`'s build; its document joins that side's."""
+        doc, elapsed = bench.run(
+            exe,
+            impls[side],
+            fixtures_dir,
+            *paths_of,
+            progress,
+            samples=samples,
+            quick=quick,
+            extra_env=extra_env,
+            only=only,
+            label=None,
+        )
+        docs[side].append(doc)
+        return elapsed
+
     number = 0
     while True:
         number += 1
@@ -282,44 +300,15 @@ def _measure(
         for i in todo:
             operations, every = groups[i]
             for side in order:
-                out_path, log_path = round_paths_of(
-                    out_dir, number, "scale" if every else "timed", side
+                kind = "scale" if every else "timed"
+                elapsed_total += run_process(
+                    side, round_paths_of(out_dir, number, kind, side), operations
                 )
-                doc, elapsed = bench.run(
-                    exe,
-                    impls[side],
-                    fixtures_dir,
-                    out_path,
-                    log_path,
-                    progress,
-                    samples=samples,
-                    quick=quick,
-                    extra_env=extra_env,
-                    only=operations,
-                    label=None,
-                )
-                docs[side].append(doc)
-                elapsed_total += elapsed
             done[i] += 1
         operations_run = [op for i in todo for op in groups[i][0]]
         cold = cold_operations(budgets) if number == 1 else []
         if cold:
-            out_path, log_path = round_paths(out_dir, number, "cold")
-            doc, elapsed = bench.run(
-                exe,
-                impls[CURRENT],
-                fixtures_dir,
-                out_path,
-                log_path,
-                progress,
-                samples=samples,
-                quick=quick,
-                extra_env=extra_env,
-                only=cold,
-                label=None,
-            )
-            docs[CURRENT].append(doc)
-            elapsed_total += elapsed
+            elapsed_total += run_process(CURRENT, round_paths(out_dir, number, "cold"), cold)
             operations_run += cold
         summary.append(
             {"round": number, "operations": operations_run, "elapsed_s": round(elapsed_total, 3)}

@@ -167,14 +167,20 @@ def hodges_lehmann_shift(first, second, confidence=CONFIDENCE):
     small for an interval at this confidence."""
     a, b = _thinned(_checked(first)), _thinned(_checked(second))
     differences = np.subtract.outer(a, b).ravel()
-    n, m, total = a.size, b.size, differences.size
+    n, m = a.size, b.size
     z = float(sps.norm.ppf(1.0 - (1.0 - confidence) / 2.0))
     k = int(math.floor(n * m / 2.0 - z * math.sqrt(n * m * (n + m + 1) / 12.0)))
+    return _median_and_kth(differences, k)
+
+
+def _median_and_kth(values, k):
+    """(median, k-th smallest, k-th largest) of `values`; the bounds None when k < 1."""
+    total = values.size
     middle = [(total - 1) // 2, total // 2]
     if k < 1:
-        picked = _order_statistics(differences, middle)
+        picked = _order_statistics(values, middle)
         return (picked[middle[0]] + picked[middle[1]]) / 2.0, None, None
-    picked = _order_statistics(differences, middle + [k - 1, total - k])
+    picked = _order_statistics(values, middle + [k - 1, total - k])
     return ((picked[middle[0]] + picked[middle[1]]) / 2.0, picked[k - 1], picked[total - k])
 
 
@@ -186,15 +192,10 @@ def hodges_lehmann_paired(differences, confidence=CONFIDENCE):
     d = _checked(differences)
     i, j = np.triu_indices(d.size)
     walsh = (d[i] + d[j]) / 2.0
-    n, total = d.size, walsh.size
+    n = d.size
     z = float(sps.norm.ppf(1.0 - (1.0 - confidence) / 2.0))
     k = int(math.floor(n * (n + 1) / 4.0 - z * math.sqrt(n * (n + 1) * (2 * n + 1) / 24.0)))
-    middle = [(total - 1) // 2, total // 2]
-    if k < 1:
-        picked = _order_statistics(walsh, middle)
-        return (picked[middle[0]] + picked[middle[1]]) / 2.0, None, None
-    picked = _order_statistics(walsh, middle + [k - 1, total - k])
-    return ((picked[middle[0]] + picked[middle[1]]) / 2.0, picked[k - 1], picked[total - k])
+    return _median_and_kth(walsh, k)
 
 
 def signed_rank_p(differences, alternative):
