@@ -13,11 +13,11 @@ import pytest
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(TESTS_DIR)
-for _path in (os.path.join(REPO_ROOT, "reports"), os.path.join(REPO_ROOT, "scripts")):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
+if os.path.join(REPO_ROOT, "scripts") not in sys.path:
+    sys.path.insert(0, os.path.join(REPO_ROOT, "scripts"))
 
-from coremodlib import build, paths  # noqa: E402
+from coremodlib import paths  # noqa: E402
+from coremodlib.run import build  # noqa: E402
 from coremodlib.progress import Progress  # noqa: E402
 
 COREMOD = os.path.join(REPO_ROOT, "scripts", "coremod")

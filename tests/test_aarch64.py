@@ -17,7 +17,11 @@ import sys
 import pytest
 
 from conftest import REPO_ROOT, broken_manifest, build_root, run_coremod
-from coremodlib import build, case_results, cross, elfmachine, paths, topology_cmd
+from coremodlib.run import build, cross
+from coremodlib.records import case_results
+from coremodlib.machine import elfmachine
+from coremodlib import paths
+from coremodlib.workflows import topology
 from coremodlib.progress import Progress
 
 pytestmark = [pytest.mark.aarch64, pytest.mark.e2e]
@@ -69,7 +73,7 @@ def test_everything_built_is_aarch64(aarch64_build):
         paths.exercise_executable(aarch64_build),
         os.path.join(aarch64_build, "impl", "asm", "tests", "coremod-kernel-tests"),
         os.path.join(aarch64_build, "fixtures", "modules", "example_module.so"),
-        topology_cmd.tool_path(aarch64_build),
+        topology.tool_path(aarch64_build),
     ]
     built += [
         os.path.join(paths.broken_impls_dir(aarch64_build), entry["library"])
@@ -212,7 +216,7 @@ def test_broken_implementation_is_rejected_under_qemu(aarch64_build, tmp_path, n
         )
 
 
-@pytest.mark.parametrize("machine", topology_cmd.recorded_machines())
+@pytest.mark.parametrize("machine", topology.recorded_machines())
 def test_detection_replays_every_recorded_machine_under_qemu(aarch64_build, machine):
     from test_topology_command import _differences
 

@@ -2,7 +2,6 @@
 their clauses' levels (advisories, internal errors), a verdict per area that leads the reason,
 gates for the areas that passed, and partial runs (--area, --case), with a stand-in for the
 Criterion suite that honours --filter."""
-import argparse
 import collections
 import json
 import os
@@ -11,21 +10,14 @@ import textwrap
 
 import pytest
 
-import coremod_reports
+from coremodlib import report as reports
 from conftest import REPO_ROOT
-from coremod_reports import html_report, junit_report, markdown_report
-from coremodlib import (
-    areas,
-    budgets as budgets_mod,
-    case_results,
-    certification,
-    certify,
-    gaterun,
-    gates,
-    judging,
-    spec_levels,
-    suite,
-)
+from coremodlib.report import html_report, junit_report, markdown_report
+from coremodlib.judge import areas, gates, judging
+from coremodlib.records import budgets as budgets_mod, case_results, spec_levels
+from coremodlib.judge import certification
+from coremodlib.workflows import certify
+from coremodlib.run import measurement, requests, suite
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
 
@@ -119,15 +111,15 @@ def test_profiles():
 
 
 def test_gate_command_measures_the_gates_of_its_profile():
-    from coremodlib import gatecmd
+    from coremodlib.workflows import gate
 
     table = budgets_mod.load(BUDGETS)
-    assert [b.operation for b in gatecmd.profile_budgets(table, "core")] == list(
+    assert [b.operation for b in gate.profile_budgets(table, "core")] == list(
         areas.BY_NAME["core"].gates
     )
-    assert len(gatecmd.profile_budgets(table, "full")) == len(table)
+    assert len(gate.profile_budgets(table, "full")) == len(table)
     own = budgets_mod.make("my_operation", "p99", "<", 1, "ns")
-    assert gatecmd.profile_budgets([own], "core") == [own]  # no area: kept
+    assert gate.profile_budgets([own], "core") == [own]  # no area: kept
 
 
 # ---- SPEC levels ---------------------------------------------------------------------------
@@ -472,7 +464,7 @@ def test_reports_show_areas_first_and_explain_advisories(tmp_path):
     assert advisory.find("failure") is None and "advisory" in advisory.find("system-out").text
     strict = ET.fromstring(junit_report.render(judged_record(MIXED, strict_spec=True)).encode())
     assert strict.findall("testsuite")[0].get("failures") == "5"
-    written = coremod_reports.write_all(cert, str(tmp_path / "out"))
+    written = reports.write_all(cert, str(tmp_path / "out"))
     assert len(written) == 4
     record = json.loads((tmp_path / "out" / "certification.json").read_text())
     assert record["schema"] == "coremod-certification/3" and record["profile"] == "full"
@@ -547,7 +539,7 @@ def fake_build(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
     monkeypatch.setenv("FAKE_ARGS", str(tmp_path / "args.json"))
-    prepared = gaterun.Prepared(
+    prepared = measurement.Prepared(
         str(build_dir),
         "/cand/libx.so",
         True,
@@ -575,21 +567,27 @@ def exports(monkeypatch, missing=(), verdict="ok", detail=""):
     )
 
 
-def args_for(profile="full", area=None, case_globs=None, strict_spec=False, no_gates=True):
-    return argparse.Namespace(
+def args_for(profile="full", area=None, case_globs=None, strict_spec=False):
+    return requests.Selection(
         profile=profile,
-        area=area,
-        case=case_globs,
+        areas=tuple(area or ()),
+        cases=tuple(case_globs or ()),
         strict_spec=strict_spec,
-        no_gates=no_gates,
-        quick=False,
     )
 
 
-def run_plan(prepared, args):
-    plan = certify.plan_from(args)
+def run_plan(prepared, selection, no_gates=True):
+    plan = certify.plan_from(selection)
     cases, records, suite_entry, _ = certify.run_cases(prepared, plan, Silent())
-    gate_records, _, note, _ = certify._run_gates(args, prepared, plan, cases, records, Silent())
+    gate_records, _, note, _ = certify._run_gates(
+        requests.MeasureOptions(out=prepared.out_dir),
+        no_gates,
+        prepared,
+        plan,
+        cases,
+        records,
+        Silent(),
+    )
     cert = certification.assemble(
         candidate=prepared.candidate,
         cases=cases,
@@ -694,7 +692,7 @@ def test_area_and_case_selections_are_partial_runs(fake_build, monkeypatch):
         "numa": "skipped",
     }
     monkeypatch.setenv("FAKE_FAIL", "")
-    one = run_plan(prepared, args_for("full", case_globs=["CORE-VAL-001", "JIT-*"], no_gates=False))
+    one = run_plan(prepared, args_for("full", case_globs=["CORE-VAL-001", "JIT-*"]), no_gates=False)
     assert filter_arg(tmp_path) == "--filter=@(core_validation/CORE_VAL_001|jit_hint/*)"
     assert (one["verdict"], one["exit_code"]) == ("partial", 0)
     assert {a["name"]: a["status"] for a in one["areas"]} == {
@@ -715,7 +713,7 @@ def test_internal_error_from_the_suite_is_exit_2(fake_build, monkeypatch):
     exports(monkeypatch)
     monkeypatch.setenv("FAKE_INTERNAL", "CORE-API-001")
     monkeypatch.setenv("FAKE_FAIL", "CORE-SYM-002")
-    cert = run_plan(prepared, args_for("full", no_gates=False))
+    cert = run_plan(prepared, args_for("full"), no_gates=False)
     assert (cert["verdict"], cert["exit_code"]) == ("internal_error", 2)
     assert cert["reason"].startswith(
         "no verdict: the harness failed in 1 case(s): " "CORE-API-001: harness: set-up failed"
@@ -729,16 +727,16 @@ def test_gates_run_for_the_areas_that_passed(fake_build, monkeypatch):
     monkeypatch.setenv("FAKE_FAIL", "CORE-SYM-002,JIT-HINT-002")  # core rejects, jit advisory
     measured_budgets = []
 
-    def fake_measure(prep, args, progress, out_dir=None, against=None):
+    def fake_measure(prep, options, progress, out_dir=None, against=None):
         measured_budgets.extend(b.operation for b in prep.budgets)
         records = [
             gates.evaluate(b, {"name": b.operation, "unit": b.unit, "samples": [b.limit / 2] * 400})
             for b in prep.budgets
         ]
-        return gaterun.Measured(records, {"operations": []}, None, {}, [], {"results": "x"})
+        return measurement.Measured(records, {"operations": []}, None, {}, [], {"results": "x"})
 
-    monkeypatch.setattr(gaterun, "measure", fake_measure)
-    cert = run_plan(prepared, args_for("full", no_gates=False))
+    monkeypatch.setattr(measurement, "measure", fake_measure)
+    cert = run_plan(prepared, args_for("full"), no_gates=False)
     assert cert["exit_code"] == 1
     assert measured_budgets == [
         "jit_optimization_create",

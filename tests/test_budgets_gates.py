@@ -5,7 +5,9 @@ import re
 import pytest
 
 from conftest import REPO_ROOT
-from coremodlib import budgets, gates, units
+from coremodlib.records import budgets
+from coremodlib.judge import gates
+from coremodlib import units
 from coremodlib.errors import HarnessError
 
 LOAD_BUDGET = budgets.make("module_load", "p99", "<", 1_500_000, "ns", clause="P.2")

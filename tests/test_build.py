@@ -1,10 +1,10 @@
-"""coremodlib.build on a tiny meson project: set-up, reconfiguration when options change, and a
+"""coremodlib.run.build on a tiny meson project: set-up, reconfiguration when options change, and a
 failing build reported as a harness error with the compiler's words."""
 import os
 
 import pytest
 
-from coremodlib import build
+from coremodlib.run import build
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
 

@@ -9,7 +9,10 @@ import time
 import numpy as np
 import pytest
 
-from coremodlib import background_load, budgets, calibration, regression, revisions, stats
+from coremodlib.run import background_load, revisions
+from coremodlib.records import budgets
+from coremodlib.judge import calibration, regression
+from coremodlib import stats
 from coremodlib.errors import HarnessError
 
 HINTS = budgets.make("jit_generate_compilation_hints", "p99", "<", 800_000, "ns", clause="P.9")

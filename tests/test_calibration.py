@@ -23,7 +23,8 @@ import os
 import pytest
 
 from conftest import REPO_ROOT
-from coremodlib import budgets, calibration
+from coremodlib.records import budgets
+from coremodlib.judge import calibration
 
 RECORD = os.path.join(REPO_ROOT, "tests", "data", "aa-runs.json")
 RECORD_COMMAND = (
@@ -140,7 +141,7 @@ def ab_record():
 
 @pytest.fixture(scope="module")
 def ab_analysis(ab_record, table):
-    from coremodlib import calibrate
+    from coremodlib.workflows import calibrate
 
     return calibration.analyse_ab(table, calibrate.ab_runs(ab_record["runs"]))
 

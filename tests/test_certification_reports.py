@@ -1,13 +1,16 @@
-"""Verdicts (coremodlib.certification) and the three report writers (coremod_reports), on a
+"""Verdicts (coremodlib.judge.certification) and the three report writers (coremod_reports), on a
 synthetic certification record."""
 import json
 import xml.etree.ElementTree as ET
 
 import pytest
 
-import coremod_reports
-from coremod_reports import junit_report, markdown_report
-from coremodlib import budgets, certification, gates
+from coremodlib import report as reports
+from coremodlib.report import junit_report, markdown_report
+from coremodlib.records import budgets
+from coremodlib.judge import certification
+from coremodlib.machine import candidate
+from coremodlib.judge import gates
 
 BUDGET = budgets.make(
     "module_load",
@@ -54,7 +57,7 @@ def make_cert(tmp_path, cases, gate_records, gates_note=""):
     lib = tmp_path / "libcand.so"
     lib.write_bytes(b"\x7fELF candidate bytes")
     return certification.assemble(
-        candidate=certification.candidate_record(str(lib), is_reference=False),
+        candidate=candidate.candidate_record(str(lib), is_reference=False),
         cases=cases,
         gates=gate_records,
         measurements=[],
@@ -160,7 +163,7 @@ def mixed_cert(tmp_path):
 
 def test_all_reports_are_written_and_stale_ones_removed(tmp_path, mixed_cert):
     out = tmp_path / "out"
-    written = coremod_reports.write_all(mixed_cert, str(out))
+    written = reports.write_all(mixed_cert, str(out))
     assert sorted(p.split("/")[-1] for p in written) == [
         "certification.json",
         "junit.xml",
@@ -168,7 +171,7 @@ def test_all_reports_are_written_and_stale_ones_removed(tmp_path, mixed_cert):
         "summary.md",
     ]
     assert json.loads((out / "certification.json").read_text()) == mixed_cert
-    coremod_reports.remove_stale(str(out))
+    reports.remove_stale(str(out))
     assert list(out.iterdir()) == []
 
 

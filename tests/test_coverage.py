@@ -9,8 +9,8 @@ import re
 import pytest
 
 from conftest import build_root, run_coremod
-from coremod_reports import coverage_view
-from coremodlib import coverage
+from coremodlib.report import coverage_view
+from coremodlib.workflows import coverage
 
 COBERTURA = """<?xml version="1.0" ?>
 <coverage line-rate="0.5" lines-covered="5" lines-valid="10" timestamp="1700000000"

@@ -4,7 +4,9 @@ import os
 
 import pytest
 
-from coremodlib import build, cross, elfmachine, selftest
+from coremodlib.run import build, cross
+from coremodlib.machine import elfmachine
+from coremodlib.workflows import test as selftest
 from coremodlib.errors import HarnessError
 
 

@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 from conftest import REPO_ROOT
-from coremodlib import freshroot, rounds
+from coremodlib.run import freshroot
+from coremodlib.run import rounds
 
 SYNC_README_HELP = os.path.join(REPO_ROOT, "scripts", "sync-readme-help")
 

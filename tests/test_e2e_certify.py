@@ -14,7 +14,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import BROKEN_MANIFEST, REPO_ROOT, broken_manifest, run_coremod
-from coremodlib import areas, case_results, operations, paths, spec_levels, suite
+from coremodlib.judge import areas
+from coremodlib.records import case_results, operations, spec_levels
+from coremodlib import paths
+from coremodlib.run import suite
 
 pytestmark = pytest.mark.e2e
 

@@ -1,10 +1,12 @@
-"""Machine facts (coremodlib.environment), package bootstrap decisions (coremodlib.bootstrap) and
-build-option comparison (coremodlib.build), on recorded inputs and stand-in commands."""
+"""Machine facts (coremodlib.machine.environment), package bootstrap decisions
+(coremodlib.run.bootstrap) and build-option comparison (coremodlib.run.build), on recorded inputs
+and stand-in commands."""
 import subprocess
 
 import pytest
 
-from coremodlib import bootstrap, build, environment
+from coremodlib.run import bootstrap, build
+from coremodlib.machine import environment
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
 

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conftest import COREMOD, REPO_ROOT
-from coremodlib import freshroot
+from coremodlib.run import freshroot
 from coremodlib.errors import HarnessError
 
 

@@ -8,7 +8,9 @@ import shutil
 import pytest
 
 from conftest import REPO_ROOT, run_coremod
-from coremodlib import baseline, history, paths, revisions
+from coremodlib.records import baseline, history
+from coremodlib import paths
+from coremodlib.run import revisions
 
 pytestmark = pytest.mark.e2e
 

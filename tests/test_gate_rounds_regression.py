@@ -1,6 +1,6 @@
-"""Rounds (coremodlib.rounds), the regression rule (regression), verdicts with inconclusive gates
-and regressions (certification.decide), baselines, the history database and the noise facts, on
-synthetic data (no benchmark runs)."""
+"""Rounds (coremodlib.run.rounds), the regression rule (regression), verdicts with inconclusive
+gates and regressions (certification.decide), baselines, the history database and the noise
+facts, on synthetic data (no benchmark runs)."""
 import json
 import os
 import sqlite3
@@ -8,20 +8,12 @@ import sqlite3
 import numpy as np
 import pytest
 
-from coremodlib import (
-    baseline,
-    bench,
-    budgets,
-    certification,
-    environment,
-    gaterun,
-    gates,
-    history,
-    noise,
-    regression,
-    rounds,
-    units,
-)
+from coremodlib.records import baseline, budgets, history
+from coremodlib.judge import certification
+from coremodlib.run import bench, measurement, rounds
+from coremodlib.machine import environment, noise
+from coremodlib.judge import gates, regression
+from coremodlib import units
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
 
@@ -651,6 +643,6 @@ def test_baselines_keep_an_evenly_spaced_share_of_every_round(tmp_path):
 
 
 def test_the_history_records_the_metric_that_decided_the_gates():
-    assert gaterun.deciding_metric({}) == "time"
-    assert gaterun.deciding_metric({"instructions": {"comparable": False}}) == "time"
-    assert gaterun.deciding_metric({"instructions": {"comparable": True}}) == "instructions"
+    assert measurement.deciding_metric({}) == "time"
+    assert measurement.deciding_metric({"instructions": {"comparable": False}}) == "time"
+    assert measurement.deciding_metric({"instructions": {"comparable": True}}) == "instructions"

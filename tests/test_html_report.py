@@ -13,8 +13,9 @@ import subprocess
 import pytest
 
 from conftest import build_root, run_coremod
-from coremod_reports import history_view, html_report, markdown_report
-from coremodlib import budgets, gates
+from coremodlib.report import history_view, html_report, markdown_report
+from coremodlib.records import budgets
+from coremodlib.judge import gates
 
 HISTORY_SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);

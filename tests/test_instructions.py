@@ -10,7 +10,8 @@ import subprocess
 import pytest
 
 from conftest import run_coremod
-from coremodlib import instructions, paths
+from coremodlib.run import instructions
+from coremodlib import paths
 from coremodlib.progress import Silent
 
 CALLGRIND_DUMP = """# callgrind format

@@ -19,7 +19,9 @@ import warnings
 import pytest
 
 from conftest import run_coremod
-from coremodlib import background_load, history, paths
+from coremodlib.run import background_load
+from coremodlib.records import history
+from coremodlib import paths
 
 pytestmark = pytest.mark.e2e
 

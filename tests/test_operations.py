@@ -6,7 +6,9 @@ import subprocess
 import pytest
 
 from conftest import REPO_ROOT
-from coremodlib import budgets, gates, operations, paths
+from coremodlib.records import budgets, operations
+from coremodlib.judge import gates
+from coremodlib import paths
 
 
 def test_the_runner_lists_exactly_the_operations_of_the_header(main_build):

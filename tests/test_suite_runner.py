@@ -1,5 +1,6 @@
-"""The suite runner (coremodlib.suite, coremodlib.case_results) against a stand-in for the Criterion
-executable, so that every way a run can go wrong is exercised without the real suite."""
+"""The suite runner (coremodlib.run.suite, coremodlib.records.case_results) against a stand-in for
+the Criterion executable, so that every way a run can go wrong is exercised without the real
+suite."""
 import json
 import os
 import subprocess
@@ -8,7 +9,8 @@ import textwrap
 
 import pytest
 
-from coremodlib import case_results, suite
+from coremodlib.records import case_results
+from coremodlib.run import suite
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Progress, Silent
 

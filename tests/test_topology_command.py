@@ -9,9 +9,9 @@ import os
 import pytest
 
 from conftest import REPO_ROOT, run_coremod
-from coremodlib import topology_cmd
+from coremodlib.workflows import topology
 
-MACHINES = topology_cmd.recorded_machines()
+MACHINES = topology.recorded_machines()
 
 
 def test_there_are_at_least_ten_recorded_machines():

@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from coremodlib import paths, whole_process
+from coremodlib import paths
+from coremodlib.run import whole_process
 from coremodlib.errors import HarnessError
 from coremodlib.progress import Silent
 

@@ -3,9 +3,9 @@ commands/ (its options and its run); nothing here knows one command from another
 import argparse
 import sys
 
-from . import commands
-from .errors import HarnessError
-from .progress import Progress
+from coremodlib import commands
+from coremodlib.errors import HarnessError
+from coremodlib.progress import Progress
 
 
 def build_parser():

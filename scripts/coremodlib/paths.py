@@ -17,6 +17,7 @@ NIGHTLY_OUT_DIR = os.path.join(REPO_ROOT, "reports", "nightly")
 CALIBRATE_OUT_DIR = os.path.join(REPO_ROOT, "reports", "calibrate")
 INSTRUCTIONS_OUT_DIR = os.path.join(REPO_ROOT, "reports", "instructions")
 COVERAGE_OUT_DIR = os.path.join(REPO_ROOT, "reports", "coverage")
+HISTORY_FILE = os.path.join(REPO_ROOT, "reports", "history.sqlite")  # gate, nightly, report
 COVERAGE_BUILD_DIR = os.path.join(REPO_ROOT, "build", "coverage")
 BUDGETS_FILE = os.path.join(REPO_ROOT, "perf", "budgets.toml")
 TESTS_DIR = os.path.join(REPO_ROOT, "tests")

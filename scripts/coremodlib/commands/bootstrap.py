@@ -2,7 +2,7 @@
 which are missing and what would be run), and nothing else."""
 import argparse
 
-from .. import bootstrap
+from coremodlib.run import bootstrap
 
 NAME = "bootstrap"
 

@@ -1,7 +1,8 @@
 """`coremod calibrate`: A/A runs measuring the regression rule's false-positive rate."""
 import argparse
 
-from .. import bootstrap, paths, settings
+from coremodlib.run import bootstrap
+from coremodlib import paths, settings
 from . import options
 
 NAME = "calibrate"
@@ -87,6 +88,17 @@ def add_parser(sub):
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
-    from .. import calibrate  # after its packages are ensured (see commands/__init__.py)
+    # Imported after its packages are ensured (see commands/__init__.py).
+    from coremodlib.workflows import calibrate
 
-    return calibrate.run(args, progress)
+    return calibrate.run(
+        measure=options.measure_options(args),
+        runs=args.runs,
+        load=args.load,
+        ab=args.ab,
+        load_period=args.load_period,
+        record=args.record,
+        append=args.append,
+        record_samples=args.record_samples,
+        progress=progress,
+    )

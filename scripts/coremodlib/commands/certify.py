@@ -2,7 +2,9 @@
 candidate, and write the reports."""
 import argparse
 
-from .. import areas, bootstrap, paths
+from coremodlib.judge import areas
+from coremodlib.run import bootstrap
+from coremodlib import paths
 from . import options
 
 NAME = "certify"
@@ -62,6 +64,12 @@ def add_parser(sub):
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
-    from .. import certify  # after its packages are ensured (see commands/__init__.py)
+    # Imported after its packages are ensured (see commands/__init__.py).
+    from coremodlib.workflows import certify
 
-    return certify.run(args, progress)
+    return certify.run(
+        measure=options.measure_options(args),
+        selection=options.selection(args),
+        no_gates=args.no_gates,
+        progress=progress,
+    )

@@ -1,7 +1,8 @@
 """`coremod coverage`: line coverage of impl/, failing under a threshold."""
 import argparse
 
-from .. import bootstrap, paths, settings
+from coremodlib.run import bootstrap
+from coremodlib import paths, settings
 from . import options
 
 NAME = "coverage"
@@ -61,6 +62,9 @@ def add_parser(sub):
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
-    from .. import coverage  # after its packages are ensured (see commands/__init__.py)
+    # Imported after its packages are ensured (see commands/__init__.py).
+    from coremodlib.workflows import coverage
 
-    return coverage.run(args, progress)
+    return coverage.run(
+        build_dir=args.build_dir, out=args.out, threshold=args.threshold, progress=progress
+    )

@@ -3,8 +3,9 @@ root made with mmdebstrap (freshroot.py). CI runs its tests this way."""
 import argparse
 import os
 
-from .. import bootstrap, freshroot, paths
-from ..errors import HarnessError
+from coremodlib.run import bootstrap, freshroot
+from coremodlib import paths
+from coremodlib.errors import HarnessError
 from . import options
 
 NAME = "fresh-machine"

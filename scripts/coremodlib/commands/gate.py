@@ -1,7 +1,9 @@
 """`coremod gate`: the performance gates alone, optionally against a baseline."""
 import argparse
 
-from .. import bootstrap, history, paths
+from coremodlib.run import bootstrap
+from coremodlib.records import history
+from coremodlib import paths
 from . import options
 
 NAME = "gate"
@@ -71,6 +73,16 @@ def add_parser(sub):
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
-    from .. import gatecmd  # after its packages are ensured (see commands/__init__.py)
+    # Imported after its packages are ensured (see commands/__init__.py).
+    from coremodlib.workflows import gate
 
-    return gatecmd.run(args, progress)
+    return gate.run(
+        measure=options.measure_options(args),
+        history_path=args.history,
+        profile=args.profile,
+        baseline=args.baseline,
+        against=args.against,
+        against_impl=args.against_impl,
+        save_baseline=args.save_baseline,
+        progress=progress,
+    )

@@ -1,7 +1,8 @@
 """`coremod instructions`: instruction counts per operation under callgrind."""
 import argparse
 
-from .. import bootstrap, instructions as instruction_counts, paths
+from coremodlib.run import bootstrap, instructions as instruction_counts
+from coremodlib import paths
 from . import options
 
 NAME = "instructions"
@@ -54,6 +55,14 @@ def add_parser(sub):
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
-    from .. import instructions_cmd  # after its packages are ensured (see commands/__init__.py)
+    # Imported after its packages are ensured (see commands/__init__.py).
+    from coremodlib.workflows import instructions
 
-    return instructions_cmd.run(args, progress)
+    return instructions.run(
+        build_dir=args.build_dir,
+        out=args.out,
+        impl=args.impl,
+        baseline=args.baseline,
+        update_baseline=args.update_baseline,
+        progress=progress,
+    )

@@ -1,7 +1,9 @@
 """`coremod nightly`: certify, compare the gates with the last good run, record, report."""
 import argparse
 
-from .. import bootstrap, history, paths
+from coremodlib.run import bootstrap
+from coremodlib.records import history
+from coremodlib import paths
 from . import options
 
 NAME = "nightly"
@@ -43,6 +45,12 @@ def add_parser(sub):
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
-    from .. import nightly  # after its packages are ensured (see commands/__init__.py)
+    # Imported after its packages are ensured (see commands/__init__.py).
+    from coremodlib.workflows import nightly
 
-    return nightly.run(args, progress)
+    return nightly.run(
+        measure=options.measure_options(args),
+        selection=options.selection(args),
+        history_path=args.history,
+        progress=progress,
+    )

@@ -1,9 +1,12 @@
 """Options shared by several commands, defined once; the standard library and light modules only.
 """
 import argparse
+import dataclasses
 import os
 
-from .. import areas, instructions, paths, settings
+from coremodlib.judge import areas
+from coremodlib.run import instructions, requests
+from coremodlib import paths, settings
 
 
 def relative(path):
@@ -154,4 +157,25 @@ def add_strict_spec_option(parser):
         "pass: the document leaves that behaviour open) reject the candidate "
         "(exit 1), for an implementation that wants to behave exactly as "
         "the reference does",
+    )
+
+
+def measure_options(args, **changes):
+    """The MeasureOptions of a command's arguments (the options it does not have keep their
+    defaults), with `changes` applied: the one place a namespace becomes values."""
+    given = {
+        field.name: getattr(args, field.name)
+        for field in dataclasses.fields(requests.MeasureOptions)
+        if hasattr(args, field.name)
+    }
+    return requests.MeasureOptions(**{**given, **changes})
+
+
+def selection(args):
+    """The Selection of --profile, --area, --case and --strict-spec (those the command has)."""
+    return requests.Selection(
+        profile=getattr(args, "profile", None),
+        areas=tuple(getattr(args, "area", None) or ()),
+        cases=tuple(getattr(args, "case", None) or ()),
+        strict_spec=bool(getattr(args, "strict_spec", False)),
     )

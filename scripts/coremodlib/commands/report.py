@@ -1,6 +1,8 @@
 """`coremod report`: the HTML report of a run, one self-contained file."""
 
-from .. import bootstrap, history, paths
+from coremodlib.run import bootstrap
+from coremodlib.records import history
+from coremodlib import paths
 from . import options
 
 NAME = "report"
@@ -46,6 +48,13 @@ def add_parser(sub):
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
-    from .. import report  # after its packages are ensured (see commands/__init__.py)
+    # Imported after its packages are ensured (see commands/__init__.py).
+    from coremodlib.workflows import report
 
-    return report.run(args, progress)
+    return report.run(
+        in_dir=args.in_dir,
+        out=args.out,
+        history=args.history,
+        coverage_dir=args.coverage,
+        progress=progress,
+    )

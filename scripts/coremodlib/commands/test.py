@@ -2,7 +2,8 @@
 import argparse
 import os
 
-from .. import bootstrap, cross, paths
+from coremodlib.run import bootstrap, cross
+from coremodlib import paths
 from . import options
 
 NAME = "test"
@@ -46,8 +47,9 @@ def add_parser(sub):
     parser.add_argument(
         "--build-root",
         metavar="DIR",
-        help="directory for the tests' build directories (default: build/; the "
-        "main one, build/coremod, is shared with certify)",
+        help="directory for the tests' build directories (default: "
+        f"{options.relative(os.path.dirname(paths.DEFAULT_BUILD_DIR))}/; the main one, "
+        f"{options.relative(paths.DEFAULT_BUILD_DIR)}, is shared with certify)",
     )
     parser.add_argument(
         "pytest_args", nargs="*", metavar="PYTEST_ARG", help="extra pytest arguments (after --)"
@@ -59,6 +61,12 @@ def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
     if args.build_root:
         os.environ["COREMOD_TEST_BUILD_ROOT"] = os.path.abspath(args.build_root)
-    from .. import selftest
+    from coremodlib.workflows import test
 
-    return selftest.run(args, progress)
+    return test.run(
+        arch=args.arch,
+        keyword=args.keyword,
+        fast=args.fast,
+        pytest_args=args.pytest_args,
+        progress=progress,
+    )

@@ -1,5 +1,7 @@
 """`coremod topology`: the detected CPU kinds, caches and NUMA nodes."""
-from .. import bootstrap, paths
+from coremodlib.run import bootstrap
+from coremodlib import paths
+from . import options
 
 NAME = "topology"
 
@@ -28,13 +30,17 @@ def add_parser(sub):
         "--build-dir",
         metavar="DIR",
         default=paths.DEFAULT_BUILD_DIR,
-        help="meson build directory, set up if missing (default: build/coremod)",
+        help="meson build directory, set up if missing (default: "
+        f"{options.relative(paths.DEFAULT_BUILD_DIR)})",
     )
     return parser
 
 
 def run(args, progress):
     bootstrap.ensure_for(NAME, progress)
-    from .. import topology_cmd  # after its packages are ensured (see commands/__init__.py)
+    # Imported after its packages are ensured (see commands/__init__.py).
+    from coremodlib.workflows import topology
 
-    return topology_cmd.run(args, progress)
+    return topology.run(
+        build_dir=args.build_dir, machine=args.machine, as_json=args.json, progress=progress
+    )
