@@ -20,6 +20,8 @@ COVERAGE_OUT_DIR = os.path.join(REPO_ROOT, "reports", "coverage")
 HISTORY_FILE = os.path.join(REPO_ROOT, "reports", "history.sqlite")  # gate, nightly, report
 COVERAGE_BUILD_DIR = os.path.join(REPO_ROOT, "build", "coverage")
 BUDGETS_FILE = os.path.join(REPO_ROOT, "perf", "budgets.toml")
+# Committed baselines: stored gate samples (gate --save-baseline NAME) and instruction counts.
+BASELINES_DIR = os.path.join(REPO_ROOT, "perf", "baselines")
 TESTS_DIR = os.path.join(REPO_ROOT, "tests")
 
 # The Core Module System API document lives outside the repository and is never copied into it;

@@ -34,7 +34,7 @@ SCHEMA = "coremod-baseline/1"
 # within a fraction of the run-to-run noise (the calibration test proves the rule on 200) and a
 # nightly history row set to about 130 KB.
 KEEP_SAMPLES = 2000
-BASELINES_DIR = os.path.join(paths.REPO_ROOT, "perf", "baselines")
+BASELINES_DIR = paths.BASELINES_DIR
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 

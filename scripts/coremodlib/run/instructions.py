@@ -44,7 +44,7 @@ from coremodlib import paths
 from coremodlib.errors import HarnessError
 
 BASELINE_SCHEMA = "coremod-instructions-baseline/1"
-BASELINES_DIR = os.path.join(paths.REPO_ROOT, "perf", "baselines")
+BASELINES_DIR = paths.BASELINES_DIR
 THRESHOLD = 0.01  # a count more than 1 % above the baseline is a regression
 SAMPLES = 100  # kept iterations per operation
 WARMUP = 10  # discarded iterations before them (first-call costs: lazy binding, ...)
