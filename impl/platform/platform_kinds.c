@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arm_midr.h"
+#include "vendor/arm_midr.h"
 
 /* Max frequencies closer than this are one class: Intel Turbo Boost Max 3.0 and AMD preferred
  * cores give a few cores of one kind a slightly higher maximum (typically 2-4 %), while distinct

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "platform_topology_builder.h"
-#include "topology_backends.h"
+#include "topology_backend.h"
 
 const char* platform_source_kind_name(platform_source_kind_t kind)
 {
@@ -33,6 +33,15 @@ bool platform_kind_is_efficiency(const platform_topology_t* topology, int32_t ki
     return topology && topology->n_kinds > 1 && kind == (int32_t)topology->n_kinds - 1;
 }
 
+/* The backend that reads `kind`, NULL if none does. */
+static const topology_backend_t* backend_for(platform_source_kind_t kind)
+{
+    for (const topology_backend_t* const* b = topology_backends; *b; b++)
+        if ((*b)->live_kind == kind || (*b)->replay_kind == kind)
+            return *b;
+    return NULL;
+}
+
 platform_status_t platform_topology_build(const platform_source_t* source,
                                           platform_topology_t** out)
 {
@@ -40,41 +49,19 @@ platform_status_t platform_topology_build(const platform_source_t* source,
         return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT,
                              "platform_topology_build: NULL argument");
     *out = NULL;
-    sysctl_source_t sc;
-    platform_status_t st;
-    char* text = NULL;
-    switch (source->kind) {
-    case PLATFORM_SOURCE_LIVE_LINUX:
-#ifdef __linux__
-        return topology_linux_build(NULL, NULL, out);
-#else
-        return platform_fail(PLATFORM_ERR_UNSUPPORTED, "live Linux detection on a non-Linux build");
-#endif
-    case PLATFORM_SOURCE_REPLAY_SYSFS:
-        if (!source->path || !*source->path)
-            return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "replay-sysfs needs a directory");
-        return topology_linux_build(source->path, NULL, out);
-    case PLATFORM_SOURCE_LIVE_DARWIN:
-        if ((st = sysctl_source_open_live(&sc)) != PLATFORM_OK)
-            return st;
-        st = topology_darwin_build(&sc, PLATFORM_SOURCE_LIVE_DARWIN, "live-darwin", out);
-        sc.close(&sc);
-        return st;
-    case PLATFORM_SOURCE_REPLAY_SYSCTL:
-        if (!source->path || !*source->path)
-            return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "replay-sysctl needs a file");
-        if ((st = sysctl_source_open_file(source->path, &sc)) != PLATFORM_OK)
-            return st;
-        if (asprintf(&text, "replay-sysctl:%s", source->path) < 0)
-            text = NULL;
-        st = text ? topology_darwin_build(&sc, PLATFORM_SOURCE_REPLAY_SYSCTL, text, out)
-                  : platform_fail(PLATFORM_ERR_NO_MEMORY, "out of memory naming the source");
-        free(text);
-        sc.close(&sc);
-        return st;
-    }
-    return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "unknown source kind %d",
-                         (int)source->kind);
+    const topology_backend_t* backend = backend_for(source->kind);
+    if (!backend)
+        return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "unknown source kind %d",
+                             (int)source->kind);
+    const char* kind_name = platform_source_kind_name(source->kind);
+    /* A backend's live source only reads the OS this build runs on; its replay reads anywhere. */
+    if (source->kind == backend->live_kind && backend != topology_live_backend)
+        return platform_fail(PLATFORM_ERR_UNSUPPORTED, "%s detection on a build for another OS",
+                             kind_name);
+    if (source->kind == backend->replay_kind && (!source->path || !*source->path))
+        return platform_fail(PLATFORM_ERR_INVALID_ARGUMENT, "%s needs %s", kind_name,
+                             backend->replay_path);
+    return backend->build(source, out);
 }
 
 void platform_topology_free(platform_topology_t* topology)
@@ -92,13 +79,12 @@ static char live_error[512];
 
 static void build_live(void)
 {
-    platform_source_t source = {
-#ifdef __APPLE__
-        PLATFORM_SOURCE_LIVE_DARWIN,
-#else
-        PLATFORM_SOURCE_LIVE_LINUX,
-#endif
-        NULL};
+    if (!topology_live_backend) {
+        live_status = PLATFORM_ERR_UNSUPPORTED;
+        snprintf(live_error, sizeof live_error, "no live detection for this OS");
+        return;
+    }
+    platform_source_t source = {topology_live_backend->live_kind, NULL};
     live_status = platform_topology_build(&source, &live_table);
     if (live_status == PLATFORM_OK)
         live_table->cached = true;

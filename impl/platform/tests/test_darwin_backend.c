@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "darwin/darwin_backend.h"
 #include "platform_topology_views.h"
-#include "sysctl_source.h"
 #include "test_support.h"
-#include "topology_backends.h"
 
 static platform_status_t build(const char* text, platform_topology_t** out)
 {

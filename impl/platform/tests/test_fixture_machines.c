@@ -13,9 +13,9 @@
 
 #include "json_mini.h"
 #include "platform_topology.h"
-#include "platform_topology_json.h"
 #include "platform_topology_views.h"
 #include "test_support.h"
+#include "topology_json.h"
 
 #define MAX_FIXTURES 64
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linux/linux_backend.h"
 #include "platform_topology_views.h"
 #include "test_support.h"
-#include "topology_backends.h"
 
 #define CPU "sys/devices/system/cpu/"
 

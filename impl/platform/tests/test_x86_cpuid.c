@@ -8,9 +8,10 @@
 #include <valgrind/valgrind.h>
 #endif
 
+#include "linux/linux_backend.h"
+#include "linux/topology_x86_cpuid.h"
 #include "test_support.h"
-#include "topology_backends.h"
-#include "topology_x86_cpuid.h"
+#include "vendor/x86_vendor.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 

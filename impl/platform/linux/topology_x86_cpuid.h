@@ -36,9 +36,6 @@ typedef struct {
     x86_cache_leaf_t caches[X86_MAX_CACHE_LEAVES];
 } x86_cpuid_info_t;
 
-/* "Intel", "AMD", ... for a CPUID / cpuinfo vendor id; NULL if unknown. */
-const char* x86_vendor_name(const char* vendor_id);
-
 /* True when built for x86. */
 bool x86_cpuid_available(void);
 

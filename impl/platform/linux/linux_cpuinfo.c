@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arm_midr.h"
+#include "vendor/arm_midr.h"
 
 void linux_cpuinfo_free(linux_cpuinfo_t* info)
 {

@@ -21,13 +21,13 @@
 #include <sys/auxv.h>
 #endif
 
-#include "apple_generation.h"
-#include "arm_midr.h"
+#include "linux_backend.h"
 #include "linux_cpuinfo.h"
 #include "linux_files.h"
 #include "platform_kinds.h"
-#include "topology_backends.h"
-#include "topology_x86_cpuid.h"
+#include "vendor/apple_generation.h"
+#include "vendor/arm_midr.h"
+#include "vendor/x86_vendor.h"
 
 #define CPU_DIR "/sys/devices/system/cpu"
 #define MAX_CACHE_INDEX 32
@@ -432,3 +432,18 @@ platform_status_t topology_linux_build(const char* root_dir, const linux_backend
     linux_cpuinfo_free(&s.cpuinfo);
     return st;
 }
+
+static platform_status_t linux_backend_build(const platform_source_t* source,
+                                             platform_topology_t** out)
+{
+    return topology_linux_build(source->kind == PLATFORM_SOURCE_LIVE_LINUX ? NULL : source->path,
+                                NULL, out);
+}
+
+const topology_backend_t topology_backend_linux = {
+    .name = "linux",
+    .live_kind = PLATFORM_SOURCE_LIVE_LINUX,
+    .replay_kind = PLATFORM_SOURCE_REPLAY_SYSFS,
+    .replay_path = "a directory",
+    .build = linux_backend_build,
+};

@@ -3,7 +3,7 @@
  *
  * The machine is the live one unless COREMOD_SYSFS_ROOT (a recorded /sys + /proc tree) or
  * COREMOD_SYSCTL_FILE (a recorded `sysctl -a`) names a recording. --json prints the
- * "coremod-topology/1" document (platform_topology_json.h); without it, the same facts as text.
+ * "coremod-topology/1" document (topology_json.h); without it, the same facts as text.
  * Exit status: 0 success, 1 detection failed (the reason on stderr), 2 usage error.
  */
 #include <inttypes.h>
@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "platform_topology.h"
-#include "platform_topology_json.h"
 #include "platform_topology_views.h"
+#include "topology_json.h"
 
 static void usage(FILE* out)
 {

@@ -1,13 +1,13 @@
 /*
- * topology_backends.h — the OS backends behind platform_topology_build (internal).
- *
- * Each backend reads its OS's interface (or a recording of it) and returns a finished table.
+ * linux_backend.h — the Linux backend: /sys and /proc, live or under a recorded root (internal).
  */
-#ifndef COREMOD_TOPOLOGY_BACKENDS_H
-#define COREMOD_TOPOLOGY_BACKENDS_H
+#ifndef COREMOD_LINUX_BACKEND_H
+#define COREMOD_LINUX_BACKEND_H
 
-#include "platform_topology_builder.h"
-#include "sysctl_source.h"
+#include "topology_backend.h"
+
+/* Sources "live-linux" and "replay-sysfs" (topology_backend.h). */
+extern const topology_backend_t topology_backend_linux;
 
 typedef struct {
     /* Tests only: on the live machine, ignore sysfs cache/index* so that the CPUID cache path
@@ -20,12 +20,8 @@ typedef struct {
 platform_status_t topology_linux_build(const char* root_dir, const linux_backend_options_t* options,
                                        platform_topology_t** out);
 
-/* Reads the macOS sysctl keys through `sysctls`; source_text names the source in the table. */
-platform_status_t topology_darwin_build(const sysctl_source_t* sysctls, platform_source_kind_t kind,
-                                        const char* source_text, platform_topology_t** out);
-
 /* Live x86 only: fills from CPUID what sysfs left out (see topology_x86_cpuid.h). */
 platform_status_t topology_x86_fill_live(topo_builder_t* b, bool need_hybrid,
                                          bool ignore_sysfs_caches);
 
-#endif /* COREMOD_TOPOLOGY_BACKENDS_H */
+#endif /* COREMOD_LINUX_BACKEND_H */

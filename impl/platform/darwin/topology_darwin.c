@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apple_generation.h"
-#include "topology_backends.h"
-#include "topology_x86_cpuid.h"
+#include "darwin_backend.h"
+#include "vendor/apple_generation.h"
+#include "vendor/x86_vendor.h"
 
 #define MAX_PERFLEVELS 16
 #define CPU_TYPE_ARM64 16777228 /* CPU_TYPE_ARM | CPU_ARCH_ABI64, as hw.cputype prints it */
@@ -329,3 +329,32 @@ platform_status_t topology_darwin_build(const sysctl_source_t* sysctls, platform
         builder_discard(&b);
     return st;
 }
+
+static platform_status_t darwin_backend_build(const platform_source_t* source,
+                                              platform_topology_t** out)
+{
+    bool live = source->kind == PLATFORM_SOURCE_LIVE_DARWIN;
+    sysctl_source_t sc;
+    platform_status_t st =
+        live ? sysctl_source_open_live(&sc) : sysctl_source_open_file(source->path, &sc);
+    if (st != PLATFORM_OK)
+        return st;
+    char* text = NULL;
+    if (live)
+        text = strdup("live-darwin");
+    else if (asprintf(&text, "replay-sysctl:%s", source->path) < 0)
+        text = NULL;
+    st = text ? topology_darwin_build(&sc, source->kind, text, out)
+              : platform_fail(PLATFORM_ERR_NO_MEMORY, "out of memory naming the source");
+    free(text);
+    sc.close(&sc);
+    return st;
+}
+
+const topology_backend_t topology_backend_darwin = {
+    .name = "darwin",
+    .live_kind = PLATFORM_SOURCE_LIVE_DARWIN,
+    .replay_kind = PLATFORM_SOURCE_REPLAY_SYSCTL,
+    .replay_path = "a file",
+    .build = darwin_backend_build,
+};

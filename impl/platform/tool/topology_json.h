@@ -1,5 +1,5 @@
 /*
- * platform_topology_json.h — the topology table as JSON (schema "coremod-topology/1").
+ * topology_json.h — the topology table as JSON (schema "coremod-topology/1").
  *
  * Written by `coremod-topology --json` and compared field by field with each fixture machine's
  * expected.json. Fields, in order:

@@ -1,7 +1,7 @@
 /*
- * platform_topology_json.c — JSON writer for the topology table (format in the header).
+ * topology_json.c — JSON writer for the topology table (format in the header).
  */
-#include "platform_topology_json.h"
+#include "topology_json.h"
 
 #include <errno.h>
 #include <inttypes.h>
