@@ -4,6 +4,14 @@
  * Every builder and parser returns one of these codes; the thread that saw the failure can read
  * a one-line explanation (which file, which key, which value) with platform_last_error(), so
  * that `coremod-topology` and the APIs can say *what* was wrong with a recorded machine.
+ *
+ * The one idiom of impl/platform (as in impl/core, no goto): a failure is recorded where it is
+ * found, `return platform_fail(code, "...")`, and passed up unchanged by every caller, so the
+ * message names the innermost cause. A function that owns nothing returns early,
+ * `if ((st = step()) != PLATFORM_OK) return st;`. A function that owns something (a cpuset, a
+ * builder, a buffer) runs its steps while `st == PLATFORM_OK` and releases it in one place before
+ * its single `return st;`. A failure is never returned without platform_fail() having set its
+ * explanation.
  */
 #ifndef COREMOD_PLATFORM_STATUS_H
 #define COREMOD_PLATFORM_STATUS_H

@@ -374,25 +374,27 @@ static platform_status_t scan(linux_scan_t* s)
         st = builder_add_cpu(s->b, (uint32_t)c, cpuset_contains(&online, (uint32_t)c), NULL);
     cpuset_free(&present);
     cpuset_free(&online);
-    for (uint32_t i = 0; st == PLATFORM_OK && i < s->b->topo->n_cpus; i++)
-        if (s->b->topo->cpus[i].online)
-            st = read_cpu_facts(s, i);
-    if (st == PLATFORM_OK)
-        st = inherit_frequencies(s);
-    if (st == PLATFORM_OK)
-        st = read_hybrid_classes(s);
-    if (st == PLATFORM_OK)
-        st = read_nodes(s);
-    if (st == PLATFORM_OK)
-        machine_facts(s);
-    if (st == PLATFORM_OK && s->live)
-        st = topology_x86_fill_live(s->b, !s->have_hybrid_files,
-                                    s->options && s->options->ignore_sysfs_caches);
-    if (st == PLATFORM_OK)
-        derive_clusters(s);
-    if (st == PLATFORM_OK)
-        st = platform_rank_kinds(s->b);
-    return st;
+    if (st != PLATFORM_OK)
+        return st;
+    /* Nothing is owned from here on: each step returns its failure at once. */
+    for (uint32_t i = 0; i < s->b->topo->n_cpus; i++)
+        if (s->b->topo->cpus[i].online && (st = read_cpu_facts(s, i)) != PLATFORM_OK)
+            return st;
+    if ((st = inherit_frequencies(s)) != PLATFORM_OK)
+        return st;
+    if ((st = read_hybrid_classes(s)) != PLATFORM_OK)
+        return st;
+    if ((st = read_nodes(s)) != PLATFORM_OK)
+        return st;
+    machine_facts(s);
+    if (s->live) {
+        bool ignore_sysfs_caches = s->options && s->options->ignore_sysfs_caches;
+        st = topology_x86_fill_live(s->b, !s->have_hybrid_files, ignore_sysfs_caches);
+        if (st != PLATFORM_OK)
+            return st;
+    }
+    derive_clusters(s);
+    return platform_rank_kinds(s->b);
 }
 
 platform_status_t topology_linux_build(const char* root_dir, const linux_backend_options_t* options,
