@@ -1,10 +1,10 @@
 /*
  * platform_topology.h — coremod's one model of the machine (internal to coremod).
  *
- * As in hwloc, each OS backend (topology_linux.c, topology_darwin.c) fills the same table, the
- * table is built once and never changes afterwards, and the JIT, Cache and NUMA APIs only read
- * it. Recorded machines are replayed by pointing a backend at a recording instead of the live
- * system:
+ * As in hwloc, each OS backend (linux/, darwin/: one topology_backend_t each, listed in
+ * topology_backends.c) fills the same table, the table is built once and never changes
+ * afterwards, and the JIT, Cache and NUMA APIs only read it. Recorded machines are replayed by
+ * pointing a backend at a recording instead of the live system:
  *
  *   COREMOD_SYSFS_ROOT=DIR    every Linux read goes under DIR (a recorded /sys + /proc tree);
  *                             CPUID is never executed, since it would describe this machine.
