@@ -22,6 +22,7 @@ from coremodlib.progress import Progress  # noqa: E402
 
 COREMOD = os.path.join(REPO_ROOT, "scripts", "coremod")
 BROKEN_MANIFEST = os.path.join(REPO_ROOT, "fixtures", "broken-impls", "manifest.toml")
+ALT_MANIFEST = os.path.join(REPO_ROOT, "fixtures", "alt-impls", "manifest.toml")
 
 ASAN_OPTIONS = {"b_sanitize": "address,undefined", "b_lundef": "false"}
 TSAN_OPTIONS = {"b_sanitize": "thread", "b_lundef": "false"}

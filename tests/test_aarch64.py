@@ -1,4 +1,4 @@
-"""The AArch64 build (issue 3, "Cross-architecture"): the library, the fixtures, the broken
+"""The AArch64 build (README, "Cross-architecture"): the library, the fixtures, the broken
 implementations and the suite built for AArch64 and run here under qemu-user-static.
 
 Selected by `coremod test --arch aarch64` (or `--arch all`), which prepares the machine first with

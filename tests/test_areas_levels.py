@@ -1,4 +1,4 @@
-"""Issue 9 on synthetic data: the API areas and profiles table, the SPEC levels, judging cases by
+"""On synthetic data: the API areas and profiles table, the SPEC levels, judging cases by
 their clauses' levels (advisories, internal errors), a verdict per area that leads the reason,
 gates for the areas that passed, and partial runs (--area, --case), with a stand-in for the
 Criterion suite that honours --filter."""
@@ -147,7 +147,7 @@ def test_every_numbered_clause_of_spec_has_a_level():
     assert levels["3.1"].quote == '// Default: "./modules"'
     assert levels["3.1"].section == "Core Module System API: Data Types"
     assert levels["P.1"].level == "document" and levels["P.12"].level == "coremod"
-    assert levels["P.13"].level == "coremod"  # the regression rule (issue 10)
+    assert levels["P.13"].level == "coremod"  # the regression rule
 
 
 SYNTHETIC_SPEC = textwrap.dedent(

@@ -1,4 +1,4 @@
-"""Verdicts that know the noise (issue 10), on synthetic runs whose rounds behave as measured on
+"""Verdicts that know the noise (SPEC P.13), on synthetic runs whose rounds behave as measured on
 the 2-core VM: every round (process) has its own speed, and a loaded night shifts the candidate
 and its same-run reference alike. No timing is measured here; the end-to-end nights are in
 test_nightly.py, the rule's rates on recorded runs in test_calibration.py.

@@ -5,7 +5,8 @@ machine, 20 % under load) in at least 95 % of the trials. Two records, one per m
 - tests/data/ab-runs.json, the A/B mode (`gate --against`, the nightly gate when the baseline build
   is at hand): A/B runs of one build against itself, each one paired A/A comparison; a third of
   them quiet, the others with a background load that changes level every few seconds while the
-  run goes on (`coremod calibrate --ab`). Issue 10's goals are asserted on it.
+  run goes on (`coremod calibrate --ab`). The calibration goals (docs/gates.md,
+  "Calibration") are asserted on it.
 - tests/data/aa-runs.json, stored samples (only results at hand), described below; the goals are
   not met on this VM and the tests say so (strict xfail).
 
@@ -82,9 +83,9 @@ def test_the_record_holds_independent_runs_of_every_gate(record, table):
             assert sum(entry["round_sizes"]) == len(entry["samples"]), operation
 
 
-# Issue 10's goals for the stored-samples rule, measured on the committed record (12 runs, loads
-# 0,1,2 in turn, 132 ordered pairs, reproduced by the RECORD_COMMAND): not met on this VM, where
-# two runs of one build differ by up to 28-33 % (|change| p95 of the bimodal gates) and the
+# The calibration goals of the stored-samples rule, measured on the committed record (12 runs,
+# loads 0,1,2 in turn, 132 ordered pairs, reproduced by the RECORD_COMMAND): not met on this VM,
+# where two runs of one build differ by up to 28-33 % (|change| p95 of the bimodal gates) and the
 # same-run references do not follow those gates. The A/B mode is what meets them (the tests
 # below). These stay strict xfails until a re-recording meets them: a pass is then reported as
 # XPASS, which fails the run, and the marks must go.
@@ -188,7 +189,7 @@ def test_ab_false_positive_rate_is_at_most_one_percent_under_a_changing_load(ab_
     assert not bad, "A/B false-positive rate over 1 %: " + "; ".join(report)
 
 
-# Issue 10's detection goals per gate on the A/B record. Where a gate misses one, on this VM, the
+# The calibration goals per gate on the A/B record. Where a gate misses one, on this VM, the
 # mark says so with the figure (docs/gates.md, "Measured on the 2-core VM"); a later recording that
 # meets it fails the run (XPASS, strict) until the mark goes.
 AB_QUIET_SHORTFALL = {

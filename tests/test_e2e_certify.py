@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import BROKEN_MANIFEST, REPO_ROOT, broken_manifest, run_coremod
+from conftest import ALT_MANIFEST, BROKEN_MANIFEST, REPO_ROOT, broken_manifest, run_coremod
 from coremodlib.judge import areas
 from coremodlib.records import case_results, operations, spec_levels
 from coremodlib import paths
@@ -114,7 +114,7 @@ def test_reference_gates_are_measured(reference_run):
         for key in ("p50", "p90", "p99", "max", "mad"):
             assert isinstance(gate[key], (int, float)), (gate["operation"], key)
         assert gate["p50"] <= gate["p90"] <= gate["p99"] <= gate["max"]
-    # the first (cold) call beside the steady state for the JIT, Cache and NUMA gates (issue 3)
+    # the first (cold) call beside the steady state for the JIT, Cache and NUMA gates (P.7-P.11)
     cold = {g["operation"]: g.get("cold") for g in cert["gates"]}
     assert len(operations.COLD_APART) == 5
     for operation in operations.COLD_APART:
@@ -248,9 +248,6 @@ def test_a_core_only_candidate_is_certified_for_the_core_profile_only(main_build
     assert {c["area"] for c in cert["cases"]} == {"core"}
     assert [a["status"] for a in cert["areas"]] == ["pass", "fail", "fail", "fail"]
     assert expected in result.stdout.splitlines()[0]
-
-
-ALT_MANIFEST = os.path.join(REPO_ROOT, "fixtures", "alt-impls", "manifest.toml")
 
 
 def alt_manifest():

@@ -1,4 +1,4 @@
-"""`coremod nightly` end to end (the "Done when" of issues 4 and 10): against an unchanged build
+"""`coremod nightly` end to end (docs/gates.md, "Nightly", Done-when): against an unchanged build
 it passes, even with a busy process started between the two nights; against a build with one
 operation 20 % slower it fails with exit 3 and names that gate, for a loader gate (relative to
 the platform loader) and for a gate without such a twin (relative to the runner's reference

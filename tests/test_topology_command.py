@@ -1,4 +1,4 @@
-"""`coremod topology --json` gives each recorded machine's expected result (issue 3, "Done when").
+"""`coremod topology --json` gives each recorded machine's expected result (SPEC 13.5).
 
 The expected results in fixtures/topology/*/expected.json were derived by hand from the recorded
 facts (see each machine's SOURCE.md), not from this code's output, so a detection change that

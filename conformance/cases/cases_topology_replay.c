@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "conformance.h"
+#include "coremod_replay.h"
 #include "optimization_contexts.h"
 #include "topology_replay.h"
 
@@ -238,19 +239,21 @@ CONFORMANCE_CASE(topo_replay, TOPO_REPLAY_013, "13.2",
     topology_select_live();
     capture_start();
     const char* missing_dir = case_path("no-such-root");
-    setenv("COREMOD_SYSFS_ROOT", missing_dir, 1);
-    expect_creates_fail(missing_dir, "COREMOD_SYSFS_ROOT naming a missing directory");
+    setenv(COREMOD_SYSFS_ROOT_ENV, missing_dir, 1);
+    expect_creates_fail(missing_dir, COREMOD_SYSFS_ROOT_ENV " naming a missing directory");
     case_mkdir("empty-root");
-    setenv("COREMOD_SYSFS_ROOT", case_path("empty-root"), 1);
-    expect_creates_fail(case_path("empty-root"), "COREMOD_SYSFS_ROOT naming an empty directory");
+    setenv(COREMOD_SYSFS_ROOT_ENV, case_path("empty-root"), 1);
+    expect_creates_fail(case_path("empty-root"),
+                        COREMOD_SYSFS_ROOT_ENV " naming an empty directory");
     topology_select_live();
-    const char* missing_file = case_path("no-such-sysctl.txt");
-    setenv("COREMOD_SYSCTL_FILE", missing_file, 1);
-    expect_creates_fail(missing_file, "COREMOD_SYSCTL_FILE naming a missing file");
+    const char* missing_file = case_path("no-such-" COREMOD_REPLAY_SYSCTL_NAME);
+    setenv(COREMOD_SYSCTL_FILE_ENV, missing_file, 1);
+    expect_creates_fail(missing_file, COREMOD_SYSCTL_FILE_ENV " naming a missing file");
     topology_select(topology_machine("macos-m2-monterey"));
-    setenv("COREMOD_SYSFS_ROOT",
+    setenv(COREMOD_SYSFS_ROOT_ENV,
            topology_machine_source(topology_machine("linux-intel-lakefield-hybrid")), 1);
-    expect_creates_fail("COREMOD_S", "both COREMOD_SYSFS_ROOT and COREMOD_SYSCTL_FILE set");
+    expect_creates_fail("COREMOD_S",
+                        "both " COREMOD_SYSFS_ROOT_ENV " and " COREMOD_SYSCTL_FILE_ENV " set");
     topology_select_live();
 }
 

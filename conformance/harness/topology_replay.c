@@ -8,6 +8,7 @@
 #include "case_context.h"
 #include "case_memory.h"
 #include "case_outcome.h"
+#include "coremod_replay.h"
 #include "error_capture.h"
 #include "error_names.h"
 
@@ -38,8 +39,8 @@ const char* topology_machine_source(const topology_machine_t* machine)
 
 void topology_select_live(void)
 {
-    unsetenv("COREMOD_SYSFS_ROOT");
-    unsetenv("COREMOD_SYSCTL_FILE");
+    unsetenv(COREMOD_SYSFS_ROOT_ENV);
+    unsetenv(COREMOD_SYSCTL_FILE_ENV);
 }
 
 void topology_select(const topology_machine_t* machine)

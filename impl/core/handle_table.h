@@ -21,7 +21,7 @@
  * Locking: one process-wide rwlock. Readers (validation + the short work done with the object)
  * take it shared; reserve/publish/remove take it exclusive for a few instructions. It is never
  * held while module code, dlopen, dlsym or dlclose runs, nor while taking any other lock except
- * a symbol cache's lock (see loader.h for the full lock order).
+ * a symbol cache's lock (see module_system.h, "Lock order").
  */
 #ifndef COREMOD_HANDLE_TABLE_H
 #define COREMOD_HANDLE_TABLE_H
@@ -54,7 +54,7 @@ void handle_table_unreserve(uint32_t slot);
 bool handle_table_remove(uintptr_t token, handle_kind_t kind);
 
 /* Shared lock around lookups; the object returned by a lookup stays in the table (and so
- * allocated, see loader.h) until the lock is released. */
+ * allocated, see module_system.h) until the lock is released. */
 void handle_table_read_lock(void);
 void handle_table_read_unlock(void);
 

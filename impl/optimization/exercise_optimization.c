@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cache_optimization.h"
+#include "coremod_replay.h"
 #include "jit_optimization.h"
 #include "module_interface.h"
 #include "numa_optimization.h"
@@ -73,10 +74,11 @@ static void exercise_errors(void)
 static void exercise_replay(const char* topology_dir)
 {
     char path[4096];
-    snprintf(path, sizeof(path), "%s/macos-m1-pro-monterey/sysctl.txt", topology_dir);
-    setenv("COREMOD_SYSCTL_FILE", path, 1);
+    snprintf(path, sizeof(path), "%s/macos-m1-pro-monterey/" COREMOD_REPLAY_SYSCTL_NAME,
+             topology_dir);
+    setenv(COREMOD_SYSCTL_FILE_ENV, path, 1);
     numa_optimization_context_t* numa = numa_optimization_create();
-    unsetenv("COREMOD_SYSCTL_FILE");
+    unsetenv(COREMOD_SYSCTL_FILE_ENV);
     CHECK(numa != NULL, "replay of %s failed: %d", path, module_get_last_error());
     if (numa == NULL) {
         return;
@@ -92,10 +94,10 @@ static void exercise_replay(const char* topology_dir)
               module_get_last_error() == MODULE_ERROR_SYSTEM_ERROR,
           "a recorded machine's placement was applied");
     numa_optimization_destroy(numa);
-    setenv("COREMOD_SYSFS_ROOT", "/nonexistent-coremod-root", 1);
+    setenv(COREMOD_SYSFS_ROOT_ENV, "/nonexistent-coremod-root", 1);
     CHECK(jit_optimization_create() == NULL && module_get_last_error() == MODULE_ERROR_SYSTEM_ERROR,
           "a missing sysfs root was accepted");
-    unsetenv("COREMOD_SYSFS_ROOT");
+    unsetenv(COREMOD_SYSFS_ROOT_ENV);
 }
 
 static void* worker(void* arg)

@@ -4,12 +4,8 @@
  * As in hwloc, each OS backend (linux/, darwin/: one topology_backend_t each, listed in
  * topology_backends.c) fills the same table, the table is built once and never changes
  * afterwards, and the JIT, Cache and NUMA APIs only read it. Recorded machines are replayed by
- * pointing a backend at a recording instead of the live system:
- *
- *   COREMOD_SYSFS_ROOT=DIR    every Linux read goes under DIR (a recorded /sys + /proc tree);
- *                             CPUID is never executed, since it would describe this machine.
- *   COREMOD_SYSCTL_FILE=FILE  the macOS backend reads `name: value` lines (as `sysctl -a`
- *                             prints them) instead of calling sysctlbyname.
+ * pointing a backend at a recording instead of the live system (COREMOD_SYSFS_ROOT,
+ * COREMOD_SYSCTL_FILE: coremod_replay.h).
  *
  * Conventions: sizes are bytes, frequencies kHz; 0 means "the source does not say". Core kinds
  * are ranked: kind 0 is the fastest. A machine with several kinds has performance cores (every
@@ -22,15 +18,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "coremod_replay.h" /* COREMOD_SYSFS_ROOT_ENV, COREMOD_SYSCTL_FILE_ENV */
 #include "platform_cpuset.h"
 #include "platform_status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define COREMOD_SYSFS_ROOT_ENV "COREMOD_SYSFS_ROOT"
-#define COREMOD_SYSCTL_FILE_ENV "COREMOD_SYSCTL_FILE"
 
 typedef enum {
     PLATFORM_SOURCE_LIVE_LINUX = 0,

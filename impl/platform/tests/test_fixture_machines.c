@@ -45,7 +45,8 @@ static void list_fixtures(void)
     while ((e = readdir(dir)) != NULL && n_fixtures < MAX_FIXTURES) {
         char path[4096];
         struct stat st;
-        snprintf(path, sizeof path, "%s/%s/expected.json", test_fixtures_dir(), e->d_name);
+        snprintf(path, sizeof path, "%s/%s/" COREMOD_REPLAY_EXPECTED_NAME, test_fixtures_dir(),
+                 e->d_name);
         if (e->d_name[0] != '.' && stat(path, &st) == 0)
             snprintf(fixtures[n_fixtures++].name, sizeof fixtures[0].name, "%s", e->d_name);
     }
@@ -53,21 +54,21 @@ static void list_fixtures(void)
     qsort(fixtures, n_fixtures, sizeof fixtures[0], by_name);
 }
 
-/* The replay source of a fixture: root/ (sysfs) or sysctl.txt. */
+/* The replay source of a fixture: its sysfs tree or its sysctl dump (coremod_replay.h). */
 static platform_source_t fixture_source(const char* name, char* path, size_t len)
 {
     struct stat st;
-    snprintf(path, len, "%s/%s/root", test_fixtures_dir(), name);
+    snprintf(path, len, "%s/%s/" COREMOD_REPLAY_SYSFS_DIR, test_fixtures_dir(), name);
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return (platform_source_t){PLATFORM_SOURCE_REPLAY_SYSFS, path};
-    snprintf(path, len, "%s/%s/sysctl.txt", test_fixtures_dir(), name);
+    snprintf(path, len, "%s/%s/" COREMOD_REPLAY_SYSCTL_NAME, test_fixtures_dir(), name);
     return (platform_source_t){PLATFORM_SOURCE_REPLAY_SYSCTL, path};
 }
 
 static json_value_t* load_expected(const char* name)
 {
     char path[4096], error[128];
-    snprintf(path, sizeof path, "%s/%s/expected.json", test_fixtures_dir(), name);
+    snprintf(path, sizeof path, "%s/%s/" COREMOD_REPLAY_EXPECTED_NAME, test_fixtures_dir(), name);
     char* text = test_read_file(path);
     cr_assert_not_null(text, "cannot read %s", path);
     json_value_t* v = json_parse(text, error, sizeof error);

@@ -18,9 +18,11 @@ static void setup(void)
 {
     unsetenv(COREMOD_SYSFS_ROOT_ENV);
     unsetenv(COREMOD_SYSCTL_FILE_ENV);
-    snprintf(sysfs_a, sizeof sysfs_a, "%s/linux-arm-2c-cortex-a9/root", test_fixtures_dir());
-    snprintf(sysfs_b, sizeof sysfs_b, "%s/linux-amd-opteron-8node/root", test_fixtures_dir());
-    snprintf(sysctl_m4, sizeof sysctl_m4, "%s/macos-m4-max-sequoia/sysctl.txt",
+    snprintf(sysfs_a, sizeof sysfs_a, "%s/linux-arm-2c-cortex-a9/" COREMOD_REPLAY_SYSFS_DIR,
+             test_fixtures_dir());
+    snprintf(sysfs_b, sizeof sysfs_b, "%s/linux-amd-opteron-8node/" COREMOD_REPLAY_SYSFS_DIR,
+             test_fixtures_dir());
+    snprintf(sysctl_m4, sizeof sysctl_m4, "%s/macos-m4-max-sequoia/" COREMOD_REPLAY_SYSCTL_NAME,
              test_fixtures_dir());
 }
 
