@@ -37,6 +37,16 @@ def api_document():
     return os.environ.get(API_DOCUMENT_ENV) or DEFAULT_API_DOCUMENT
 
 
+# How a recorded machine is replayed: the Python side of impl/include/coremod_replay.h
+# (docs/harness-interfaces.md, "Replaying a recorded machine").
+TOPOLOGY_FIXTURES_DIR = os.path.join(REPO_ROOT, "fixtures", "topology")
+SYSFS_ROOT_ENV = "COREMOD_SYSFS_ROOT"
+SYSCTL_FILE_ENV = "COREMOD_SYSCTL_FILE"
+REPLAY_ENV_VARS = (SYSFS_ROOT_ENV, SYSCTL_FILE_ENV)
+REPLAY_SYSFS_DIR = "root"
+REPLAY_SYSCTL_NAME = "sysctl.txt"
+REPLAY_EXPECTED_NAME = "expected.json"
+
 # Earlier revisions built for `gate --against` and nightly's A/B runs: <dir>/<commit>/src (the
 # revision's files, from git archive) and <dir>/<commit>/build.
 REVISIONS_DIR = os.path.join(REPO_ROOT, "build", "revisions")

@@ -14,7 +14,7 @@ def add_parser(sub):
         "the fields of apple_silicon_info_t, cache_hierarchy_info_t and "
         "numa_topology_info_t, plus each CPU's kind, cluster and NUMA node. "
         "With --machine, replay a recorded machine from fixtures/topology/ instead "
-        "of reading this one (COREMOD_SYSFS_ROOT / COREMOD_SYSCTL_FILE set in the "
+        f"of reading this one ({paths.SYSFS_ROOT_ENV} / {paths.SYSCTL_FILE_ENV} set in the "
         "environment are honoured too).",
     )
     parser.add_argument(

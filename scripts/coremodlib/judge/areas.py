@@ -10,11 +10,13 @@ A *profile* is a named set of areas: `coremod certify --profile NAME` runs the c
 those areas only. Later areas of the document (debugger, profiler, security, testing) are added as
 rows here, and a profile names them.
 
-Standard library only, and nothing imported: the command line reads this table before anything is
-installed (the choices of --profile and --area).
+Standard library only, and nothing imported but the foundation's paths: the command line reads
+this table before anything is installed (the choices of --profile and --area).
 """
 import collections
 import fnmatch
+
+from coremodlib import paths
 
 Area = collections.namedtuple(
     "Area", "name declared title functions suites excluded_suites gates needs"
@@ -112,8 +114,8 @@ AREAS = (
     Area(
         name="topology",
         declared=False,
-        title="recorded machines replayed through COREMOD_SYSFS_ROOT / COREMOD_SYSCTL_FILE "
-        "(SPEC 13)",
+        title=f"recorded machines replayed through {paths.SYSFS_ROOT_ENV} / "
+        f"{paths.SYSCTL_FILE_ENV} (SPEC 13)",
         functions=(),
         suites=("topo_*",),
         excluded_suites=(),

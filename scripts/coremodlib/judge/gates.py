@@ -235,7 +235,10 @@ def evaluate(budget, operation):
     raw = operation.get("raw_baseline")
     if isinstance(raw, dict) and raw.get("samples"):
         raw_samples = _converted(
-            raw["samples"], raw.get("unit", operation["unit"]), budget.unit, f"{where} raw baseline"
+            raw["samples"],
+            raw.get("unit", operation["unit"]),
+            budget.unit,
+            f"{where} platform-loader twin",
         )
         raw_summary = stats.summarize(raw_samples)
         gate.update(

@@ -39,7 +39,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def same_run_reference(op):
-    """The operation's same-run reference (the platform loader's raw baseline, or the runner's
+    """The operation's same-run reference (the platform-loader twin, or the runner's
     reference workload) as (kind, entry), or (None, None)."""
     for key, kind in (("raw_baseline", "platform loader"), ("reference", "reference workload")):
         entry = op.get(key)

@@ -5,7 +5,7 @@ Timings on a shared VM vary from run to run; the number of instructions an opera
 not, once everything that could vary is held still:
 - collection is switched on only around the candidate's timed runs of kept iterations
   (coremod-bench --metric instructions, perf/bench/bench_instructions.h), never around set-up,
-  warm-up, the clock reads or the raw baseline;
+  warm-up, the clock reads or the platform-loader twin;
 - every path the measured process sees is fixed, under FIXED_ROOT: the module copies (instead of
   a random mkdtemp name), the fixture, the candidate and the runner themselves (copied there:
   both are self-contained ELF files) and the results file. Path lengths move the heap and the

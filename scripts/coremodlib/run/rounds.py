@@ -96,8 +96,8 @@ def _merge_operation(parts):
 
 def merge(docs):
     """The processes' results (coremod-bench/1 documents) as one document of the same schema: each
-    operation's samples (and raw-baseline samples) concatenated in round order, failures summed,
-    "rounds" (how many processes measured it) and "round_sizes" added; the document gains
+    operation's samples (and same-run reference samples) concatenated in round order, failures
+    summed, "rounds" (how many processes measured it) and "round_sizes" added; the document gains
     "rounds" (the most of any operation) and "processes". Header fields (candidate, quick,
     timer) are the first process's."""
     if not docs:

@@ -8,7 +8,7 @@ from coremodlib.run import build
 from coremodlib import paths
 from coremodlib.errors import HarnessError
 
-TOPOLOGY_FIXTURES = os.path.join(paths.REPO_ROOT, "fixtures", "topology")
+TOPOLOGY_FIXTURES = paths.TOPOLOGY_FIXTURES_DIR
 
 
 def tool_path(build_dir):
@@ -20,7 +20,7 @@ def recorded_machines():
     return sorted(
         name
         for name in os.listdir(TOPOLOGY_FIXTURES)
-        if os.path.isfile(os.path.join(TOPOLOGY_FIXTURES, name, "expected.json"))
+        if os.path.isfile(os.path.join(TOPOLOGY_FIXTURES, name, paths.REPLAY_EXPECTED_NAME))
     )
 
 
@@ -28,15 +28,16 @@ def replay_environment(machine):
     """The environment variables that make detection replay `machine` (a name or a directory)."""
     directory = machine if os.sep in machine else os.path.join(TOPOLOGY_FIXTURES, machine)
     directory = os.path.abspath(directory)
-    sysctl_file = os.path.join(directory, "sysctl.txt")
-    sysfs_root = os.path.join(directory, "root")
+    sysctl_file = os.path.join(directory, paths.REPLAY_SYSCTL_NAME)
+    sysfs_root = os.path.join(directory, paths.REPLAY_SYSFS_DIR)
     if os.path.isfile(sysctl_file):
-        return {"COREMOD_SYSCTL_FILE": sysctl_file}
+        return {paths.SYSCTL_FILE_ENV: sysctl_file}
     if os.path.isdir(sysfs_root):
-        return {"COREMOD_SYSFS_ROOT": sysfs_root}
+        return {paths.SYSFS_ROOT_ENV: sysfs_root}
     known = ", ".join(recorded_machines())
     raise HarnessError(
-        f"no recorded machine at {directory} (it needs sysctl.txt or root/); "
+        f"no recorded machine at {directory} (it needs {paths.REPLAY_SYSCTL_NAME} or "
+        f"{paths.REPLAY_SYSFS_DIR}/); "
         f"recorded machines: {known}"
     )
 
@@ -46,8 +47,8 @@ def run(*, build_dir, progress, machine=None, as_json=False):
     recorded `machine` (a name under fixtures/topology/ or a directory). The exit code."""
     env = dict(os.environ)
     if machine:
-        env.pop("COREMOD_SYSCTL_FILE", None)
-        env.pop("COREMOD_SYSFS_ROOT", None)
+        for name in paths.REPLAY_ENV_VARS:
+            env.pop(name, None)
         env.update(replay_environment(machine))
     build_dir = build.ensure_built(build_dir, progress)
     tool = tool_path(build_dir)
