@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from conftest import REPO_ROOT
-from coremodlib.records import budgets, operations
+from coremodlib.records import budgets, operations, spec_levels
 from coremodlib.judge import gates
 from coremodlib import paths
 
@@ -59,6 +59,18 @@ def test_every_budget_names_a_listed_operation_of_its_kind():
         if op.kind == "cold":
             assert op.name.endswith(operations.COLD_SUFFIX)
             assert op.name[: -len(operations.COLD_SUFFIX)] in gated, op.name
+
+
+def test_every_budget_cites_a_performance_clause_of_spec():
+    """A new gate needs its row in SPEC's P table: the budget's clause must be one SPEC.md
+    defines, with its level."""
+    levels = spec_levels.load()
+    for budget in budgets.load(paths.BUDGETS_FILE):
+        assert budget.clause in levels, (
+            f"perf/budgets.toml: {budget.operation} cites clause {budget.clause}, which "
+            f"conformance/SPEC.md does not define"
+        )
+        assert budget.clause.startswith("P."), (budget.operation, budget.clause)
 
 
 def test_the_header_is_read_row_by_row_and_checked():
