@@ -9,7 +9,6 @@
 #include "bench_context.h"
 #include "bench_optimization.h"
 #include "bench_reference.h"
-#include "bench_report.h"
 #include "bench_sampler.h"
 
 #define PATTERN_BATCH 100
@@ -42,46 +41,43 @@ typedef struct {
 
 static unsigned char pattern_data[64];
 
-static bool run_patterns(void* opaque, size_t iteration, size_t batch, double* value,
-                         bench_failure_t* failure)
+static bool run_patterns(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)value;
-    pattern_bench_t* bench = opaque;
+    pattern_bench_t* bench = it->ctx;
     cache_prefetch_pattern_t out;
-    for (size_t i = 0; i < batch; i++) {
+    for (size_t i = 0; i < it->batch; i++) {
         size_t size;
         cache_access_pattern_t pattern;
         bench_pattern_shape(i, &size, &pattern);
         if (!bench->api->cache_generate_prefetch_pattern(bench->ctx, pattern_data, size, pattern,
                                                          &out)) {
-            bench_failure_from_candidate(failure, bench->api, "cache_generate_prefetch_pattern");
+            bench_failure_from_candidate(&it->failure, bench->api,
+                                         "cache_generate_prefetch_pattern");
             return false;
         }
     }
     return true;
 }
 
-void bench_family_cache_pattern(const bench_context_t* ctx)
+void bench_family_cache_pattern(const bench_context_t* ctx, bench_results_t* results)
 {
     static const char* const needed[] = {"cache_optimization_create", "cache_optimization_destroy",
                                          "cache_generate_prefetch_pattern"};
     static const char name[] = "cache_generate_prefetch_pattern";
     char why[256];
     if (!bench_candidate_require(ctx->api, needed, 3, why, sizeof(why))) {
-        bench_report_unavailable(ctx->json, name, why);
+        bench_results_add_unavailable(results, name, why);
         return;
     }
     pattern_bench_t bench = {.api = ctx->api, .ctx = ctx->api->cache_optimization_create()};
     if (bench.ctx == NULL) {
         bench_failure_t failure;
         bench_failure_from_candidate(&failure, ctx->api, "cache_optimization_create");
-        bench_report_failed(
-            ctx->json, &(bench_operation_t){.name = name, .unit = "ns", .batch = PATTERN_BATCH},
-            &failure);
+        bench_results_add_failed(
+            results, &(bench_run_t){.name = name, .unit = "ns", .batch = PATTERN_BATCH}, &failure);
         return;
     }
     bench_case_t c = {.ctx = &bench, .batch = PATTERN_BATCH, .run = run_patterns};
-    bench_measure_with_reference(ctx, name, &c, BENCH_REFERENCE_ARITHMETIC, NULL, 0);
+    bench_measure_with_reference(ctx, results, name, &c, BENCH_REFERENCE_ARITHMETIC, NULL, 0);
     ctx->api->cache_optimization_destroy(bench.ctx);
 }

@@ -19,7 +19,6 @@
 
 #include "bench_candidate.h"
 #include "bench_context.h"
-#include "bench_report.h"
 #include "bench_sampler.h"
 #include "bench_timer.h"
 
@@ -147,14 +146,13 @@ static bool run_phase(concurrent_bench_t* bench, bool unloading, uint64_t* elaps
     return all;
 }
 
-static bool measure_live(void* opaque, size_t iteration, size_t batch, double* value,
-                         bench_failure_t* failure)
+static bool measure_live(bench_iteration_t* it)
 {
-    (void)batch;
-    concurrent_bench_t* bench = opaque;
+    concurrent_bench_t* bench = it->ctx;
     const bench_context_t* ctx = bench->ctx;
-    concurrent_run_t* run = &bench->runs[iteration];
-    *run = (concurrent_run_t){.ran = true, .kept = iteration >= ctx->scale_warmup};
+    bench_failure_t* failure = &it->failure;
+    concurrent_run_t* run = &bench->runs[it->index];
+    *run = (concurrent_run_t){.ran = true, .kept = it->index >= ctx->scale_warmup};
     /* Failures of warm-up runs are failures too; they are kept with the others. */
     bench_failures_t* failures = &bench->failures;
 
@@ -183,35 +181,39 @@ static bool measure_live(void* opaque, size_t iteration, size_t batch, double* v
             bench_failures_add(failures, &info_failure);
         }
     }
-    *value = (double)run->live;
+    it->value = (double)run->live;
     run->measured = true;
     return true;
 }
 
-static bool unload_all(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool unload_all(bench_iteration_t* it)
 {
-    (void)batch;
-    concurrent_bench_t* bench = opaque;
-    concurrent_run_t* run = &bench->runs[iteration];
+    concurrent_bench_t* bench = it->ctx;
+    concurrent_run_t* run = &bench->runs[it->index];
     bool ok = true;
     if (bench->system == NULL) {
         return true;
     }
     ok = run_phase(bench, true, &run->unload_elapsed_ns, &run->unload_failed, &bench->failures,
-                   failure);
+                   &it->failure);
     bench->ctx->api->module_system_destroy(bench->system);
     bench->system = NULL;
     return ok;
 }
 
-static void write_detail(bench_json_t* json, const void* opaque)
+/* The detail: the configuration, a summary of the kept runs, then every run that started. False
+ * when out of memory. */
+static bool fill_detail(bench_detail_t* detail, const concurrent_bench_t* bench)
 {
-    const concurrent_bench_t* bench = opaque;
     const bench_context_t* ctx = bench->ctx;
+    size_t iterations = ctx->scale_warmup + ctx->scale_samples;
+    if (!bench_detail_init(detail, iterations)) {
+        return false;
+    }
     size_t loaded_min = SIZE_MAX;
     size_t failed = 0;
     uint64_t elapsed_max = 0;
-    for (size_t i = ctx->scale_warmup; i < ctx->scale_warmup + ctx->scale_samples; i++) {
+    for (size_t i = ctx->scale_warmup; i < iterations; i++) {
         const concurrent_run_t* run = &bench->runs[i];
         if (!run->measured) {
             continue;
@@ -220,103 +222,82 @@ static void write_detail(bench_json_t* json, const void* opaque)
         failed += run->load_failed;
         elapsed_max = run->load_elapsed_ns > elapsed_max ? run->load_elapsed_ns : elapsed_max;
     }
-    bench_json_begin_object(json);
-    bench_json_key(json, "threads");
-    bench_json_uint(json, ctx->threads);
-    bench_json_key(json, "modules");
-    bench_json_uint(json, ctx->scale_modules);
-    bench_json_key(json, "max_concurrent_modules");
-    bench_json_uint(json, bench_scale_config().max_concurrent_modules);
-    bench_json_key(json, "loaded"); /* fewest loaded in one kept run */
-    if (loaded_min == SIZE_MAX) {
-        bench_json_null(json);
-    } else {
-        bench_json_uint(json, loaded_min);
-    }
-    bench_json_key(json, "failed"); /* failed loads over all kept runs */
-    bench_json_uint(json, failed);
-    bench_json_key(json, "elapsed_ns"); /* slowest load phase of a kept run */
-    bench_json_uint(json, elapsed_max);
-    bench_json_key(json, "runs");
-    bench_json_begin_array(json);
-    for (size_t i = 0; i < ctx->scale_warmup + ctx->scale_samples; i++) {
+    bench_record_t* summary = &detail->summary;
+    bench_record_add(summary, bench_field_uint("threads", ctx->threads));
+    bench_record_add(summary, bench_field_uint("modules", ctx->scale_modules));
+    bench_record_add(summary, bench_field_uint("max_concurrent_modules",
+                                               bench_scale_config().max_concurrent_modules));
+    /* fewest loaded in one kept run; null when no kept run was measured */
+    bench_record_add(summary, loaded_min == SIZE_MAX ? bench_field_null("loaded")
+                                                     : bench_field_uint("loaded", loaded_min));
+    bench_record_add(summary, bench_field_uint("failed", failed));          /* over all kept runs */
+    bench_record_add(summary, bench_field_uint("elapsed_ns", elapsed_max)); /* slowest kept */
+    for (size_t i = 0; i < iterations; i++) {
         const concurrent_run_t* run = &bench->runs[i];
         if (!run->ran) {
             continue;
         }
-        bench_json_begin_object(json);
-        bench_json_key(json, "measured");
-        bench_json_bool(json, run->measured);
-        bench_json_key(json, "warmup");
-        bench_json_bool(json, !run->kept);
-        bench_json_key(json, "loaded");
-        bench_json_uint(json, run->loaded);
-        bench_json_key(json, "load_failed");
-        bench_json_uint(json, run->load_failed);
-        bench_json_key(json, "live");
-        bench_json_uint(json, run->live);
-        bench_json_key(json, "unload_failed");
-        bench_json_uint(json, run->unload_failed);
-        bench_json_key(json, "load_elapsed_ns");
-        bench_json_uint(json, run->load_elapsed_ns);
-        bench_json_key(json, "unload_elapsed_ns");
-        bench_json_uint(json, run->unload_elapsed_ns);
-        bench_json_end_object(json);
+        bench_record_t record = {0};
+        bench_record_add(&record, bench_field_bool("measured", run->measured));
+        bench_record_add(&record, bench_field_bool("warmup", !run->kept));
+        bench_record_add(&record, bench_field_uint("loaded", run->loaded));
+        bench_record_add(&record, bench_field_uint("load_failed", run->load_failed));
+        bench_record_add(&record, bench_field_uint("live", run->live));
+        bench_record_add(&record, bench_field_uint("unload_failed", run->unload_failed));
+        bench_record_add(&record, bench_field_uint("load_elapsed_ns", run->load_elapsed_ns));
+        bench_record_add(&record, bench_field_uint("unload_elapsed_ns", run->unload_elapsed_ns));
+        bench_detail_add_run(detail, &record);
     }
-    bench_json_end_array(json);
-    bench_json_end_object(json);
+    return true;
 }
 
-void bench_family_concurrent(const bench_context_t* ctx)
+void bench_family_concurrent(const bench_context_t* ctx, bench_results_t* results)
 {
     static const char* const needed[] = {"module_system_init", "module_system_destroy",
                                          "module_load", "module_unload", "module_get_info"};
     char why[256];
     if (!bench_candidate_require(ctx->api, needed, 5, why, sizeof(why))) {
-        bench_report_unavailable(ctx->json, "concurrent_modules", why);
+        bench_results_add_unavailable(results, "concurrent_modules", why);
         return;
     }
     if (ctx->threads == 0 || ctx->threads > MAX_THREADS) {
-        bench_report_unavailable(ctx->json, "concurrent_modules", "runner: bad thread count");
+        bench_results_add_unavailable(results, "concurrent_modules", "runner: bad thread count");
         return;
     }
     concurrent_bench_t* bench = calloc(1, sizeof(*bench));
-    bench_series_t series;
+    bench_run_t run = {
+        .name = "concurrent_modules", .unit = "count", .batch = 1, .warmup = ctx->scale_warmup};
     size_t iterations = ctx->scale_warmup + ctx->scale_samples;
-    bool ready = bench != NULL && bench_series_init(&series, ctx->scale_samples);
+    bool ready = bench != NULL && bench_series_init(&run.series, ctx->scale_samples);
     if (ready) {
         bench->ctx = ctx;
         bench->handles = calloc(ctx->scale_modules, sizeof(module_handle_t));
         bench->runs = calloc(iterations > 0 ? iterations : 1, sizeof(concurrent_run_t));
         ready = bench->handles != NULL && bench->runs != NULL;
     }
-    if (!ready) {
-        if (bench != NULL) {
-            free(bench->handles);
-            free(bench->runs);
-            bench_series_free(&series);
-        }
-        free(bench);
-        bench_report_unavailable(ctx->json, "concurrent_modules", "runner out of memory");
-        return;
+    if (ready) {
+        pthread_mutex_init(&bench->gate_lock, NULL);
+        pthread_cond_init(&bench->gate_opened, NULL);
+        bench_case_t live_case = {.ctx = bench,
+                                  .batch = 1,
+                                  .self_measured = true,
+                                  .run = measure_live,
+                                  .finish = unload_all};
+        bench_sample(&live_case, NULL, ctx->scale_warmup, ctx->scale_samples, &run.series, NULL);
+        bench_failures_merge(&run.series.failures, &bench->failures);
+        pthread_cond_destroy(&bench->gate_opened);
+        pthread_mutex_destroy(&bench->gate_lock);
+        ready = fill_detail(&run.detail, bench);
     }
-    pthread_mutex_init(&bench->gate_lock, NULL);
-    pthread_cond_init(&bench->gate_opened, NULL);
-    bench_case_t live_case = {
-        .ctx = bench, .batch = 1, .self_measured = true, .run = measure_live, .finish = unload_all};
-    bench_sample(&live_case, NULL, ctx->scale_warmup, ctx->scale_samples, &series, NULL);
-    bench_failures_merge(&series.failures, &bench->failures);
-    bench_report_operation(ctx->json, &(bench_operation_t){.name = "concurrent_modules",
-                                                           .unit = "count",
-                                                           .batch = 1,
-                                                           .warmup = ctx->scale_warmup,
-                                                           .series = &series,
-                                                           .detail = write_detail,
-                                                           .detail_ctx = bench});
-    pthread_cond_destroy(&bench->gate_opened);
-    pthread_mutex_destroy(&bench->gate_lock);
-    bench_series_free(&series);
-    free(bench->handles);
-    free(bench->runs);
+    if (ready) {
+        bench_results_add(results, &run);
+    } else {
+        bench_run_free(&run);
+        bench_results_add_unavailable(results, "concurrent_modules", "runner out of memory");
+    }
+    if (bench != NULL) {
+        free(bench->handles);
+        free(bench->runs);
+    }
     free(bench);
 }

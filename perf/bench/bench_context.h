@@ -2,7 +2,9 @@
  * bench_context.h — what every benchmark family receives, and the families themselves.
  *
  * One family per file (bench_<family>.c). Each measures its operations against the candidate,
- * appends them to the "operations" array of the results, and leaves nothing loaded behind.
+ * hands one result per operation to the runner (bench_result.h), in the order of the results file,
+ * and leaves nothing loaded behind. A family neither formats nor prints: the reporter
+ * writes the results, the runner prints progress and dumps instruction counts.
  */
 #ifndef COREMOD_BENCH_CONTEXT_H
 #define COREMOD_BENCH_CONTEXT_H
@@ -12,7 +14,7 @@
 
 #include "bench_copies.h"
 #include "bench_failure.h"
-#include "bench_json.h"
+#include "bench_result.h"
 #include "candidate_api.h"
 
 typedef struct {
@@ -29,7 +31,6 @@ typedef struct {
     size_t scale_warmup;     /* ... discarded runs */
     size_t scale_samples;    /* ... kept runs */
     size_t threads;          /* concurrent_modules: loading threads */
-    bench_json_t* json;
 } bench_context_t;
 
 /* Which side of the pool a copy belongs to. */
@@ -52,18 +53,22 @@ module_system_config_t bench_scale_config(void);
 module_system_t* bench_open_system(const bench_context_t* ctx, const module_system_config_t* config,
                                    bench_failure_t* failure);
 
-/* The families. */
-void bench_family_system_init(const bench_context_t* ctx);       /* module_system_init */
-void bench_family_load(const bench_context_t* ctx);              /* module_load */
-void bench_family_unload(const bench_context_t* ctx);            /* module_unload */
-void bench_family_symbol(const bench_context_t* ctx);            /* module_get_symbol(_cold) */
-void bench_family_memory(const bench_context_t* ctx);            /* memory_per_module */
-void bench_family_concurrent(const bench_context_t* ctx);        /* concurrent_modules */
-void bench_family_optimization_cold(const bench_context_t* ctx); /* *_cold of P.7-P.11 */
-void bench_family_jit_create(const bench_context_t* ctx);        /* jit_optimization_create */
-void bench_family_jit_info(const bench_context_t* ctx);          /* jit_get_apple_silicon_info */
-void bench_family_jit_hints(const bench_context_t* ctx);     /* jit_generate_compilation_hints */
-void bench_family_cache_pattern(const bench_context_t* ctx); /* cache_generate_prefetch_pattern */
-void bench_family_numa_place(const bench_context_t* ctx);    /* numa_place_module */
+/* A family: measures its operations and hands one result each to `results`, in the order of the
+ * results file. */
+typedef void bench_family_fn(const bench_context_t* ctx, bench_results_t* results);
+
+/* The families (bench_operations.h lists their operations). */
+bench_family_fn bench_family_system_init;       /* module_system_init */
+bench_family_fn bench_family_load;              /* module_load */
+bench_family_fn bench_family_unload;            /* module_unload */
+bench_family_fn bench_family_symbol;            /* module_get_symbol(_cold) */
+bench_family_fn bench_family_memory;            /* memory_per_module */
+bench_family_fn bench_family_concurrent;        /* concurrent_modules */
+bench_family_fn bench_family_optimization_cold; /* *_cold of P.7-P.11 */
+bench_family_fn bench_family_jit_create;        /* jit_optimization_create */
+bench_family_fn bench_family_jit_info;          /* jit_get_apple_silicon_info */
+bench_family_fn bench_family_jit_hints;         /* jit_generate_compilation_hints */
+bench_family_fn bench_family_cache_pattern;     /* cache_generate_prefetch_pattern */
+bench_family_fn bench_family_numa_place;        /* numa_place_module */
 
 #endif /* COREMOD_BENCH_CONTEXT_H */

@@ -16,7 +16,6 @@
 #include "bench_context.h"
 #include "bench_optimization.h"
 #include "bench_reference.h"
-#include "bench_report.h"
 #include "bench_sampler.h"
 
 #define JIT_CREATE_BATCH 8
@@ -63,16 +62,13 @@ typedef struct {
     const uint8_t* code;
 } jit_bench_t;
 
-static bool run_creates(void* opaque, size_t iteration, size_t batch, double* value,
-                        bench_failure_t* failure)
+static bool run_creates(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)value;
-    jit_bench_t* bench = opaque;
-    for (size_t i = 0; i < batch; i++) {
+    jit_bench_t* bench = it->ctx;
+    for (size_t i = 0; i < it->batch; i++) {
         jit_optimization_context_t* ctx = bench->api->jit_optimization_create();
         if (ctx == NULL) {
-            bench_failure_from_candidate(failure, bench->api, "jit_optimization_create");
+            bench_failure_from_candidate(&it->failure, bench->api, "jit_optimization_create");
             return false;
         }
         bench->contexts[bench->created++] = ctx;
@@ -80,12 +76,9 @@ static bool run_creates(void* opaque, size_t iteration, size_t batch, double* va
     return true;
 }
 
-static bool destroy_created(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool destroy_created(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    (void)failure;
-    jit_bench_t* bench = opaque;
+    jit_bench_t* bench = it->ctx;
     for (size_t i = 0; i < bench->created; i++) {
         bench->api->jit_optimization_destroy(bench->contexts[i]);
     }
@@ -93,56 +86,51 @@ static bool destroy_created(void* opaque, size_t iteration, size_t batch, bench_
     return true;
 }
 
-static bool run_infos(void* opaque, size_t iteration, size_t batch, double* value,
-                      bench_failure_t* failure)
+static bool run_infos(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)value;
-    jit_bench_t* bench = opaque;
+    jit_bench_t* bench = it->ctx;
     apple_silicon_info_t info;
-    for (size_t i = 0; i < batch; i++) {
+    for (size_t i = 0; i < it->batch; i++) {
         if (!bench->api->jit_get_apple_silicon_info(bench->ctx, &info)) {
-            bench_failure_from_candidate(failure, bench->api, "jit_get_apple_silicon_info");
+            bench_failure_from_candidate(&it->failure, bench->api, "jit_get_apple_silicon_info");
             return false;
         }
     }
     return true;
 }
 
-static bool run_hints(void* opaque, size_t iteration, size_t batch, double* value,
-                      bench_failure_t* failure)
+static bool run_hints(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)value;
-    jit_bench_t* bench = opaque;
+    jit_bench_t* bench = it->ctx;
     jit_compilation_hints_t hints;
-    for (size_t i = 0; i < batch; i++) {
+    for (size_t i = 0; i < it->batch; i++) {
         if (!bench->api->jit_generate_compilation_hints(bench->ctx, bench->code,
                                                         BENCH_JIT_CODE_BYTES, &hints)) {
-            bench_failure_from_candidate(failure, bench->api, "jit_generate_compilation_hints");
+            bench_failure_from_candidate(&it->failure, bench->api,
+                                         "jit_generate_compilation_hints");
             return false;
         }
     }
     return true;
 }
 
-/* Samples `run` with batch `batch`, beside the reference workload `kind`, and reports it as
- * `name`. */
-static void measure(const bench_context_t* ctx, const char* name, jit_bench_t* bench, size_t batch,
-                    bool (*run)(void*, size_t, size_t, double*, bench_failure_t*),
-                    bool (*finish)(void*, size_t, size_t, bench_failure_t*),
-                    bench_reference_kind_t kind)
+/* Samples `run` with batch `batch`, beside the reference workload `kind`, and adds its result
+ * as `name`. */
+static void measure(const bench_context_t* ctx, bench_results_t* results, const char* name,
+                    jit_bench_t* bench, size_t batch, bool (*run)(bench_iteration_t*),
+                    bool (*finish)(bench_iteration_t*), bench_reference_kind_t kind)
 {
     bench_case_t c = {.ctx = bench, .batch = batch, .run = run, .finish = finish};
-    bench_measure_with_reference(ctx, name, &c, kind, bench->code, BENCH_JIT_CODE_BYTES);
+    bench_measure_with_reference(ctx, results, name, &c, kind, bench->code, BENCH_JIT_CODE_BYTES);
 }
 
-/* Creates the queried context (untimed); false after reporting `name` unavailable. */
-static bool open_context(const bench_context_t* ctx, const char* name, jit_bench_t* bench)
+/* Creates the queried context (untimed); false after adding `name` as unavailable or failed. */
+static bool open_context(const bench_context_t* ctx, bench_results_t* results, const char* name,
+                         jit_bench_t* bench)
 {
     char why[256];
     if (!bench_candidate_require(ctx->api, jit_needed, 4, why, sizeof(why))) {
-        bench_report_unavailable(ctx->json, name, why);
+        bench_results_add_unavailable(results, name, why);
         return false;
     }
     *bench = (jit_bench_t){.api = ctx->api, .code = bench_jit_code()};
@@ -150,38 +138,38 @@ static bool open_context(const bench_context_t* ctx, const char* name, jit_bench
     if (bench->ctx == NULL || bench->code == NULL) {
         bench_failure_t failure;
         bench_failure_from_candidate(&failure, ctx->api, "jit_optimization_create");
-        bench_report_failed(ctx->json, &(bench_operation_t){.name = name, .unit = "ns", .batch = 1},
-                            &failure);
+        bench_results_add_failed(results, &(bench_run_t){.name = name, .unit = "ns", .batch = 1},
+                                 &failure);
         return false;
     }
     return true;
 }
 
-void bench_family_jit_create(const bench_context_t* ctx)
+void bench_family_jit_create(const bench_context_t* ctx, bench_results_t* results)
 {
     jit_bench_t bench;
-    if (open_context(ctx, "jit_optimization_create", &bench)) {
-        measure(ctx, "jit_optimization_create", &bench, JIT_CREATE_BATCH, run_creates,
+    if (open_context(ctx, results, "jit_optimization_create", &bench)) {
+        measure(ctx, results, "jit_optimization_create", &bench, JIT_CREATE_BATCH, run_creates,
                 destroy_created, BENCH_REFERENCE_ALLOCATE_SMALL);
         ctx->api->jit_optimization_destroy(bench.ctx);
     }
 }
 
-void bench_family_jit_info(const bench_context_t* ctx)
+void bench_family_jit_info(const bench_context_t* ctx, bench_results_t* results)
 {
     jit_bench_t bench;
-    if (open_context(ctx, "jit_get_apple_silicon_info", &bench)) {
-        measure(ctx, "jit_get_apple_silicon_info", &bench, JIT_INFO_BATCH, run_infos, NULL,
+    if (open_context(ctx, results, "jit_get_apple_silicon_info", &bench)) {
+        measure(ctx, results, "jit_get_apple_silicon_info", &bench, JIT_INFO_BATCH, run_infos, NULL,
                 BENCH_REFERENCE_COPY_STRUCT);
         ctx->api->jit_optimization_destroy(bench.ctx);
     }
 }
 
-void bench_family_jit_hints(const bench_context_t* ctx)
+void bench_family_jit_hints(const bench_context_t* ctx, bench_results_t* results)
 {
     jit_bench_t bench;
-    if (open_context(ctx, "jit_generate_compilation_hints", &bench)) {
-        measure(ctx, "jit_generate_compilation_hints", &bench, 1, run_hints, NULL,
+    if (open_context(ctx, results, "jit_generate_compilation_hints", &bench)) {
+        measure(ctx, results, "jit_generate_compilation_hints", &bench, 1, run_hints, NULL,
                 BENCH_REFERENCE_SCAN_CODE);
         ctx->api->jit_optimization_destroy(bench.ctx);
     }

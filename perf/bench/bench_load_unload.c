@@ -19,7 +19,6 @@
 
 #include "bench_candidate.h"
 #include "bench_context.h"
-#include "bench_report.h"
 #include "bench_sampler.h"
 
 typedef struct {
@@ -64,44 +63,32 @@ static bool candidate_unload(loading_bench_t* bench, bench_failure_t* failure)
     return true;
 }
 
-static bool prepare_path(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+/* The sampler's callbacks: each picks what it needs from the iteration. */
+
+static bool prepare_path(bench_iteration_t* it)
 {
-    (void)batch;
-    return pick_copy(opaque, iteration, failure);
+    return pick_copy(it->ctx, it->index, &it->failure);
 }
 
-static bool timed_candidate_load(void* opaque, size_t iteration, size_t batch, double* value,
-                                 bench_failure_t* failure)
+static bool timed_candidate_load(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    (void)value;
-    return candidate_load(opaque, failure);
+    return candidate_load(it->ctx, &it->failure);
 }
 
-static bool untimed_candidate_unload(void* opaque, size_t iteration, size_t batch,
-                                     bench_failure_t* failure)
+static bool untimed_candidate_unload(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    loading_bench_t* bench = opaque;
-    return bench->handle == NULL || candidate_unload(bench, failure);
+    loading_bench_t* bench = it->ctx;
+    return bench->handle == NULL || candidate_unload(bench, &it->failure);
 }
 
-static bool untimed_candidate_load(void* opaque, size_t iteration, size_t batch,
-                                   bench_failure_t* failure)
+static bool untimed_candidate_load(bench_iteration_t* it)
 {
-    (void)batch;
-    return pick_copy(opaque, iteration, failure) && candidate_load(opaque, failure);
+    return pick_copy(it->ctx, it->index, &it->failure) && candidate_load(it->ctx, &it->failure);
 }
 
-static bool timed_candidate_unload(void* opaque, size_t iteration, size_t batch, double* value,
-                                   bench_failure_t* failure)
+static bool timed_candidate_unload(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    (void)value;
-    return candidate_unload(opaque, failure);
+    return candidate_unload(it->ctx, &it->failure);
 }
 
 /* ---- raw loader ----------------------------------------------------------------------------- */
@@ -127,85 +114,67 @@ static bool raw_close(loading_bench_t* bench, bench_failure_t* failure)
     return true;
 }
 
-static bool timed_raw_open(void* opaque, size_t iteration, size_t batch, double* value,
-                           bench_failure_t* failure)
+static bool timed_raw_open(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    (void)value;
-    return raw_open(opaque, failure);
+    return raw_open(it->ctx, &it->failure);
 }
 
-static bool untimed_raw_close(void* opaque, size_t iteration, size_t batch,
-                              bench_failure_t* failure)
+static bool untimed_raw_close(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    loading_bench_t* bench = opaque;
-    return bench->library == NULL || raw_close(bench, failure);
+    loading_bench_t* bench = it->ctx;
+    return bench->library == NULL || raw_close(bench, &it->failure);
 }
 
-static bool untimed_raw_open(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool untimed_raw_open(bench_iteration_t* it)
 {
-    (void)batch;
-    return pick_copy(opaque, iteration, failure) && raw_open(opaque, failure);
+    return pick_copy(it->ctx, it->index, &it->failure) && raw_open(it->ctx, &it->failure);
 }
 
-static bool timed_raw_close(void* opaque, size_t iteration, size_t batch, double* value,
-                            bench_failure_t* failure)
+static bool timed_raw_close(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    (void)value;
-    return raw_close(opaque, failure);
+    return raw_close(it->ctx, &it->failure);
 }
 
-/* ---- families ---------------------------------------------------------------------------------
- */
+/* ---- families ------------------------------------------------------------------------------ */
 
 /* Measures `name` with the given candidate and raw cases (whose ctx the caller leaves NULL). */
-static void measure(const bench_context_t* ctx, const char* name, const char* raw_name,
-                    bench_case_t candidate_case, bench_case_t raw_case)
+static void measure(const bench_context_t* ctx, bench_results_t* results, const char* name,
+                    const char* raw_name, bench_case_t candidate_case, bench_case_t raw_case)
 {
     static const char* const needed[] = {"module_system_init", "module_system_destroy",
                                          "module_load", "module_unload"};
     char why[256];
     if (!bench_candidate_require(ctx->api, needed, 4, why, sizeof(why))) {
-        bench_report_unavailable(ctx->json, name, why);
+        bench_results_add_unavailable(results, name, why);
         return;
     }
-    bench_operation_t operation = {
+    bench_run_t run = {
         .name = name, .unit = "ns", .batch = 1, .warmup = ctx->warmup, .baseline_name = raw_name};
     loading_bench_t candidate = {.ctx = ctx, .side = BENCH_SIDE_CANDIDATE};
     loading_bench_t raw = {.ctx = ctx, .side = BENCH_SIDE_RAW};
     bench_failure_t failure;
     candidate.system = bench_open_system(ctx, NULL, &failure);
     if (candidate.system == NULL) {
-        bench_report_failed(ctx->json, &operation, &failure);
+        bench_results_add_failed(results, &run, &failure);
         return;
     }
-    bench_series_t series, raw_series;
-    if (!bench_series_init(&series, ctx->samples) ||
-        !bench_series_init(&raw_series, ctx->samples)) {
-        bench_series_free(&series);
+    if (!bench_series_init(&run.series, ctx->samples) ||
+        !bench_series_init(&run.baseline, ctx->samples)) {
+        bench_run_free(&run);
         ctx->api->module_system_destroy(candidate.system);
-        bench_report_unavailable(ctx->json, name, "runner out of memory");
+        bench_results_add_unavailable(results, name, "runner out of memory");
         return;
     }
     candidate_case.ctx = &candidate;
     raw_case.ctx = &raw;
-    bench_sample(&candidate_case, &raw_case, ctx->warmup, ctx->samples, &series, &raw_series);
+    bench_sample(&candidate_case, &raw_case, ctx->warmup, ctx->samples, &run.series, &run.baseline);
     ctx->api->module_system_destroy(candidate.system);
-    operation.series = &series;
-    operation.baseline = &raw_series;
-    bench_report_operation(ctx->json, &operation);
-    bench_series_free(&series);
-    bench_series_free(&raw_series);
+    bench_results_add(results, &run);
 }
 
-void bench_family_load(const bench_context_t* ctx)
+void bench_family_load(const bench_context_t* ctx, bench_results_t* results)
 {
-    measure(ctx, "module_load", "dlopen",
+    measure(ctx, results, "module_load", "dlopen",
             (bench_case_t){.batch = 1,
                            .prepare = prepare_path,
                            .run = timed_candidate_load,
@@ -216,9 +185,9 @@ void bench_family_load(const bench_context_t* ctx)
                            .finish = untimed_raw_close});
 }
 
-void bench_family_unload(const bench_context_t* ctx)
+void bench_family_unload(const bench_context_t* ctx, bench_results_t* results)
 {
-    measure(ctx, "module_unload", "dlclose",
+    measure(ctx, results, "module_unload", "dlclose",
             (bench_case_t){
                 .batch = 1, .prepare = untimed_candidate_load, .run = timed_candidate_unload},
             (bench_case_t){.batch = 1, .prepare = untimed_raw_open, .run = timed_raw_close});

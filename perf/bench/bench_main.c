@@ -1,10 +1,12 @@
 /*
  * bench_main.c — coremod-bench: options, set-up, and the run of the selected families.
  *
- * The runner measures and writes raw samples (schema coremod-bench/1); it draws no conclusion. Its
- * exit status says only whether it could run: 0 results written (operations may still carry the
- * candidate's errors), 2 it could not run (bad option, candidate library not loadable, fixture
- * missing, results not writable).
+ * The runner runs the selected families, each of which hands back one result per operation
+ * (bench_result.h). As each result arrives the runner has callgrind dump what it collected for it
+ * (--metric instructions) and passes it to the one reporter (bench_report.h), which writes raw
+ * samples (schema coremod-bench/1). It draws no conclusion. Its exit status says only whether it
+ * could run: 0 results written (operations may still carry the candidate's errors), 2 it could
+ * not run (bad option, candidate library not loadable, fixture missing, results not writable).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +19,6 @@
 #include "bench_context.h"
 #include "bench_copies.h"
 #include "bench_instructions.h"
-#include "bench_json.h"
 #include "bench_operations.h"
 #include "bench_report.h"
 #include "bench_timer.h"
@@ -60,7 +61,7 @@ typedef enum {
 
 typedef struct {
     const char* name;
-    void (*run)(const bench_context_t* ctx);
+    bench_family_fn* run;
     bool needs_copies;
     bool countable;
 } family_t;
@@ -287,36 +288,21 @@ static int parse_options(int argc, char** argv, options_t* options)
     return GO_ON;
 }
 
-static void write_header(bench_json_t* json, const candidate_api_t* api, const char* fixtures,
-                         const options_t* options)
+/* The members of the results file before "operations". */
+static bench_report_header_t report_header(const candidate_api_t* api, const char* fixtures,
+                                           const options_t* options, char* absolute)
 {
-    bench_json_begin_object(json);
-    bench_json_key(json, "schema");
-    bench_json_string(json, BENCH_SCHEMA);
-    /* The absolute path, so that the reader hashes and names the very file that was measured. */
-    char* absolute = realpath(api->path, NULL);
-    bench_json_key(json, "candidate");
-    bench_json_string(json, absolute != NULL ? absolute : api->path);
-    free(absolute);
-    bench_json_key(json, "fixtures");
-    bench_json_string(json, fixtures);
-    bench_json_key(json, "quick");
-    bench_json_bool(json, options->quick);
-    /* "instructions": the samples are times under valgrind, useless as times; the counts are in
-     * callgrind's dumps (bench_instructions.h). */
-    bench_json_key(json, "metric");
-    bench_json_string(json, options->count_instructions ? "instructions" : "time");
-    bench_json_key(json, "timer");
-    bench_json_begin_object(json);
-    bench_json_key(json, "source");
-    bench_json_string(json, bench_timer_source());
-    bench_json_key(json, "resolution_ns");
-    bench_json_uint(json, bench_timer_resolution_ns());
-    bench_json_key(json, "overhead_ns");
-    bench_json_uint(json, bench_timer_overhead_ns());
-    bench_json_end_object(json);
-    bench_json_key(json, "operations");
-    bench_json_begin_array(json);
+    return (bench_report_header_t){
+        /* The absolute path, so that the reader hashes and names the very file that was
+         * measured. */
+        .candidate = absolute != NULL ? absolute : api->path,
+        .fixtures = fixtures,
+        .quick = options->quick,
+        .count_instructions = options->count_instructions,
+        .timer_source = bench_timer_source(),
+        .timer_resolution_ns = bench_timer_resolution_ns(),
+        .timer_overhead_ns = bench_timer_overhead_ns(),
+    };
 }
 
 /* Writes the finished results to `path` ('-': stdout); a file is replaced atomically, so a reader
@@ -367,7 +353,30 @@ static bool any_needs_copies(const options_t* options)
     return false;
 }
 
-static void run_families(const options_t* options, const bench_context_t* ctx)
+/* What the runner keeps while the families run. */
+typedef struct {
+    const options_t* options;
+    bench_report_t report;
+} runner_t;
+
+/* A family finished an operation. Counting instructions: callgrind collects only inside the kept
+ * timed runs (bench_sampler.c), so what it holds now is this operation's, and nothing of the next
+ * one yet; the dump is named after the operation (scripts/coremodlib/instructions.py matches
+ * "Trigger: Client Request: <operation>" with the results) and counting starts again from zero.
+ * That is between families for every family of one operation, and between the two operations of
+ * the symbol family (module_get_symbol, then module_get_symbol_cold). An operation that could not
+ * be measured at all collected nothing and gets no dump. Then the result goes to the reporter. */
+static void handle_result(bench_results_t* results, const bench_run_t* run)
+{
+    runner_t* runner = results->runner;
+    if (runner->options->count_instructions && !run->unavailable) {
+        bench_instructions_dump(run->name);
+    }
+    bench_report_run(&runner->report, run);
+}
+
+static void run_families(const options_t* options, const bench_context_t* ctx,
+                         bench_results_t* results)
 {
     for (size_t f = 0; f < FAMILY_COUNT; f++) {
         if (!options->selected[f]) {
@@ -375,7 +384,7 @@ static void run_families(const options_t* options, const bench_context_t* ctx)
         }
         fprintf(stderr, "coremod-bench: %s ...", family_label(f));
         uint64_t start = bench_timer_now_ns();
-        families[f].run(ctx);
+        families[f].run(ctx, results);
         fprintf(stderr, " %.2f s\n", (double)(bench_timer_now_ns() - start) / 1e9);
     }
 }
@@ -439,18 +448,20 @@ static int run(const options_t* options)
         }
         ctx.copies = &copies;
     }
+    /* The results go to memory first and to `out` only when complete (save_results). */
     char* text = NULL;
     size_t size = 0;
     FILE* buffer = open_memstream(&text, &size);
-    bench_json_t json;
-    bench_json_init(&json, buffer);
-    ctx.json = &json;
+    runner_t runner = {.options = options};
+    char* absolute = realpath(api.path, NULL);
+    bench_report_header_t header = report_header(&api, fixtures, options, absolute);
+    bench_report_begin(&runner.report, buffer, &header);
+    free(absolute);
+    bench_results_t results = {.handle = handle_result, .runner = &runner};
 
     bench_candidate_capture_errors(&api);
-    write_header(&json, &api, fixtures, options);
-    run_families(options, &ctx);
-    bench_json_end_array(&json);
-    bench_json_end_object(&json);
+    run_families(options, &ctx, &results);
+    bool written = bench_report_end(&runner.report);
     bench_candidate_release_errors(&api);
 
     bench_copies_remove(&copies);
@@ -458,7 +469,6 @@ static int run(const options_t* options)
      * implementation may keep process-lifetime tables (SPEC 1.3 forbids reusing a handle value
      * within the process lifetime); dlclose would unmap the pointers to them and make valgrind
      * report them as lost, which is neither the runner's leak nor the candidate's. */
-    bool written = bench_json_ok(&json);
     if (buffer != NULL && fclose(buffer) != 0) {
         written = false;
     }

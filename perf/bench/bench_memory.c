@@ -24,7 +24,6 @@
 
 #include "bench_candidate.h"
 #include "bench_context.h"
-#include "bench_report.h"
 #include "bench_sampler.h"
 
 typedef struct {
@@ -101,11 +100,12 @@ static bool open_one(memory_bench_t* bench, size_t index, bench_failure_t* failu
     return true;
 }
 
-static bool measure_growth(void* opaque, size_t iteration, size_t batch, double* value,
-                           bench_failure_t* failure)
+static bool measure_growth(bench_iteration_t* it)
 {
-    memory_bench_t* bench = opaque;
-    memory_run_t* run = &bench->runs[iteration];
+    memory_bench_t* bench = it->ctx;
+    bench_failure_t* failure = &it->failure;
+    size_t batch = it->batch;
+    memory_run_t* run = &bench->runs[it->index];
     if (!read_rss(&run->rss_before, failure)) {
         return false;
     }
@@ -124,17 +124,16 @@ static bool measure_growth(void* opaque, size_t iteration, size_t batch, double*
         return false;
     }
     run->measured = true;
-    run->kept = iteration >= bench->ctx->scale_warmup;
+    run->kept = it->index >= bench->ctx->scale_warmup;
     /* Signed: a shrinking RSS is a measurement too, and is reported as such. */
-    *value = ((double)run->rss_after - (double)run->rss_before) / (double)batch;
+    it->value = ((double)run->rss_after - (double)run->rss_before) / (double)batch;
     return true;
 }
 
-static bool close_all(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool close_all(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    memory_bench_t* bench = opaque;
+    memory_bench_t* bench = it->ctx;
+    bench_failure_t* failure = &it->failure;
     bool ok = true;
     for (size_t i = 0; i < bench->opened; i++) {
         if (bench->side == BENCH_SIDE_CANDIDATE) {
@@ -155,48 +154,40 @@ static bool close_all(void* opaque, size_t iteration, size_t batch, bench_failur
     return ok;
 }
 
-typedef struct {
-    const bench_context_t* ctx;
-    const memory_bench_t* sides[2];
-} memory_detail_t;
-
-static void write_detail(bench_json_t* json, const void* opaque)
+/* The detail: the configuration and method, then every measured run of both sides in the order
+ * they ran. False when out of memory. */
+static bool fill_detail(bench_detail_t* detail, const bench_context_t* ctx,
+                        const memory_bench_t* const sides[2])
 {
-    const memory_detail_t* detail = opaque;
-    const bench_context_t* ctx = detail->ctx;
-    bench_json_begin_object(json);
-    bench_json_key(json, "modules");
-    bench_json_uint(json, ctx->scale_modules);
-    bench_json_key(json, "max_concurrent_modules");
-    bench_json_uint(json, detail->sides[0]->config.max_concurrent_modules);
-    bench_json_key(json, "page_size");
-    bench_json_int(json, sysconf(_SC_PAGESIZE));
-    bench_json_key(json, "method");
-    bench_json_string(json, "(RSS after loading - RSS before module_system_init) / modules; "
-                            "RSS = /proc/self/statm resident x page size; malloc_trim(0) before "
-                            "each reading");
-    bench_json_key(json, "runs");
-    bench_json_begin_array(json);
-    for (size_t i = 0; i < ctx->scale_warmup + ctx->scale_samples; i++) {
+    size_t iterations = ctx->scale_warmup + ctx->scale_samples;
+    if (!bench_detail_init(detail, 2 * iterations)) {
+        return false;
+    }
+    bench_record_t* summary = &detail->summary;
+    bench_record_add(summary, bench_field_uint("modules", ctx->scale_modules));
+    bench_record_add(summary, bench_field_uint("max_concurrent_modules",
+                                               sides[0]->config.max_concurrent_modules));
+    bench_record_add(summary, bench_field_int("page_size", sysconf(_SC_PAGESIZE)));
+    bench_record_add(summary, bench_field_string("method", "(RSS after loading - RSS before "
+                                                           "module_system_init) / modules; RSS = "
+                                                           "/proc/self/statm resident x page size; "
+                                                           "malloc_trim(0) before each reading"));
+    for (size_t i = 0; i < iterations; i++) {
         for (int side = 0; side < 2; side++) {
-            const memory_run_t* run = &detail->sides[side]->runs[i];
+            const memory_run_t* run = &sides[side]->runs[i];
             if (!run->measured) {
                 continue;
             }
-            bench_json_begin_object(json);
-            bench_json_key(json, "side");
-            bench_json_string(json, side == 0 ? "candidate" : "dlopen");
-            bench_json_key(json, "warmup");
-            bench_json_bool(json, !run->kept);
-            bench_json_key(json, "rss_before");
-            bench_json_uint(json, run->rss_before);
-            bench_json_key(json, "rss_after");
-            bench_json_uint(json, run->rss_after);
-            bench_json_end_object(json);
+            bench_record_t record = {0};
+            bench_record_add(&record,
+                             bench_field_string("side", side == 0 ? "candidate" : "dlopen"));
+            bench_record_add(&record, bench_field_bool("warmup", !run->kept));
+            bench_record_add(&record, bench_field_uint("rss_before", run->rss_before));
+            bench_record_add(&record, bench_field_uint("rss_after", run->rss_after));
+            bench_detail_add_run(detail, &record);
         }
     }
-    bench_json_end_array(json);
-    bench_json_end_object(json);
+    return true;
 }
 
 static bool init_side(memory_bench_t* bench, const bench_context_t* ctx, bench_side_t side)
@@ -219,21 +210,25 @@ static void free_side(memory_bench_t* bench)
     free(bench->libraries);
 }
 
-void bench_family_memory(const bench_context_t* ctx)
+void bench_family_memory(const bench_context_t* ctx, bench_results_t* results)
 {
     static const char* const needed[] = {"module_system_init", "module_system_destroy",
                                          "module_load", "module_unload"};
     char why[256];
     if (!bench_candidate_require(ctx->api, needed, 4, why, sizeof(why))) {
-        bench_report_unavailable(ctx->json, "memory_per_module", why);
+        bench_results_add_unavailable(results, "memory_per_module", why);
         return;
     }
     memory_bench_t candidate, raw;
-    bench_series_t series, raw_series;
+    bench_run_t run = {.name = "memory_per_module",
+                       .unit = "bytes",
+                       .batch = ctx->scale_modules,
+                       .warmup = ctx->scale_warmup,
+                       .baseline_name = "dlopen"};
     bool ready = init_side(&candidate, ctx, BENCH_SIDE_CANDIDATE) &
                  init_side(&raw, ctx, BENCH_SIDE_RAW) &
-                 bench_series_init(&series, ctx->scale_samples) &
-                 bench_series_init(&raw_series, ctx->scale_samples);
+                 bench_series_init(&run.series, ctx->scale_samples) &
+                 bench_series_init(&run.baseline, ctx->scale_samples);
     if (ready) {
         bench_case_t candidate_case = {.ctx = &candidate,
                                        .batch = ctx->scale_modules,
@@ -242,23 +237,17 @@ void bench_family_memory(const bench_context_t* ctx)
                                        .finish = close_all};
         bench_case_t raw_case = candidate_case;
         raw_case.ctx = &raw;
-        bench_sample(&candidate_case, &raw_case, ctx->scale_warmup, ctx->scale_samples, &series,
-                     &raw_series);
-        memory_detail_t detail = {.ctx = ctx, .sides = {&candidate, &raw}};
-        bench_report_operation(ctx->json, &(bench_operation_t){.name = "memory_per_module",
-                                                               .unit = "bytes",
-                                                               .batch = ctx->scale_modules,
-                                                               .warmup = ctx->scale_warmup,
-                                                               .series = &series,
-                                                               .baseline_name = "dlopen",
-                                                               .baseline = &raw_series,
-                                                               .detail = write_detail,
-                                                               .detail_ctx = &detail});
-    } else {
-        bench_report_unavailable(ctx->json, "memory_per_module", "runner out of memory");
+        bench_sample(&candidate_case, &raw_case, ctx->scale_warmup, ctx->scale_samples, &run.series,
+                     &run.baseline);
+        const memory_bench_t* const sides[2] = {&candidate, &raw};
+        ready = fill_detail(&run.detail, ctx, sides);
     }
-    bench_series_free(&series);
-    bench_series_free(&raw_series);
+    if (ready) {
+        bench_results_add(results, &run);
+    } else {
+        bench_run_free(&run);
+        bench_results_add_unavailable(results, "memory_per_module", "runner out of memory");
+    }
     free_side(&candidate);
     free_side(&raw);
 }

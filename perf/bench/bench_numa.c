@@ -10,7 +10,6 @@
 #include "bench_context.h"
 #include "bench_optimization.h"
 #include "bench_reference.h"
-#include "bench_report.h"
 #include "bench_sampler.h"
 
 #define PLACE_BATCH 100
@@ -33,16 +32,13 @@ typedef struct {
     size_t count;
 } place_bench_t;
 
-static bool run_places(void* opaque, size_t iteration, size_t batch, double* value,
-                       bench_failure_t* failure)
+static bool run_places(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)value;
-    place_bench_t* bench = opaque;
-    for (size_t i = 0; i < batch; i++) {
+    place_bench_t* bench = it->ctx;
+    for (size_t i = 0; i < it->batch; i++) {
         module_placement_request_t request = bench_placement_request(i);
         if (!bench->api->numa_place_module(bench->ctx, &request, &bench->placed[bench->count])) {
-            bench_failure_from_candidate(failure, bench->api, "numa_place_module");
+            bench_failure_from_candidate(&it->failure, bench->api, "numa_place_module");
             return false;
         }
         bench->count++;
@@ -50,29 +46,27 @@ static bool run_places(void* opaque, size_t iteration, size_t batch, double* val
     return true;
 }
 
-static bool release_places(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool release_places(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    place_bench_t* bench = opaque;
+    place_bench_t* bench = it->ctx;
     bool ok = true;
     while (bench->count > 0) {
         if (!bench->api->numa_release_placement(bench->ctx, &bench->placed[--bench->count]) && ok) {
-            bench_failure_from_candidate(failure, bench->api, "numa_release_placement");
+            bench_failure_from_candidate(&it->failure, bench->api, "numa_release_placement");
             ok = false;
         }
     }
     return ok;
 }
 
-void bench_family_numa_place(const bench_context_t* ctx)
+void bench_family_numa_place(const bench_context_t* ctx, bench_results_t* results)
 {
     static const char* const needed[] = {"numa_optimization_create", "numa_optimization_destroy",
                                          "numa_place_module", "numa_release_placement"};
     static const char name[] = "numa_place_module";
     char why[256];
     if (!bench_candidate_require(ctx->api, needed, 4, why, sizeof(why))) {
-        bench_report_unavailable(ctx->json, name, why);
+        bench_results_add_unavailable(results, name, why);
         return;
     }
     static place_bench_t bench;
@@ -80,13 +74,12 @@ void bench_family_numa_place(const bench_context_t* ctx)
     if (bench.ctx == NULL) {
         bench_failure_t failure;
         bench_failure_from_candidate(&failure, ctx->api, "numa_optimization_create");
-        bench_report_failed(ctx->json,
-                            &(bench_operation_t){.name = name, .unit = "ns", .batch = PLACE_BATCH},
-                            &failure);
+        bench_results_add_failed(
+            results, &(bench_run_t){.name = name, .unit = "ns", .batch = PLACE_BATCH}, &failure);
         return;
     }
     bench_case_t c = {
         .ctx = &bench, .batch = PLACE_BATCH, .run = run_places, .finish = release_places};
-    bench_measure_with_reference(ctx, name, &c, BENCH_REFERENCE_ARITHMETIC, NULL, 0);
+    bench_measure_with_reference(ctx, results, name, &c, BENCH_REFERENCE_ARITHMETIC, NULL, 0);
     ctx->api->numa_optimization_destroy(bench.ctx);
 }

@@ -10,6 +10,7 @@
  *
  * BENCH_FAMILIES(X): X(family, copies, countable), in the order the runner runs them.
  *   family     bench_family_<family> (bench_context.h) measures the family's operations in one go
+ *              and hands one bench_run_t (bench_result.h) per operation to the runner
  *   copies     COPIES if it loads module copies (bench_copies.h), else NO_COPIES
  *   countable  COUNTABLE if --metric instructions can count it (one operation per timed call,
  *              one thread), else NOT_COUNTABLE

@@ -22,7 +22,6 @@
 #include "bench_candidate.h"
 #include "bench_context.h"
 #include "bench_optimization.h"
-#include "bench_report.h"
 #include "bench_sampler.h"
 #include "bench_timer.h"
 
@@ -160,7 +159,7 @@ static void run_child(const candidate_api_t* api, cold_report_t* r)
     }
 }
 
-void bench_family_optimization_cold(const bench_context_t* ctx)
+void bench_family_optimization_cold(const bench_context_t* ctx, bench_results_t* results)
 {
     static const char* const needed[] = {"jit_optimization_create",
                                          "jit_get_apple_silicon_info",
@@ -172,33 +171,31 @@ void bench_family_optimization_cold(const bench_context_t* ctx)
     char why[512];
     if (!bench_candidate_require(ctx->api, needed, 7, why, sizeof(why))) {
         for (int op = 0; op < COLD_OPERATIONS; op++) {
-            bench_report_unavailable(ctx->json, cold_names[op], why);
+            bench_results_add_unavailable(results, cold_names[op], why);
         }
         return;
     }
     size_t samples = ctx->samples < COLD_MAX_SAMPLES ? ctx->samples : COLD_MAX_SAMPLES;
     size_t warmup = ctx->warmup < COLD_MAX_WARMUP ? ctx->warmup : COLD_MAX_WARMUP;
-    bench_series_t series[COLD_OPERATIONS];
+    bench_run_t runs[COLD_OPERATIONS];
     for (int op = 0; op < COLD_OPERATIONS; op++) {
-        bench_series_init(&series[op], samples);
+        runs[op] =
+            (bench_run_t){.name = cold_names[op], .unit = "ns", .batch = 1, .warmup = warmup};
+        bench_series_init(&runs[op].series, samples);
     }
-    for (size_t i = 0; i < warmup + samples && !series[0].aborted; i++) {
+    for (size_t i = 0; i < warmup + samples && !runs[0].series.aborted; i++) {
         cold_report_t r;
         run_child(ctx->api, &r);
         for (int op = 0; op < COLD_OPERATIONS; op++) {
             if (r.failed_at >= 0 && op >= r.failed_at) {
-                bench_series_fail(&series[op], &r.failure); /* a failed call is never a number */
+                /* a failed call is never a number */
+                bench_series_fail(&runs[op].series, &r.failure);
             } else if (i >= warmup) {
-                bench_series_add(&series[op], r.ns[op]);
+                bench_series_add(&runs[op].series, r.ns[op]);
             }
         }
     }
     for (int op = 0; op < COLD_OPERATIONS; op++) {
-        bench_report_operation(ctx->json, &(bench_operation_t){.name = cold_names[op],
-                                                               .unit = "ns",
-                                                               .batch = 1,
-                                                               .warmup = warmup,
-                                                               .series = &series[op]});
-        bench_series_free(&series[op]);
+        bench_results_add(results, &runs[op]);
     }
 }

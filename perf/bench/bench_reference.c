@@ -1,8 +1,6 @@
 /* bench_reference.c — see bench_reference.h. */
 #include "bench_reference.h"
 
-#include "bench_report.h"
-
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,13 +91,11 @@ static void arithmetic(size_t unit)
     reference_sink = x;
 }
 
-static bool run_reference(void* opaque, size_t iteration, size_t batch, double* value,
-                          bench_failure_t* failure)
+static bool run_reference(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)value;
-    bench_reference_t* ref = opaque;
-    for (size_t unit = 0; unit < batch; unit++) {
+    bench_reference_t* ref = it->ctx;
+    bench_failure_t* failure = &it->failure;
+    for (size_t unit = 0; unit < it->batch; unit++) {
         switch (ref->kind) {
         case BENCH_REFERENCE_ALLOCATE_ZEROED:
             if (!allocate(ref, ZEROED_BYTES, true, failure)) {
@@ -120,12 +116,9 @@ static bool run_reference(void* opaque, size_t iteration, size_t batch, double* 
     return true;
 }
 
-static bool release_blocks(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool release_blocks(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    (void)failure;
-    bench_reference_t* ref = opaque;
+    bench_reference_t* ref = it->ctx;
     for (size_t i = 0; i < ref->allocated; i++) {
         free(ref->blocks[i]);
     }
@@ -143,33 +136,26 @@ bench_case_t bench_reference_case(bench_reference_t* state, size_t batch)
                           .finish = release_blocks};
 }
 
-void bench_measure_with_reference(const bench_context_t* ctx, const char* name,
-                                  const bench_case_t* subject, bench_reference_kind_t kind,
-                                  const unsigned char* code, size_t code_bytes)
+void bench_measure_with_reference(const bench_context_t* ctx, bench_results_t* results,
+                                  const char* name, const bench_case_t* subject,
+                                  bench_reference_kind_t kind, const unsigned char* code,
+                                  size_t code_bytes)
 {
-    bench_series_t series, reference_series;
-    if (!bench_series_init(&series, ctx->samples)) {
-        bench_report_unavailable(ctx->json, name, "runner out of memory");
-        return;
-    }
-    if (!bench_series_init(&reference_series, ctx->samples)) {
-        bench_series_free(&series);
-        bench_report_unavailable(ctx->json, name, "runner out of memory");
+    bench_run_t run = {.name = name,
+                       .unit = "ns",
+                       .batch = subject->batch,
+                       .warmup = ctx->warmup,
+                       .baseline_name = bench_reference_name(kind),
+                       .baseline_is_reference = true};
+    if (!bench_series_init(&run.series, ctx->samples) ||
+        !bench_series_init(&run.baseline, ctx->samples)) {
+        bench_run_free(&run);
+        bench_results_add_unavailable(results, name, "runner out of memory");
         return;
     }
     static bench_reference_t reference; /* 1 KiB of block pointers: not on the stack */
     reference = (bench_reference_t){.kind = kind, .code = code, .code_bytes = code_bytes};
     bench_case_t reference_case = bench_reference_case(&reference, subject->batch);
-    bench_sample(subject, &reference_case, ctx->warmup, ctx->samples, &series, &reference_series);
-    bench_report_operation(ctx->json,
-                           &(bench_operation_t){.name = name,
-                                                .unit = "ns",
-                                                .batch = subject->batch,
-                                                .warmup = ctx->warmup,
-                                                .series = &series,
-                                                .baseline_name = bench_reference_name(kind),
-                                                .baseline = &reference_series,
-                                                .baseline_is_reference = true});
-    bench_series_free(&series);
-    bench_series_free(&reference_series);
+    bench_sample(subject, &reference_case, ctx->warmup, ctx->samples, &run.series, &run.baseline);
+    bench_results_add(results, &run);
 }

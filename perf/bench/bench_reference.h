@@ -54,10 +54,11 @@ bench_case_t bench_reference_case(bench_reference_t* state, size_t batch);
 
 /* Samples `subject` (a timed case of `subject->batch` operations) interleaved
  * with the reference workload `kind` run in batches of the same size, and
- * reports both as operation `name` (unit ns) in ctx->json. `code`: the words
+ * adds both to `results` as operation `name` (unit ns). `code`: the words
  * SCAN_CODE scans (NULL for the other kinds). */
-void bench_measure_with_reference(const bench_context_t* ctx, const char* name,
-                                  const bench_case_t* subject, bench_reference_kind_t kind,
-                                  const unsigned char* code, size_t code_bytes);
+void bench_measure_with_reference(const bench_context_t* ctx, bench_results_t* results,
+                                  const char* name, const bench_case_t* subject,
+                                  bench_reference_kind_t kind, const unsigned char* code,
+                                  size_t code_bytes);
 
 #endif /* COREMOD_BENCH_REFERENCE_H */

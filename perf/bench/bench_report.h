@@ -1,45 +1,52 @@
 /*
- * bench_report.h — writes operations in the results schema coremod-bench/1.
+ * bench_report.h — the one reporter: the runner's results as JSON in schema coremod-bench/1.
  *
- * The schema is described in docs/harness-interfaces.md. The runner only writes raw samples and
- * what went wrong; percentiles, ratios and verdicts are computed by the `coremod` command.
+ * The schema is described in docs/harness-interfaces.md. The reporter turns what the families
+ * handed back (bench_result.h) into text and is the only user of the JSON writer (bench_json.h);
+ * it draws no conclusion: percentiles, ratios and verdicts are computed by the `coremod` command.
+ *
+ * Like Google Benchmark's reporter it streams: the header before the first family runs
+ * (ReportContext), each result as the runner receives it (ReportRuns), the closing at the end
+ * (Finalize). Writing as it goes, rather than keeping every result to the end, leaves the runner's
+ * heap as it was when the families wrote their own JSON: the candidate's allocations, and so its
+ * instruction counts under callgrind, do not move because the runner was restructured.
  */
 #ifndef COREMOD_BENCH_REPORT_H
 #define COREMOD_BENCH_REPORT_H
 
 #include <stdbool.h>
-#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "bench_json.h"
-#include "bench_sampler.h"
+#include "bench_result.h"
 
 #define BENCH_SCHEMA "coremod-bench/1"
 
+/* What the results file says about the run as a whole (its members before "operations"). */
 typedef struct {
-    const char* name; /* operation, e.g. "module_load" */
-    const char* unit; /* "ns" (per operation), "bytes" or "count" */
-    size_t batch;     /* operations per sample */
-    size_t warmup;    /* discarded iterations before the samples */
-    const bench_series_t* series;
-    const char* baseline_name; /* raw loader call ("dlopen", ...) or the reference workload
-                                * (bench_reference_name); NULL: no baseline */
-    const bench_series_t* baseline;
-    bool baseline_is_reference; /* a workload of the runner's own (bench_reference.h): the
-                                 * results call it "reference", not "raw_baseline" */
-    /* Writes the value of "detail" (one object); NULL: the operation has no detail. */
-    void (*detail)(bench_json_t* json, const void* ctx);
-    const void* detail_ctx;
-} bench_operation_t;
+    const char* candidate; /* the absolute path of the library measured */
+    const char* fixtures;
+    bool quick;
+    bool count_instructions; /* "metric": "instructions" rather than "time" */
+    const char* timer_source;
+    uint64_t timer_resolution_ns;
+    uint64_t timer_overhead_ns;
+} bench_report_header_t;
 
-/* Appends one measured operation to the "operations" array being written. */
-void bench_report_operation(bench_json_t* json, const bench_operation_t* operation);
+/* The reporter's state: the writer of one results document. */
+typedef struct {
+    bench_json_t json;
+} bench_report_t;
 
-/* Appends an operation whose set-up failed before any sample (e.g. module_system_init returned
- * NULL): no samples, the failure in "errors". `operation->series` is ignored. */
-void bench_report_failed(bench_json_t* json, const bench_operation_t* operation,
-                         const bench_failure_t* failure);
+/* Starts the document on `out`: the header and the opening of "operations". */
+void bench_report_begin(bench_report_t* report, FILE* out, const bench_report_header_t* header);
 
-/* Appends an operation that could not be measured at all: {"name": ..., "error": ...}. */
-void bench_report_unavailable(bench_json_t* json, const char* name, const char* error);
+/* Appends one operation's result to "operations". */
+void bench_report_run(bench_report_t* report, const bench_run_t* run);
+
+/* Closes the document. False when the writer was misused or a write failed (the text is then not
+ * a results file). */
+bool bench_report_end(bench_report_t* report);
 
 #endif /* COREMOD_BENCH_REPORT_H */

@@ -42,35 +42,29 @@ void bench_series_fail(bench_series_t* series, const bench_failure_t* failure)
 
 /* One iteration of one case: prepare, timed run, finish. The sample is kept only after warm-up and
  * only if prepare and run both succeeded. */
-static void run_iteration(const bench_case_t* c, size_t iteration, bool keep, bench_series_t* out)
+static void run_iteration(const bench_case_t* c, size_t index, bool keep, bench_series_t* out)
 {
-    bench_failure_t failure;
-    if (c->prepare != NULL && !c->prepare(c->ctx, iteration, c->batch, &failure)) {
-        bench_series_fail(out, &failure);
+    bench_iteration_t it = {.ctx = c->ctx, .index = index, .batch = c->batch};
+    if (c->prepare != NULL && !c->prepare(&it)) {
+        bench_series_fail(out, &it.failure);
         return;
     }
-    double value = 0.0;
     uint64_t start = bench_timer_now_ns();
     if (keep) {
         bench_instructions_begin();
     }
-    bool ran = c->run(c->ctx, iteration, c->batch, &value, &failure);
+    bool ran = c->run(&it);
     if (keep) {
         bench_instructions_end();
     }
     uint64_t elapsed = bench_timer_now_ns() - start;
-    if (!c->self_measured) {
-        value = (double)elapsed / (double)c->batch;
-    }
+    double value = c->self_measured ? it.value : (double)elapsed / (double)c->batch;
     if (!ran) {
-        bench_series_fail(out, &failure);
+        bench_series_fail(out, &it.failure);
     }
-    if (c->finish != NULL) {
-        bench_failure_t finish_failure;
-        if (!c->finish(c->ctx, iteration, c->batch, &finish_failure)) {
-            /* Counted, but it does not abort the series on its own: the timing was sound. */
-            bench_failures_add(&out->failures, &finish_failure);
-        }
+    /* Counted, but it does not abort the series on its own: the timing was sound. */
+    if (c->finish != NULL && !c->finish(&it)) {
+        bench_failures_add(&out->failures, &it.failure);
     }
     if (ran && keep) {
         bench_series_add(out, value);

@@ -26,19 +26,29 @@
 
 #define BENCH_MAX_CONSECUTIVE_FAILURES 20
 
+/* One iteration as the case's callbacks see it: everything a callback may need in one argument,
+ * so each reads only what it uses (no unused parameters to silence). */
+typedef struct {
+    void* ctx;               /* the case's ctx */
+    size_t index;            /* the iteration, warm-up included, counting from 0 */
+    size_t batch;            /* the case's batch */
+    double value;            /* a self-measured case's run stores its sample here */
+    bench_failure_t failure; /* filled by a callback that returns false */
+} bench_iteration_t;
+
 typedef struct {
     void* ctx;
     size_t batch;       /* operations per timed run, >= 1 */
-    bool self_measured; /* the sample is what run stores in *value, not its duration / batch */
-    /* Untimed set-up of iteration `iteration` (warm-up included, counting from 0). May be NULL. */
-    bool (*prepare)(void* ctx, size_t iteration, size_t batch, bench_failure_t* failure);
-    /* The timed part: performs `batch` operations. A self-measured case stores its sample in
-     * *value; a timed case leaves it alone. */
-    bool (*run)(void* ctx, size_t iteration, size_t batch, double* value, bench_failure_t* failure);
+    bool self_measured; /* the sample is what run stores in iteration->value, not its duration /
+                         * batch */
+    /* Untimed set-up of the iteration. May be NULL. */
+    bool (*prepare)(bench_iteration_t* iteration);
+    /* The timed part: performs `batch` operations. */
+    bool (*run)(bench_iteration_t* iteration);
     /* Untimed clean-up, called after every run whose prepare succeeded (whether the run succeeded
      * or not). A failure here is recorded but does not drop the sample: the timed part was
      * measured correctly. May be NULL. */
-    bool (*finish)(void* ctx, size_t iteration, size_t batch, bench_failure_t* failure);
+    bool (*finish)(bench_iteration_t* iteration);
 } bench_case_t;
 
 typedef struct {

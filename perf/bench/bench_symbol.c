@@ -16,7 +16,6 @@
 
 #include "bench_candidate.h"
 #include "bench_context.h"
-#include "bench_report.h"
 #include "bench_sampler.h"
 
 #define SYMBOL_BATCH 100
@@ -42,32 +41,26 @@ static bool lookup_failed(symbol_bench_t* bench, bench_failure_t* failure)
     return false;
 }
 
-static bool candidate_lookups(void* opaque, size_t iteration, size_t batch, double* value,
-                              bench_failure_t* failure)
+static bool candidate_lookups(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)value;
-    symbol_bench_t* bench = opaque;
-    for (size_t i = 0; i < batch; i++) {
+    symbol_bench_t* bench = it->ctx;
+    for (size_t i = 0; i < it->batch; i++) {
         void* address = bench->ctx->api->module_get_symbol(bench->handle, bench->ctx->symbol_name);
         if (address == NULL) {
-            return lookup_failed(bench, failure);
+            return lookup_failed(bench, &it->failure);
         }
         symbol_sink = address;
     }
     return true;
 }
 
-static bool raw_lookups(void* opaque, size_t iteration, size_t batch, double* value,
-                        bench_failure_t* failure)
+static bool raw_lookups(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)value;
-    symbol_bench_t* bench = opaque;
-    for (size_t i = 0; i < batch; i++) {
+    symbol_bench_t* bench = it->ctx;
+    for (size_t i = 0; i < it->batch; i++) {
         void* address = dlsym(bench->library, bench->ctx->symbol_name);
         if (address == NULL) {
-            return lookup_failed(bench, failure);
+            return lookup_failed(bench, &it->failure);
         }
         symbol_sink = address;
     }
@@ -76,11 +69,11 @@ static bool raw_lookups(void* opaque, size_t iteration, size_t batch, double* va
 
 /* Cold lookups: a fresh module per iteration. */
 
-static bool open_fresh(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool open_fresh(bench_iteration_t* it)
 {
-    (void)batch;
-    symbol_bench_t* bench = opaque;
-    const char* path = bench_context_copy(bench->ctx, bench->side, iteration);
+    symbol_bench_t* bench = it->ctx;
+    bench_failure_t* failure = &it->failure;
+    const char* path = bench_context_copy(bench->ctx, bench->side, it->index);
     if (path == NULL) {
         bench_failure_set_message(failure, "runner", "the pool of module copies is too small");
         return false;
@@ -101,11 +94,10 @@ static bool open_fresh(void* opaque, size_t iteration, size_t batch, bench_failu
     return true;
 }
 
-static bool close_fresh(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool close_fresh(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    symbol_bench_t* bench = opaque;
+    symbol_bench_t* bench = it->ctx;
+    bench_failure_t* failure = &it->failure;
     if (bench->side == BENCH_SIDE_CANDIDATE) {
         module_handle_t handle = bench->handle;
         bench->handle = NULL;
@@ -124,32 +116,34 @@ static bool close_fresh(void* opaque, size_t iteration, size_t batch, bench_fail
     return true;
 }
 
-/* Runs one operation (steady or cold) and reports it. */
-static void measure(const bench_context_t* ctx, const char* name, size_t batch,
-                    bench_case_t candidate_case, bench_case_t raw_case)
+/* Runs one operation (steady or cold) and adds its result. */
+static void measure(const bench_context_t* ctx, bench_results_t* results, const char* name,
+                    size_t batch, bench_case_t candidate_case, bench_case_t raw_case)
 {
-    bench_series_t series, raw_series;
-    if (!bench_series_init(&series, ctx->samples) ||
-        !bench_series_init(&raw_series, ctx->samples)) {
-        bench_series_free(&series);
-        bench_report_unavailable(ctx->json, name, "runner out of memory");
+    bench_run_t run = {.name = name,
+                       .unit = "ns",
+                       .batch = batch,
+                       .warmup = ctx->warmup,
+                       .baseline_name = "dlsym"};
+    if (!bench_series_init(&run.series, ctx->samples) ||
+        !bench_series_init(&run.baseline, ctx->samples)) {
+        bench_run_free(&run);
+        bench_results_add_unavailable(results, name, "runner out of memory");
         return;
     }
-    bench_sample(&candidate_case, &raw_case, ctx->warmup, ctx->samples, &series, &raw_series);
-    bench_report_operation(ctx->json, &(bench_operation_t){.name = name,
-                                                           .unit = "ns",
-                                                           .batch = batch,
-                                                           .warmup = ctx->warmup,
-                                                           .series = &series,
-                                                           .baseline_name = "dlsym",
-                                                           .baseline = &raw_series});
-    bench_series_free(&series);
-    bench_series_free(&raw_series);
+    bench_sample(&candidate_case, &raw_case, ctx->warmup, ctx->samples, &run.series, &run.baseline);
+    bench_results_add(results, &run);
+}
+
+/* The shape of a result whose set-up failed. */
+static bench_run_t failed_shape(const bench_context_t* ctx, const char* name, size_t batch)
+{
+    return (bench_run_t){.name = name, .unit = "ns", .batch = batch, .warmup = ctx->warmup};
 }
 
 /* Steady state: the fixture loaded once on each side, untimed. */
-static void measure_steady(const bench_context_t* ctx, symbol_bench_t* candidate,
-                           symbol_bench_t* raw)
+static void measure_steady(const bench_context_t* ctx, bench_results_t* results,
+                           symbol_bench_t* candidate, symbol_bench_t* raw)
 {
     bench_failure_t failure;
     candidate->handle = ctx->api->module_load(candidate->system, ctx->module_path);
@@ -162,16 +156,12 @@ static void measure_steady(const bench_context_t* ctx, symbol_bench_t* candidate
         }
     }
     if (candidate->handle != NULL && raw->library != NULL) {
-        measure(ctx, "module_get_symbol", SYMBOL_BATCH,
+        measure(ctx, results, "module_get_symbol", SYMBOL_BATCH,
                 (bench_case_t){.ctx = candidate, .batch = SYMBOL_BATCH, .run = candidate_lookups},
                 (bench_case_t){.ctx = raw, .batch = SYMBOL_BATCH, .run = raw_lookups});
     } else {
-        bench_report_failed(ctx->json,
-                            &(bench_operation_t){.name = "module_get_symbol",
-                                                 .unit = "ns",
-                                                 .batch = SYMBOL_BATCH,
-                                                 .warmup = ctx->warmup},
-                            &failure);
+        bench_run_t shape = failed_shape(ctx, "module_get_symbol", SYMBOL_BATCH);
+        bench_results_add_failed(results, &shape, &failure);
     }
     if (raw->library != NULL) {
         dlclose(raw->library);
@@ -183,14 +173,14 @@ static void measure_steady(const bench_context_t* ctx, symbol_bench_t* candidate
     }
 }
 
-void bench_family_symbol(const bench_context_t* ctx)
+void bench_family_symbol(const bench_context_t* ctx, bench_results_t* results)
 {
     static const char* const needed[] = {"module_system_init", "module_system_destroy",
                                          "module_load", "module_unload", "module_get_symbol"};
     char why[256];
     if (!bench_candidate_require(ctx->api, needed, 5, why, sizeof(why))) {
-        bench_report_unavailable(ctx->json, "module_get_symbol", why);
-        bench_report_unavailable(ctx->json, "module_get_symbol_cold", why);
+        bench_results_add_unavailable(results, "module_get_symbol", why);
+        bench_results_add_unavailable(results, "module_get_symbol_cold", why);
         return;
     }
     symbol_bench_t candidate = {.ctx = ctx, .side = BENCH_SIDE_CANDIDATE};
@@ -198,21 +188,14 @@ void bench_family_symbol(const bench_context_t* ctx)
     bench_failure_t failure;
     candidate.system = bench_open_system(ctx, NULL, &failure);
     if (candidate.system == NULL) {
-        bench_report_failed(ctx->json,
-                            &(bench_operation_t){.name = "module_get_symbol",
-                                                 .unit = "ns",
-                                                 .batch = SYMBOL_BATCH,
-                                                 .warmup = ctx->warmup},
-                            &failure);
-        bench_report_failed(
-            ctx->json,
-            &(bench_operation_t){
-                .name = "module_get_symbol_cold", .unit = "ns", .batch = 1, .warmup = ctx->warmup},
-            &failure);
+        bench_run_t steady = failed_shape(ctx, "module_get_symbol", SYMBOL_BATCH);
+        bench_run_t cold = failed_shape(ctx, "module_get_symbol_cold", 1);
+        bench_results_add_failed(results, &steady, &failure);
+        bench_results_add_failed(results, &cold, &failure);
         return;
     }
-    measure_steady(ctx, &candidate, &raw);
-    measure(ctx, "module_get_symbol_cold", 1,
+    measure_steady(ctx, results, &candidate, &raw);
+    measure(ctx, results, "module_get_symbol_cold", 1,
             (bench_case_t){.ctx = &candidate,
                            .batch = 1,
                            .prepare = open_fresh,

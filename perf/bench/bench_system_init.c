@@ -10,7 +10,6 @@
 #include "bench_candidate.h"
 #include "bench_context.h"
 #include "bench_reference.h"
-#include "bench_report.h"
 #include "bench_sampler.h"
 
 #define INIT_BATCH 8
@@ -21,16 +20,13 @@ typedef struct {
     size_t created;
 } init_bench_t;
 
-static bool run_inits(void* opaque, size_t iteration, size_t batch, double* value,
-                      bench_failure_t* failure)
+static bool run_inits(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)value;
-    init_bench_t* bench = opaque;
-    for (size_t i = 0; i < batch; i++) {
+    init_bench_t* bench = it->ctx;
+    for (size_t i = 0; i < it->batch; i++) {
         module_system_t* system = bench->api->module_system_init(NULL);
         if (system == NULL) {
-            bench_failure_from_candidate(failure, bench->api, "module_system_init");
+            bench_failure_from_candidate(&it->failure, bench->api, "module_system_init");
             return false;
         }
         bench->systems[bench->created++] = system;
@@ -38,12 +34,9 @@ static bool run_inits(void* opaque, size_t iteration, size_t batch, double* valu
     return true;
 }
 
-static bool destroy_systems(void* opaque, size_t iteration, size_t batch, bench_failure_t* failure)
+static bool destroy_systems(bench_iteration_t* it)
 {
-    (void)iteration;
-    (void)batch;
-    (void)failure;
-    init_bench_t* bench = opaque;
+    init_bench_t* bench = it->ctx;
     for (size_t i = 0; i < bench->created; i++) {
         bench->api->module_system_destroy(bench->systems[i]);
     }
@@ -51,17 +44,17 @@ static bool destroy_systems(void* opaque, size_t iteration, size_t batch, bench_
     return true;
 }
 
-void bench_family_system_init(const bench_context_t* ctx)
+void bench_family_system_init(const bench_context_t* ctx, bench_results_t* results)
 {
     static const char* const needed[] = {"module_system_init", "module_system_destroy"};
     char why[256];
     if (!bench_candidate_require(ctx->api, needed, 2, why, sizeof(why))) {
-        bench_report_unavailable(ctx->json, "module_system_init", why);
+        bench_results_add_unavailable(results, "module_system_init", why);
         return;
     }
     init_bench_t bench = {.api = ctx->api, .created = 0};
     bench_case_t init_case = {
         .ctx = &bench, .batch = INIT_BATCH, .run = run_inits, .finish = destroy_systems};
-    bench_measure_with_reference(ctx, "module_system_init", &init_case,
+    bench_measure_with_reference(ctx, results, "module_system_init", &init_case,
                                  BENCH_REFERENCE_ALLOCATE_ZEROED, NULL, 0);
 }
