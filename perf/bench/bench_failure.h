@@ -3,7 +3,7 @@
  *
  * A benchmark never turns a failed call into a number: the sample is dropped and the failure is
  * recorded here, with the candidate's error code and string (or the platform loader's message for
- * the raw baseline), and written to the results file under the operation's "errors".
+ * the platform-loader twin), and written to the results file under the operation's "errors".
  */
 #ifndef COREMOD_BENCH_FAILURE_H
 #define COREMOD_BENCH_FAILURE_H

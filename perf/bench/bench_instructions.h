@@ -5,12 +5,12 @@
  * not. In this mode the runner is started by `coremod` under
  *   valgrind --tool=callgrind --collect-atstart=no ...
  * and switches collection on only around the timed `run` of each kept (post-warm-up) iteration of
- * the candidate — never around prepare/finish, the clock reads, warm-up, or the raw baseline,
- * which is not run at all in this mode. When a family hands over an operation's result, the runner
- * (bench_main.c, not the families or the reporter) dumps the instructions collected for it under
- * the operation's name (callgrind.out.<n>, "desc: Trigger: Client
- * Request: <name>"), and the counters start again from zero for the next one. Instructions per
- * operation = the dump's total / (kept samples x batch), computed by `coremod`.
+ * the candidate — never around prepare/finish, the clock reads, warm-up, or the platform-loader
+ * twin, which is not run at all in this mode. When a family hands over an operation's result, the
+ * runner (bench_main.c, not the families or the reporter) dumps the instructions collected for it
+ * under the operation's name (callgrind.out.<n>, "desc: Trigger: Client Request: <name>"), and the
+ * counters start again from zero for the next one. Instructions per operation = the dump's total /
+ * (kept samples x batch), computed by `coremod`.
  *
  * The client requests are a handful of no-op instructions when the process does not run under
  * valgrind; the mode then refuses to start (bench_instructions_enable fails), because it would

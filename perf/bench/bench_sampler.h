@@ -6,9 +6,9 @@
  * `samples` kept ones; each kept sample is the time of the whole `run` divided by `batch` (ns per
  * operation). Only `run` is between the two clock reads.
  *
- * With a raw baseline (the platform loader doing the same job on its own files), the two cases are
- * interleaved iteration by iteration and the one that goes first alternates, so that drift of the
- * machine (frequency, other load, page-cache state) affects both series alike.
+ * With a platform-loader twin (the platform loader doing the same job on its own files), the two
+ * cases are interleaved iteration by iteration and the one that goes first alternates, so that
+ * drift of the machine (frequency, other load, page-cache state) affects both series alike.
  *
  * A benchmark whose sample is not a time (memory growth, a count) marks its case self_measured:
  * its run reports the sample itself, and the sampler only provides warm-up and interleaving.
