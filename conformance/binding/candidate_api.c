@@ -41,6 +41,7 @@ bool candidate_bind(candidate_api_t* api, const char* path, char* err, size_t er
     }
     CANDIDATE_CORE_FUNCTIONS(CANDIDATE_RESOLVE)
     CANDIDATE_OPTIMIZATION_FUNCTIONS(CANDIDATE_RESOLVE)
+    CANDIDATE_DEBUGGER_FUNCTIONS(CANDIDATE_RESOLVE)
 #undef CANDIDATE_RESOLVE
     err[0] = '\0';
     return true;
@@ -79,6 +80,19 @@ size_t candidate_missing_optimization_functions(const candidate_api_t* api, char
         return 0;
     }
     CANDIDATE_OPTIMIZATION_FUNCTIONS(CANDIDATE_CHECK)
+    return missing;
+}
+
+size_t candidate_missing_debugger_functions(const candidate_api_t* api, char* out, size_t out_size)
+{
+    size_t missing = 0;
+    if (out != NULL && out_size > 0) {
+        out[0] = '\0';
+    }
+    if (api == NULL) {
+        return 0;
+    }
+    CANDIDATE_DEBUGGER_FUNCTIONS(CANDIDATE_CHECK)
     return missing;
 }
 

@@ -14,6 +14,7 @@
 
 #include "cache_optimization.h"
 #include "jit_optimization.h"
+#include "module_debugger.h"
 #include "module_interface.h"
 #include "numa_optimization.h"
 
@@ -63,12 +64,37 @@
       (numa_optimization_context_t* ctx, const module_placement_result_t* placement))         \
     X(bool, numa_apply_placement,                                                             \
       (numa_optimization_context_t* ctx, const module_placement_result_t* placement))
+
+/* X-macro list of the Debugging System API (SPEC 14): the document's four functions and
+ * coremod's additions (module_debugger.h). Checked separately, like the optimization list
+ * (candidate_missing_debugger_functions). */
+#define CANDIDATE_DEBUGGER_FUNCTIONS(X)                                                        \
+    X(module_debugger_context_t*, module_debugger_create, (void))                             \
+    X(void, module_debugger_destroy, (module_debugger_context_t* ctx))                        \
+    X(bool, module_debugger_set_breakpoint,                                                   \
+      (module_debugger_context_t* ctx, uintptr_t address, debug_breakpoint_type_t type))      \
+    X(bool, module_debugger_set_watchpoint,                                                   \
+      (module_debugger_context_t* ctx, uintptr_t address, size_t size,                         \
+       debug_watchpoint_type_t type))                                                         \
+    X(bool, module_debugger_get_processor_state,                                              \
+      (module_debugger_context_t* ctx, arm64_processor_state_t* state))                       \
+    X(bool, module_debugger_clear_breakpoint, (module_debugger_context_t* ctx, uintptr_t address)) \
+    X(bool, module_debugger_clear_watchpoint, (module_debugger_context_t* ctx, uintptr_t address)) \
+    X(bool, module_debugger_wait_event,                                                       \
+      (module_debugger_context_t* ctx, debug_event_t* event, uint32_t timeout_ms))            \
+    X(bool, module_debugger_get_hit_count,                                                    \
+      (module_debugger_context_t* ctx, uintptr_t address, uint64_t* count))                   \
+    X(bool, module_debugger_get_capabilities,                                                 \
+      (module_debugger_context_t* ctx, debug_capabilities_t* caps))                           \
+    X(bool, module_debugger_get_x86_64_state,                                                 \
+      (module_debugger_context_t* ctx, x86_64_processor_state_t* state))
 /* clang-format on */
 
 typedef struct {
 #define CANDIDATE_FIELD(ret, name, params) ret(*name) params;
     CANDIDATE_CORE_FUNCTIONS(CANDIDATE_FIELD)
     CANDIDATE_OPTIMIZATION_FUNCTIONS(CANDIDATE_FIELD)
+    CANDIDATE_DEBUGGER_FUNCTIONS(CANDIDATE_FIELD)
 #undef CANDIDATE_FIELD
     void* library;       /* dlopen handle of the candidate */
     char path[4096];     /* path it was loaded from */
@@ -90,6 +116,9 @@ size_t candidate_missing_functions(const candidate_api_t* api, char* out, size_t
 /* The same for CANDIDATE_OPTIMIZATION_FUNCTIONS (the JIT, Cache and NUMA APIs). */
 size_t candidate_missing_optimization_functions(const candidate_api_t* api, char* out,
                                                 size_t out_size);
+
+/* The same for CANDIDATE_DEBUGGER_FUNCTIONS (the Debugging System API). */
+size_t candidate_missing_debugger_functions(const candidate_api_t* api, char* out, size_t out_size);
 
 /* Closes the candidate library and clears `api`. */
 void candidate_unbind(candidate_api_t* api);

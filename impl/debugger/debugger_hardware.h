@@ -19,7 +19,7 @@ typedef struct {
     bool read_watchpoints; /* the registers watch reads alone (x86: no) */
     uint32_t slots;        /* debug registers per thread */
     uint32_t max_watch_size;
-    const char* why_not;   /* when breakpoints is false: the reason, for messages */
+    const char* why_not; /* when breakpoints is false: the reason, for messages */
 } hardware_debug_support_t;
 
 /* Self-tests once per process (thread-safe). */

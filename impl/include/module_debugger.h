@@ -43,13 +43,13 @@ typedef enum {
 
 // ARM64 processor state
 typedef struct {
-    uint64_t x[31];     // General-purpose registers x0-x30
-    uint64_t sp;        // Stack pointer
-    uint64_t pc;        // Program counter
-    uint64_t pstate;    // Processor state
-    uint64_t v[32][2];  // NEON vector registers (128-bit)
-    uint64_t fpcr;      // Floating-point control register
-    uint64_t fpsr;      // Floating-point status register
+    uint64_t x[31];    // General-purpose registers x0-x30
+    uint64_t sp;       // Stack pointer
+    uint64_t pc;       // Program counter
+    uint64_t pstate;   // Processor state
+    uint64_t v[32][2]; // NEON vector registers (128-bit)
+    uint64_t fpcr;     // Floating-point control register
+    uint64_t fpsr;     // Floating-point status register
 } arm64_processor_state_t;
 
 module_debugger_context_t* module_debugger_create(void);
@@ -85,13 +85,14 @@ typedef enum {
 
 typedef struct {
     debug_event_type_t type;
-    uintptr_t address;           // The breakpoint's or watchpoint's address, as set
-    uintptr_t access_address;    // Watchpoints: the byte accessed, when the machine tells (else address)
+    uintptr_t address; // The breakpoint's or watchpoint's address, as set
+    uintptr_t
+        access_address; // Watchpoints: the byte accessed, when the machine tells (else address)
     debug_watchpoint_type_t access; // Watchpoints: READ or WRITE when known, else ACCESS
-    uintptr_t pc;                // Breakpoints: the address; watchpoints: near the accessing instruction
-    uint64_t thread_id;          // The kernel's thread id (Linux: gettid())
-    uint64_t sequence;           // 1, 2, 3, ... per context, in the order hits were recorded
-    uint64_t dropped_before;     // Events lost to a full queue just before this one
+    uintptr_t pc;       // Breakpoints: the address; watchpoints: near the accessing instruction
+    uint64_t thread_id; // The kernel's thread id (Linux: gettid())
+    uint64_t sequence;  // 1, 2, 3, ... per context, in the order hits were recorded
+    uint64_t dropped_before; // Events lost to a full queue just before this one
 } debug_event_t;
 
 /* Takes the oldest queued event. Waits up to `timeout_ms` (0: only looks) and fails with
@@ -105,15 +106,15 @@ bool module_debugger_get_hit_count(module_debugger_context_t* ctx, uintptr_t add
                                    uint64_t* count);
 
 typedef struct {
-    bool software_breakpoints;      // Patched trap instructions work
-    bool hardware_breakpoints;      // Debug-register breakpoints deliver traps (self-tested)
-    bool hardware_watchpoints;      // Debug-register watchpoints deliver traps (self-tested)
-    bool hardware_read_watchpoints; // The debug registers can watch reads alone
-    bool page_watchpoints;          // Ranges of any size, by page protection
-    uint32_t hardware_slots;        // Debug registers one thread can use at once (0: none)
+    bool software_breakpoints;        // Patched trap instructions work
+    bool hardware_breakpoints;        // Debug-register breakpoints deliver traps (self-tested)
+    bool hardware_watchpoints;        // Debug-register watchpoints deliver traps (self-tested)
+    bool hardware_read_watchpoints;   // The debug registers can watch reads alone
+    bool page_watchpoints;            // Ranges of any size, by page protection
+    uint32_t hardware_slots;          // Debug registers one thread can use at once (0: none)
     uint32_t hardware_watch_max_size; // Largest range one debug register watches (bytes)
-    bool arm64_processor_state;     // module_debugger_get_processor_state can succeed
-    bool x86_64_processor_state;    // module_debugger_get_x86_64_state can succeed
+    bool arm64_processor_state;       // module_debugger_get_processor_state can succeed
+    bool x86_64_processor_state;      // module_debugger_get_x86_64_state can succeed
 } debug_capabilities_t;
 
 /* What this machine really provides, found by self-tests when the context was created. */

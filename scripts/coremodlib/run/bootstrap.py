@@ -34,6 +34,9 @@ GROUPS = {
         "gcc-aarch64-linux-gnu",
         "libc6-dev-arm64-cross",
         "valgrind",
+        # The debugger's software breakpoints decode and relocate the displaced instruction
+        # with Capstone (impl/debugger).
+        "libcapstone-dev",
     ),
     # Judging the gates: the statistics (stats.py: numpy, scipy).
     "judge": ("python3-numpy", "python3-scipy"),
