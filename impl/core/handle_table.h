@@ -37,6 +37,7 @@ typedef enum {
     HANDLE_KIND_JIT_CONTEXT = 3,   /* jit_optimization_create */
     HANDLE_KIND_CACHE_CONTEXT = 4, /* cache_optimization_create */
     HANDLE_KIND_NUMA_CONTEXT = 5,  /* numa_optimization_create */
+    HANDLE_KIND_DEBUGGER = 6,      /* module_debugger_create (impl/debugger/debugger_context.h) */
 } handle_kind_t;
 
 /* Reserves a slot that no token names yet, so that a later publish cannot fail. Returns false

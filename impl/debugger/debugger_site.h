@@ -82,4 +82,13 @@ debugger_site_t* debugger_site_find_live(debugger_site_kind_t kind, uintptr_t ad
 void debugger_site_record_hit(debugger_site_t* site, const debug_event_t* event,
                               const void* ucontext);
 
+/* The grace period that makes retiring safe. Every signal handler brackets its work with
+ * debugger_handler_enter/exit (async-signal-safe); debugger_sites_synchronize (normal context,
+ * never from a handler) returns once every handler that was running when it was called has
+ * left, so a site retired (or per-kind state unpublished) before the call is no longer read by
+ * any handler after it. RETIRED sites are recycled (made FREE) only after such a grace period. */
+unsigned debugger_handler_enter(void); /* returns the token to give back at exit */
+void debugger_handler_exit(unsigned token);
+void debugger_sites_synchronize(void);
+
 #endif /* COREMOD_DEBUGGER_SITE_H */

@@ -7,6 +7,7 @@ static const char* creator_of(handle_kind_t kind)
     case HANDLE_KIND_JIT_CONTEXT: return "jit_optimization_create";
     case HANDLE_KIND_CACHE_CONTEXT: return "cache_optimization_create";
     case HANDLE_KIND_NUMA_CONTEXT: return "numa_optimization_create";
+    case HANDLE_KIND_DEBUGGER: return "module_debugger_create";
     default: return "its create function";
     }
 }
