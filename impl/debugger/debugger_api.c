@@ -11,7 +11,7 @@
 
 #include "debugger_context.h"
 #include "debugger_hardware.h"
-#include "debugger_maps.h"
+#include "debugger_memory_map.h"
 #include "debugger_page_watch.h"
 #include "debugger_site.h"
 #include "debugger_site_kind.h"
@@ -43,18 +43,18 @@ COREMOD_PUBLIC void module_debugger_destroy(module_debugger_context_t* ctx)
 static bool range_ok(const char* operation, uintptr_t address, size_t size, bool executable,
                      coremod_failure_t* failure)
 {
-    switch (debugger_maps_check(address, size, executable)) {
-    case DEBUGGER_RANGE_MAPPED: return true;
-    case DEBUGGER_RANGE_NOT_MAPPED:
+    switch (memory_map_check_range(address, size, executable)) {
+    case MEMORY_RANGE_MAPPED: return true;
+    case MEMORY_RANGE_NOT_MAPPED:
         failure_set(failure, MODULE_ERROR_INVALID_PARAMETER,
                     "%s: [%#lx, +%zu) is not mapped in this process", operation, ADDR(address),
                     size);
         return false;
-    case DEBUGGER_RANGE_NOT_EXECUTABLE:
+    case MEMORY_RANGE_NOT_EXECUTABLE:
         failure_set(failure, MODULE_ERROR_INVALID_PARAMETER, "%s: %#lx is not in executable memory",
                     operation, ADDR(address));
         return false;
-    case DEBUGGER_RANGE_UNREADABLE: break;
+    case MEMORY_RANGE_UNREADABLE: break;
     }
     failure_set(failure, MODULE_ERROR_SYSTEM_ERROR, "%s: cannot read /proc/self/maps", operation);
     return false;

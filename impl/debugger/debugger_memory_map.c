@@ -17,12 +17,13 @@ typedef struct {
 
 typedef bool (*map_visit_fn)(const map_line_t* line, void* data);
 
-/* Calls `visit` for each mapping in address order until it returns false. */
-static void memory_map_scan(map_visit_fn visit, void* data)
+/* Calls `visit` for each mapping in address order until it returns false; false when
+ * /proc/self/maps cannot be opened. */
+static bool memory_map_scan(map_visit_fn visit, void* data)
 {
     int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        return;
+        return false;
     }
     char buffer[8192];
     size_t kept = 0;
@@ -52,7 +53,7 @@ static void memory_map_scan(map_visit_fn visit, void* data)
                                     (cursor[3] == 'x' ? PROT_EXEC : 0);
                 if (!visit(&parsed, data)) {
                     close(fd);
-                    return;
+                    return true;
                 }
             }
             if (newline == NULL) {
@@ -65,6 +66,7 @@ static void memory_map_scan(map_visit_fn visit, void* data)
         memmove(buffer, line, kept);
     }
     close(fd);
+    return true;
 }
 
 typedef struct {
@@ -87,7 +89,7 @@ static bool protection_visit(const map_line_t* line, void* data)
 bool memory_map_protection(uintptr_t address, int* protection)
 {
     protection_query_t query = {.address = address};
-    memory_map_scan(protection_visit, &query);
+    (void)memory_map_scan(protection_visit, &query);
     if (query.found) {
         *protection = query.protection;
     }
@@ -158,9 +160,51 @@ static bool hole_visit(const map_line_t* line, void* data)
 bool memory_map_find_hole(uintptr_t near, size_t size, uintptr_t reach, uintptr_t* start)
 {
     hole_query_t query = {.near = near, .size = size, .reach = reach};
-    memory_map_scan(hole_visit, &query);
+    (void)memory_map_scan(hole_visit, &query);
     if (query.found) {
         *start = query.best;
     }
     return query.found;
+}
+
+typedef struct {
+    uintptr_t next; /* the first byte of the range not yet found mapped */
+    uintptr_t last;
+    bool executable;
+    memory_range_t result;
+} range_query_t;
+
+/* The mappings come in address order: `next` moves forward through adjacent ones until the range
+ * is covered or a gap shows. */
+static bool range_visit(const map_line_t* line, void* data)
+{
+    range_query_t* query = data;
+    if (line->end <= query->next) {
+        return true;
+    }
+    if (line->start > query->next) {
+        return false; /* a gap before the next byte we need: NOT_MAPPED */
+    }
+    if (query->executable && (line->protection & PROT_EXEC) == 0) {
+        query->result = MEMORY_RANGE_NOT_EXECUTABLE;
+        return false;
+    }
+    if (query->last < line->end) {
+        query->result = MEMORY_RANGE_MAPPED;
+        return false;
+    }
+    query->next = line->end;
+    return true;
+}
+
+memory_range_t memory_map_check_range(uintptr_t address, size_t size, bool executable)
+{
+    range_query_t query = {.next = address,
+                           .last = address + (size - 1),
+                           .executable = executable,
+                           .result = MEMORY_RANGE_NOT_MAPPED};
+    if (!memory_map_scan(range_visit, &query)) {
+        return MEMORY_RANGE_UNREADABLE;
+    }
+    return query.result;
 }
