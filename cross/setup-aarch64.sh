@@ -29,7 +29,10 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     $SUDO apt-get update
 fi
 need=""
-for pkg in gcc-aarch64-linux-gnu qemu-user-static binfmt-support libc6:arm64 libffi8:arm64 libgit2-1.5:arm64; do
+# libcapstone-dev:arm64 and libcapstone4:arm64 (the debugger's disassembler) are Multi-Arch: same:
+# they install beside the amd64 ones without removing anything.
+for pkg in gcc-aarch64-linux-gnu qemu-user-static binfmt-support libc6:arm64 libffi8:arm64 libgit2-1.5:arm64 \
+    libcapstone4:arm64 libcapstone-dev:arm64; do
     dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' || need="$need $pkg"
 done
 if [ -n "$need" ]; then

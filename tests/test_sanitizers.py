@@ -26,9 +26,10 @@ def test_suite_passes_against_asan_ubsan_reference(asan_build, tmp_path):
         assert marker not in log
 
 
-# The two drivers that exercise impl/ without Criterion (which cannot run under TSan), each with
-# its argument: the core API's (fixtures build dir) and the JIT/Cache/NUMA APIs' (recorded
-# machines).
+# The drivers that exercise impl/ without Criterion (which cannot run under TSan), each with its
+# argument: the core API's (fixtures build dir), the JIT/Cache/NUMA APIs' (recorded machines) and
+# the debugger's (none: under valgrind, which does not emulate perf breakpoints, it checks the
+# hardware kinds' "not supported" answer instead).
 def _drivers(build_dir):
     return [
         (paths.exercise_executable(build_dir), paths.fixtures_dir(build_dir)),
@@ -36,6 +37,7 @@ def _drivers(build_dir):
             os.path.join(build_dir, "impl", "coremod-optimization-exercise"),
             os.path.join(paths.REPO_ROOT, "fixtures", "topology"),
         ),
+        (os.path.join(build_dir, "impl", "coremod-debugger-exercise"), None),
     ]
 
 
@@ -43,7 +45,7 @@ def run_exercise(build_dir, prefix=(), env=None, timeout=900, driver=0):
     exe, argument = _drivers(build_dir)[driver]
     assert os.path.exists(exe), f"{exe} not built"
     return subprocess.run(
-        [*prefix, exe, argument],
+        [*prefix, exe, *([argument] if argument is not None else [])],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -54,14 +56,14 @@ def run_exercise(build_dir, prefix=(), env=None, timeout=900, driver=0):
     )
 
 
-@pytest.mark.parametrize("driver", [0, 1], ids=["core", "optimization"])
+@pytest.mark.parametrize("driver", [0, 1, 2], ids=["core", "optimization", "debugger"])
 def test_exercise_is_clean_under_tsan(tsan_build, driver):
     result = run_exercise(tsan_build, env=dict(os.environ, **SANITIZER_ENV), driver=driver)
     assert result.returncode == 0, result.stdout[-5000:]
     assert "WARNING: ThreadSanitizer" not in result.stdout
 
 
-@pytest.mark.parametrize("driver", [0, 1], ids=["core", "optimization"])
+@pytest.mark.parametrize("driver", [0, 1, 2], ids=["core", "optimization", "debugger"])
 def test_exercise_is_clean_under_valgrind(main_build, driver):
     result = run_exercise(
         main_build,

@@ -2,6 +2,16 @@
  * debugger_hardware.h — breakpoints and watchpoints in the CPU's debug registers (SPEC 14), on
  * Linux through perf_event_open(PERF_TYPE_BREAKPOINT) with sigtrap: one event per thread that
  * exists, inherited by the threads they create, so a site covers every thread of the process.
+ *
+ * macOS (not built: impl/meson.build compiles debugger_hardware_linux.c only). The design there
+ * would be Mach's, not signals: a debugger thread owns an exception port set with
+ * task_set_exception_ports(mach_task_self(), EXC_MASK_BREAKPOINT, ...) and serves
+ * mach_exc_server() messages; a site is written into every thread's debug state
+ * (thread_set_state with ARM_DEBUG_STATE64 / x86_DEBUG_STATE64, one call per thread from
+ * task_threads(), and for threads created later, which we do not expect Mach to give the
+ * creator's debug state (unverified; perf's inherit covers them on Linux); the exception handler records the event from the thread state it
+ * is handed and replies KERN_SUCCESS after stepping over the breakpoint. None of it is written
+ * or tested here; on macOS every hardware kind would answer "not supported".
  */
 #ifndef COREMOD_DEBUGGER_HARDWARE_H
 #define COREMOD_DEBUGGER_HARDWARE_H

@@ -11,6 +11,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -640,9 +642,66 @@ static void measure(module_debugger_context_t* ctx, const debug_capabilities_t* 
            set_us[ROUNDS / 2], set_us[ROUNDS - 1], hit_us[ROUNDS / 2], hit_us[ROUNDS - 1], ROUNDS);
 }
 
+/* ---- 7. the host's own handlers ---------------------------------------------------------- */
+
+static volatile sig_atomic_t host_traps;
+static volatile sig_atomic_t host_faults;
+static sigjmp_buf host_fault_exit;
+
+static void host_trap_handler(int sig)
+{
+    (void)sig;
+    host_traps++;
+}
+
+static void host_fault_handler(int sig, siginfo_t* info, void* ucontext)
+{
+    (void)sig;
+    (void)info;
+    (void)ucontext;
+    host_faults++;
+    siglongjmp(host_fault_exit, 1);
+}
+
+/* Installed before the first context: the debugger must chain to them. */
+static void install_host_handlers(void)
+{
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = host_trap_handler;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTRAP, &action, NULL);
+    memset(&action, 0, sizeof(action));
+    action.sa_sigaction = host_fault_handler;
+    action.sa_flags = SA_SIGINFO;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGSEGV, &action, NULL);
+}
+
+static void exercise_host_handlers(void)
+{
+    /* A SIGTRAP that is not ours (raised) reaches the plain handler that was there before. */
+    raise(SIGTRAP);
+    CHECK(host_traps == 1, "the host's SIGTRAP handler ran %d times, want 1", (int)host_traps);
+    /* A fault that is not on a watched page (a write to a read-only page, which valgrind does not
+     * count as an invalid access) reaches the SA_SIGINFO handler, which leaves by
+     * siglongjmp (the debugger must not count itself as still inside a handler afterwards: the
+     * destroy below waits for handlers to leave). */
+    long page = sysconf(_SC_PAGESIZE);
+    volatile unsigned char* closed =
+        mmap(NULL, (size_t)page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(closed != MAP_FAILED, "mmap: %s", strerror(errno));
+    if (sigsetjmp(host_fault_exit, 1) == 0) {
+        closed[0] = 1;
+    }
+    munmap((void*)closed, (size_t)page);
+    CHECK(host_faults == 1, "the host's SIGSEGV handler ran %d times, want 1", (int)host_faults);
+}
+
 int main(void)
 {
     module_set_error_callback(record_error);
+    install_host_handlers();
     module_debugger_context_t* ctx = module_debugger_create();
     EXPECT_OK(ctx != NULL);
     if (ctx == NULL) {
@@ -661,6 +720,7 @@ int main(void)
 #else
     CHECK(caps.arm64_processor_state && !caps.x86_64_processor_state, "state capabilities");
 #endif
+    exercise_host_handlers();
     exercise_bad_arguments(ctx);
     exercise_hardware_breakpoints(ctx, &caps);
     exercise_hardware_watchpoints(ctx, &caps);
