@@ -9,9 +9,10 @@
  * mach_exc_server() messages; a site is written into every thread's debug state
  * (thread_set_state with ARM_DEBUG_STATE64 / x86_DEBUG_STATE64, one call per thread from
  * task_threads(), and for threads created later, which we do not expect Mach to give the
- * creator's debug state (unverified; perf's inherit covers them on Linux); the exception handler records the event from the thread state it
- * is handed and replies KERN_SUCCESS after stepping over the breakpoint. None of it is written
- * or tested here; on macOS every hardware kind would answer "not supported".
+ * creator's debug state (unverified; perf's inherit covers them on Linux); the exception handler
+ * records the event from the thread state it is handed and replies KERN_SUCCESS after stepping over
+ * the breakpoint. None of it is written or tested here; on macOS every hardware kind would answer
+ * "not supported".
  */
 #ifndef COREMOD_DEBUGGER_HARDWARE_H
 #define COREMOD_DEBUGGER_HARDWARE_H
