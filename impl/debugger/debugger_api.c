@@ -330,6 +330,17 @@ COREMOD_PUBLIC bool module_debugger_wait_event(module_debugger_context_t* ctx, d
     return false;
 }
 
+/* The machine's verdict on a foreign struct, under the operation's name. */
+static bool no_such_state(const char* operation, bool converted, coremod_failure_t* failure)
+{
+    if (!converted && failure->code == MODULE_ERROR_SYSTEM_ERROR) {
+        coremod_failure_t named = {0};
+        failure_set(&named, failure->code, "%s: %.400s", operation, failure->message);
+        *failure = named;
+    }
+    return converted;
+}
+
 /* The registers of the last stop, or false with `failure` set (no stop yet). Reported by the
  * caller once the context's reference is dropped: a callback may destroy the context. */
 static bool last_stop(const char* operation, debugger_context_t* context,
@@ -362,7 +373,8 @@ COREMOD_PUBLIC bool module_debugger_get_processor_state(module_debugger_context_
     bool ok;
     /* The machine decides first: on x86-64 the answer is the same with or without a stop. */
     if (!debugger_registers_have_arm64()) {
-        ok = debugger_registers_to_arm64(&registers, state, &failure);
+        ok = no_such_state(operation, debugger_registers_to_arm64(&registers, state, &failure),
+                           &failure);
     } else {
         ok = last_stop(operation, context, &registers, &failure) &&
              debugger_registers_to_arm64(&registers, state, &failure);
@@ -392,7 +404,8 @@ COREMOD_PUBLIC bool module_debugger_get_x86_64_state(module_debugger_context_t* 
     debugger_registers_t registers = {0};
     bool ok;
     if (!debugger_registers_have_x86_64()) {
-        ok = debugger_registers_to_x86_64(&registers, state, &failure);
+        ok = no_such_state(operation, debugger_registers_to_x86_64(&registers, state, &failure),
+                           &failure);
     } else {
         ok = last_stop(operation, context, &registers, &failure) &&
              debugger_registers_to_x86_64(&registers, state, &failure);
