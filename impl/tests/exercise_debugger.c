@@ -22,6 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+
 #include "module_debugger.h"
 #include "module_interface.h"
 
@@ -568,10 +572,28 @@ static void exercise_destroy(const debug_capabilities_t* caps)
 
 /* ---- 5. the other kinds, as far as this build has them ------------------------------------ */
 
+static bool running_on_valgrind(void)
+{
+#if __has_include(<valgrind/valgrind.h>)
+    return RUNNING_ON_VALGRIND != 0;
+#else
+    return false;
+#endif
+}
+
 static void exercise_software_and_page(module_debugger_context_t* ctx,
                                        const debug_capabilities_t* caps)
 {
     debug_event_t event;
+    if (running_on_valgrind()) {
+        /* valgrind runs translations of the code: it never sees a trap written or removed
+         * through /proc/self/mem after it translated the function (a cleared breakpoint would
+         * trap for ever), and it does not honour the x86 trap flag a page watch's step relies
+         * on. Neither kind is exercised there. */
+        printf("exercise_debugger: software breakpoints and page watches not exercised under "
+               "valgrind\n");
+        return;
+    }
     if (caps->software_breakpoints) {
         EXPECT_OK(module_debugger_set_breakpoint(ctx, (uintptr_t)f, DEBUG_BREAKPOINT_SOFTWARE));
         CHECK(call_f(10) == 31, "f(10) under a software breakpoint");
