@@ -4,6 +4,7 @@ Builds are slow on a 2-core machine, so each build directory is made once per se
 the main one is build/coremod, the very directory `coremod certify` uses (override the root with
 COREMOD_TEST_BUILD_ROOT or `coremod test --build-root DIR`).
 """
+import json
 import os
 import subprocess
 import sys
@@ -39,10 +40,38 @@ def build_root():
     return os.environ.get("COREMOD_TEST_BUILD_ROOT") or os.path.join(REPO_ROOT, "build")
 
 
-def make_build(name, options=None):
-    """Configures and compiles build_root()/name (incremental when it exists)."""
+# The TSan build runs nothing but impl's two exercise drivers (test_sanitizers.py), which load
+# the fixtures of fixtures/modules and fixtures/bad; the Criterion suite, the broken, alt, slow
+# and profile implementations and the benchmarks are never run there, so they are not compiled
+# (half the objects of a full build). The ASan build stays whole: certify compiles all of it.
+TSAN_DRIVERS = ("impl/coremod-exercise", "impl/coremod-optimization-exercise")
+TSAN_FIXTURE_DIRS = ("fixtures/modules", "fixtures/bad")
+
+
+def make_build(name, options=None, targets=()):
+    """Configures and compiles build_root()/name (incremental when it exists); only `targets`
+    (meson compile's [PATH/]NAME[:TYPE]) when given."""
     progress = Progress(stream=sys.stderr, tty=False)
-    return build.ensure_built(os.path.join(build_root(), name), progress, options=options)
+    return build.ensure_built(
+        os.path.join(build_root(), name), progress, options=options, targets=targets
+    )
+
+
+def targets_defined_in(build_dir, subdirs):
+    """meson compile's PATH/NAME:TYPE of every target the meson.build of `subdirs` (source
+    directories relative to the repository) defines, as a configured `build_dir` lists them."""
+    listed = subprocess.run(
+        ["meson", "introspect", "--targets", build_dir],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    wanted = {os.path.join(REPO_ROOT, d, "meson.build"): d for d in subdirs}
+    return [
+        f"{wanted[t['defined_in']]}/{t['name']}:{t['type'].replace(' ', '_')}"
+        for t in json.loads(listed.stdout)
+        if t["defined_in"] in wanted
+    ]
 
 
 def run_coremod(*args, timeout=3600, env=None, cwd=None):
@@ -94,4 +123,7 @@ def asan_build():
 
 @pytest.fixture(scope="session")
 def tsan_build():
-    return make_build("test-tsan", TSAN_OPTIONS)
+    build_dir = make_build("test-tsan", TSAN_OPTIONS, targets=TSAN_DRIVERS)
+    fixtures = targets_defined_in(build_dir, TSAN_FIXTURE_DIRS)
+    assert fixtures, f"no fixture targets found in {build_dir}"
+    return make_build("test-tsan", TSAN_OPTIONS, targets=fixtures)
