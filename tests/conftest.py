@@ -40,11 +40,15 @@ def build_root():
     return os.environ.get("COREMOD_TEST_BUILD_ROOT") or os.path.join(REPO_ROOT, "build")
 
 
-# The TSan build runs nothing but impl's two exercise drivers (test_sanitizers.py), which load
+# The TSan build runs nothing but impl's three exercise drivers (test_sanitizers.py), which load
 # the fixtures of fixtures/modules and fixtures/bad; the Criterion suite, the broken, alt, slow
 # and profile implementations and the benchmarks are never run there, so they are not compiled
 # (half the objects of a full build). The ASan build stays whole: certify compiles all of it.
-TSAN_DRIVERS = ("impl/coremod-exercise", "impl/coremod-optimization-exercise")
+TSAN_DRIVERS = (
+    "impl/coremod-exercise",
+    "impl/coremod-optimization-exercise",
+    "impl/coremod-debugger-exercise",
+)
 TSAN_FIXTURE_DIRS = ("fixtures/modules", "fixtures/bad")
 
 

@@ -40,6 +40,8 @@ MESON_TESTS = (
     "platform",
     "coremod-exercise",
     "coremod-optimization-exercise",
+    "coremod-debugger-exercise",
+    "debugger-displaced",
     "bad files are what they claim",
 )
 

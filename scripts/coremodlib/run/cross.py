@@ -43,6 +43,9 @@ def missing_setup(sysroot=SYSROOT, binfmt="/proc/sys/fs/binfmt_misc/qemu-aarch64
     pc = os.path.join(sysroot, "usr", "lib", "aarch64-linux-gnu", "pkgconfig", "criterion.pc")
     if not os.path.exists(pc):
         missing.append(f"Criterion for arm64 under {sysroot} ({pc})")
+    capstone = os.path.join("/usr", "lib", "aarch64-linux-gnu", "pkgconfig", "capstone.pc")
+    if not os.path.exists(capstone):
+        missing.append(f"Capstone for arm64, libcapstone-dev:arm64 ({capstone})")
     missing += [
         f"{tool} on PATH"
         for tool in ("aarch64-linux-gnu-gcc", "qemu-aarch64-static")
