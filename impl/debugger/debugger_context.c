@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "debugger_capabilities.h"
+#include "debugger_handler_memory.h"
 #include "debugger_signals.h"
 #include "debugger_site.h"
 #include "debugger_site_kind.h"
@@ -17,13 +18,13 @@ module_debugger_context_t* debugger_context_create(const char* operation)
         failure_report(&failure);
         return NULL;
     }
-    debugger_context_t* context = calloc(1, sizeof(*context));
+    debugger_context_t* context = handler_memory_alloc(sizeof(*context));
     if (context == NULL) {
         error_fail(MODULE_ERROR_OUT_OF_MEMORY, "%s: no memory for the context", operation);
         return NULL;
     }
     if (!debugger_event_queue_init(&context->queue)) {
-        free(context);
+        handler_memory_free(context, sizeof(*context));
         error_fail(MODULE_ERROR_OUT_OF_MEMORY, "%s: no memory for the event queue (%u events)",
                    operation, DEBUGGER_EVENT_QUEUE_SLOTS);
         return NULL;
@@ -35,7 +36,7 @@ module_debugger_context_t* debugger_context_create(const char* operation)
     if (token == 0) {
         pthread_mutex_destroy(&context->stop_lock);
         debugger_event_queue_destroy(&context->queue);
-        free(context);
+        handler_memory_free(context, sizeof(*context));
         return NULL;
     }
     return (module_debugger_context_t*)token;
@@ -86,7 +87,7 @@ bool debugger_context_destroy(const char* operation, const module_debugger_conte
     debugger_sites_synchronize();
     pthread_mutex_destroy(&context->stop_lock);
     debugger_event_queue_destroy(&context->queue);
-    free(context);
+    handler_memory_free(context, sizeof(*context));
     return true;
 }
 

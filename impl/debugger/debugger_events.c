@@ -6,13 +6,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "debugger_handler_memory.h"
+
+#define QUEUE_BYTES (DEBUGGER_EVENT_QUEUE_SLOTS * sizeof(debugger_event_slot_t))
 #define SLOT_MASK ((uint64_t)DEBUGGER_EVENT_QUEUE_SLOTS - 1u)
 _Static_assert((DEBUGGER_EVENT_QUEUE_SLOTS & (DEBUGGER_EVENT_QUEUE_SLOTS - 1u)) == 0,
                "the queue's slot count must be a power of two");
 
 bool debugger_event_queue_init(debugger_event_queue_t* queue)
 {
-    queue->slots = calloc(DEBUGGER_EVENT_QUEUE_SLOTS, sizeof(*queue->slots));
+    queue->slots = handler_memory_alloc(QUEUE_BYTES);
     if (queue->slots == NULL) {
         return false;
     }
@@ -25,7 +28,7 @@ bool debugger_event_queue_init(debugger_event_queue_t* queue)
     atomic_init(&queue->dropped, 0);
     atomic_init(&queue->closing, false);
     if (sem_init(&queue->available, 0, 0) != 0) {
-        free(queue->slots);
+        handler_memory_free(queue->slots, QUEUE_BYTES);
         queue->slots = NULL;
         return false;
     }
@@ -35,7 +38,7 @@ bool debugger_event_queue_init(debugger_event_queue_t* queue)
 void debugger_event_queue_destroy(debugger_event_queue_t* queue)
 {
     sem_destroy(&queue->available);
-    free(queue->slots);
+    handler_memory_free(queue->slots, QUEUE_BYTES);
     queue->slots = NULL;
 }
 

@@ -120,6 +120,10 @@ bool software_breakpoint_on_trap(siginfo_t* info, void* ucontext)
         return true;
     }
     if (state == DEBUGGER_SITE_LIVE) {
+        /* A stop at a breakpoint has its pc at the breakpoint (SPEC 14.11), while x86-64 leaves
+         * rip after the int3: move it back before the registers are captured. */
+        displaced_insn_t at_breakpoint = {.kind = DISPLACED_JUMP, .target = address};
+        displaced_resume(&at_breakpoint, ucontext);
         debug_event_t event = {
             .type = DEBUG_EVENT_BREAKPOINT,
             .pc = address,
