@@ -67,6 +67,14 @@ def test_area_functions_are_the_binding_headers_lists():
         "numa_release_placement",
         "numa_apply_placement",
     }
+    # the document's four debugger functions; coremod's additions are an extension (SPEC 14)
+    assert areas.BY_NAME["debugger"].functions == (
+        "module_debugger_create",
+        "module_debugger_set_breakpoint",
+        "module_debugger_set_watchpoint",
+        "module_debugger_get_processor_state",
+    )
+    assert all(f.startswith("module_debugger_") for f in areas.BY_NAME["debugger-ext"].functions)
 
 
 def test_every_budgeted_gate_belongs_to_exactly_one_area():
@@ -92,7 +100,11 @@ def test_every_budgeted_gate_belongs_to_exactly_one_area():
         ("topo_replay", "topology"),
         ("topo_api", "topology"),
         ("harness", "core"),
-        ("debugger_x", None),
+        ("debugger_bp", "debugger"),
+        ("debugger_example", "debugger"),
+        ("debugger_event", "debugger-ext"),
+        ("debugger_state", "debugger-ext"),
+        ("profiler_x", None),
     ],
 )
 def test_suites_map_to_one_area(suite_name, area):
@@ -101,10 +113,20 @@ def test_suites_map_to_one_area(suite_name, area):
 
 def test_profiles():
     assert [a.name for a in areas.profile_areas("core")] == ["core"]
-    assert [a.name for a in areas.profile_areas("full")] == ["core", "jit", "cache", "numa"]
+    assert [a.name for a in areas.profile_areas("full")] == [
+        "core",
+        "jit",
+        "cache",
+        "numa",
+        "debugger",
+    ]
     assert all(a.declared for a in areas.profile_areas("full")), "full holds no extension"
     assert [a.name for a in areas.profile_areas("coremod")] == list(areas.NAMES)
-    assert {a.name for a in areas.AREAS if not a.declared} == {"numa-ext", "topology"}
+    assert {a.name for a in areas.AREAS if not a.declared} == {
+        "numa-ext",
+        "topology",
+        "debugger-ext",
+    }
     assert areas.DEFAULT_PROFILE == "full"
     for area in areas.AREAS:
         assert all(n in areas.BY_NAME for n in area.needs)
@@ -264,7 +286,7 @@ def test_statuses_by_level(status, clause, judged):
 
 
 def test_a_suite_of_no_area_is_a_harness_fault():
-    got = judging.annotate([case("DBG-X-001", "pass", "1.2", suite_name="debugger")], LEVELS)[0]
+    got = judging.annotate([case("PROF-X-001", "pass", "1.2", suite_name="profiler")], LEVELS)[0]
     assert got["status"] == "internal_error" and "no API area" in got["message"]
 
 
@@ -341,7 +363,13 @@ def test_reason_leads_with_failing_areas_core_first_then_advisories():
     # cache's and jit's failures are coremod rules: advisories, listed after core's
     assert "area cache" not in cert["reason"] and "area jit" not in cert["reason"]
     status = {a["name"]: a["status"] for a in cert["areas"]}
-    assert status == {"core": "fail", "jit": "advisories", "cache": "advisories", "numa": "pass"}
+    assert status == {
+        "core": "fail",
+        "jit": "advisories",
+        "cache": "advisories",
+        "numa": "pass",
+        "debugger": "pass",
+    }
     core = cert["areas"][0]
     assert core["first_failing"] == ["CORE-LIMIT-001", "CORE-SYM-002"]
     assert core["counts"]["advisory"] == 1 and core["counts"]["total"] == 4
@@ -360,7 +388,7 @@ def test_advisories_alone_certify_and_strict_spec_rejects():
         "area core: 1 advisory case(s) rejected by --strict-spec: " "CORE-REF-002; area jit: "
     )
     assert "--strict-spec" in strict["reason"]
-    assert [a["status"] for a in strict["areas"]] == ["fail", "fail", "fail", "pass"]
+    assert [a["status"] for a in strict["areas"]] == ["fail", "fail", "fail", "pass", "pass"]
 
 
 def test_missing_functions_fail_their_area_in_one_line():
@@ -653,6 +681,8 @@ def test_missing_functions_skip_the_areas_cases(fake_build, monkeypatch):
         "cache": "pass",
         "numa": "pass",
         "numa-ext": "fail",
+        "debugger": "pass",
+        "debugger-ext": "pass",
         "topology": "skipped",
     }
     # profile core: what the candidate lacks is not asked for
@@ -690,6 +720,7 @@ def test_area_and_case_selections_are_partial_runs(fake_build, monkeypatch):
         "jit": "skipped",
         "cache": "skipped",
         "numa": "skipped",
+        "debugger": "skipped",
     }
     monkeypatch.setenv("FAKE_FAIL", "")
     one = run_plan(prepared, args_for("full", case_globs=["CORE-VAL-001", "JIT-*"]), no_gates=False)
@@ -700,6 +731,7 @@ def test_area_and_case_selections_are_partial_runs(fake_build, monkeypatch):
         "jit": "pass",
         "cache": "skipped",
         "numa": "skipped",
+        "debugger": "skipped",
     }
     assert all(g["status"] == "skipped" and "--case" in g["message"] for g in one["gates"])
     with pytest.raises(HarnessError, match="matches no case"):
@@ -759,6 +791,7 @@ def test_gates_run_for_the_areas_that_passed(fake_build, monkeypatch):
         "jit": True,
         "cache": True,
         "numa": True,
+        "debugger": True,
     }
 
 

@@ -64,12 +64,14 @@ def test_reference_is_certified(reference_run):
         ("jit", "pass"),
         ("cache", "pass"),
         ("numa", "pass"),
+        ("debugger", "pass"),
     ]
     assert all(a["gates_run"] for a in cert["areas"])
     # the document's areas only: no extension's case ran
-    assert {c["area"] for c in cert["cases"]} == {"core", "jit", "cache", "numa"}
+    assert {c["area"] for c in cert["cases"]} == {"core", "jit", "cache", "numa", "debugger"}
     assert not any(
-        c["suite"].startswith(("topo_", "numa_apply", "numa_release")) for c in cert["cases"]
+        c["suite"].startswith(("topo_", "numa_apply", "numa_release") + areas.DEBUGGER_EXT_SUITES)
+        for c in cert["cases"]
     )
 
 
@@ -246,7 +248,7 @@ def test_a_core_only_candidate_is_certified_for_the_core_profile_only(main_build
     )
     assert cert["reason"].startswith(expected), cert["reason"]
     assert {c["area"] for c in cert["cases"]} == {"core"}
-    assert [a["status"] for a in cert["areas"]] == ["pass", "fail", "fail", "fail"]
+    assert [a["status"] for a in cert["areas"]] == ["pass", "fail", "fail", "fail", "fail"]
     assert expected in result.stdout.splitlines()[0]
 
 
@@ -343,6 +345,7 @@ def test_partial_runs_of_the_reference(main_build, tmp_path):
         "jit": "skipped",
         "cache": "pass",
         "numa": "skipped",
+        "debugger": "skipped",
     }
 
 

@@ -22,6 +22,19 @@ Area = collections.namedtuple(
     "Area", "name declared title functions suites excluded_suites gates needs"
 )
 
+# The debugger's cases that observe hits or use coremod's other debugger functions (SPEC 14,
+# introduction): the area debugger-ext. The document's four functions alone serve the rest.
+DEBUGGER_EXT_SUITES = (
+    "debugger_caps",
+    "debugger_clear",
+    "debugger_ctx",
+    "debugger_event",
+    "debugger_hits",
+    "debugger_hw",
+    "debugger_state",
+    "debugger_watch",
+)
+
 AREAS = (
     Area(
         name="core",
@@ -110,6 +123,45 @@ AREAS = (
         excluded_suites=(),
         gates=(),
         needs=("numa",),
+    ),
+    Area(
+        name="debugger",
+        declared=True,
+        title="Debugging System API",
+        functions=(
+            "module_debugger_create",
+            "module_debugger_set_breakpoint",
+            "module_debugger_set_watchpoint",
+            "module_debugger_get_processor_state",
+        ),
+        suites=("debugger_*",),
+        excluded_suites=DEBUGGER_EXT_SUITES,
+        gates=(
+            "debugger_set_breakpoint_software",
+            "debugger_set_breakpoint_hardware",
+            "debugger_breakpoint_hit_software",
+            "debugger_breakpoint_hit_hardware",
+        ),
+        needs=(),
+    ),
+    Area(
+        name="debugger-ext",
+        declared=False,
+        title="coremod's debugger extensions (destroy, clear, events, hit counts, capabilities, "
+        "x86-64 state, SPEC 14.6-14.14)",
+        functions=(
+            "module_debugger_destroy",
+            "module_debugger_clear_breakpoint",
+            "module_debugger_clear_watchpoint",
+            "module_debugger_wait_event",
+            "module_debugger_get_hit_count",
+            "module_debugger_get_capabilities",
+            "module_debugger_get_x86_64_state",
+        ),
+        suites=DEBUGGER_EXT_SUITES,
+        excluded_suites=(),
+        gates=(),
+        needs=("debugger",),
     ),
     Area(
         name="topology",
