@@ -70,5 +70,6 @@ bench_family_fn bench_family_jit_info;          /* jit_get_apple_silicon_info */
 bench_family_fn bench_family_jit_hints;         /* jit_generate_compilation_hints */
 bench_family_fn bench_family_cache_pattern;     /* cache_generate_prefetch_pattern */
 bench_family_fn bench_family_numa_place;        /* numa_place_module */
+bench_family_fn bench_family_debugger;          /* debugger_set_breakpoint_*, _hit_* */
 
 #endif /* COREMOD_BENCH_CONTEXT_H */

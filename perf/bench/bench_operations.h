@@ -15,7 +15,10 @@
  *   countable  COUNTABLE if --metric instructions can count it (one operation per timed call,
  *              one thread), else NOT_COUNTABLE
  * The cold family forks children that make the process's first calls, so it must run before the
- * steady families make any.
+ * steady families make any. The debugger family is not countable: what it measures is mostly the
+ * kernel's (a trap, perf_event_open, a write to /proc/self/mem), which callgrind does not count,
+ * and under valgrind the program runs from translated copies of its code, so a patched or
+ * debug-register breakpoint on the original is not the breakpoint the gate is about.
  *
  * BENCH_OPERATIONS(X): X(operation, family, kind), one row per operation the results carry.
  *   kind  TIME: the time of one call in the steady state (percentile gates);
@@ -40,7 +43,8 @@
     X(jit_info,          NO_COPIES, COUNTABLE)             \
     X(jit_hints,         NO_COPIES, COUNTABLE)             \
     X(cache_pattern,     NO_COPIES, COUNTABLE)             \
-    X(numa_place,        NO_COPIES, COUNTABLE)
+    X(numa_place,        NO_COPIES, COUNTABLE)             \
+    X(debugger,          NO_COPIES, NOT_COUNTABLE)
 
 #define BENCH_OPERATIONS(X)                                              \
     X(module_system_init,                   system_init,       TIME)     \
@@ -59,7 +63,11 @@
     X(jit_get_apple_silicon_info,           jit_info,          TIME)     \
     X(jit_generate_compilation_hints,       jit_hints,         TIME)     \
     X(cache_generate_prefetch_pattern,      cache_pattern,     TIME)     \
-    X(numa_place_module,                    numa_place,        TIME)
+    X(numa_place_module,                    numa_place,        TIME)     \
+    X(debugger_set_breakpoint_software,     debugger,          TIME)     \
+    X(debugger_set_breakpoint_hardware,     debugger,          TIME)     \
+    X(debugger_breakpoint_hit_software,     debugger,          TIME)     \
+    X(debugger_breakpoint_hit_hardware,     debugger,          TIME)
 /* clang-format on */
 
 #endif /* COREMOD_BENCH_OPERATIONS_H */
