@@ -305,9 +305,15 @@ static bool twin_restore_code(bench_iteration_t* it)
         return true;
     }
     twin->armed = -1;
+    bool landed = memcmp((const void*)twin->address, trap_bytes, sizeof(trap_bytes)) == 0;
     if (pwrite(twin->memory, twin->original, sizeof(trap_bytes), (off_t)twin->address) !=
         (ssize_t)sizeof(trap_bytes)) {
         return twin_fail_errno(&it->failure, "pwrite(/proc/self/mem)");
+    }
+    if (!landed) {
+        bench_failure_set_message(&it->failure, "pwrite(/proc/self/mem)",
+                                  "the trap instruction did not appear in the code");
+        return false;
     }
 #else
     (void)twin;
@@ -467,6 +473,16 @@ static bool twin_open(const debugger_operation_t* op, twin_bench_t* twin, bench_
             return false;
         }
         memcpy(twin->original, (const void*)twin->address, sizeof(twin->original));
+        /* Under an emulator /proc/self/mem may be the emulator's memory, where this address is
+         * something else: read before writing anything. */
+        unsigned char seen[sizeof(twin->original)];
+        if (pread(twin->memory, seen, sizeof(seen), (off_t)twin->address) !=
+                (ssize_t)sizeof(seen) ||
+            memcmp(seen, twin->original, sizeof(seen)) != 0) {
+            snprintf(why, why_size, "/proc/self/mem does not show this process's code at %#lx",
+                     (unsigned long)twin->address);
+            return false;
+        }
         c->run = twin_write_trap;
         c->finish = twin_restore_code;
         return true;
