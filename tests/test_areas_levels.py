@@ -776,6 +776,10 @@ def test_gates_run_for_the_areas_that_passed(fake_build, monkeypatch):
         "jit_generate_compilation_hints",
         "cache_generate_prefetch_pattern",
         "numa_place_module",
+        "debugger_set_breakpoint_software",
+        "debugger_set_breakpoint_hardware",
+        "debugger_breakpoint_hit_software",
+        "debugger_breakpoint_hit_hardware",
     ]
     by_op = {g["operation"]: g for g in cert["gates"]}
     assert by_op["numa_place_module"]["status"] == "pass"
@@ -785,7 +789,7 @@ def test_gates_run_for_the_areas_that_passed(fake_build, monkeypatch):
     assert cert["reason"].startswith(
         "area core: 1 of 5 case(s) rejected (1 fail): CORE-SYM-002; " "1 advisory case(s)"
     )
-    assert "5 performance gate(s) passed, 6 not judged" in cert["reason"]
+    assert "9 performance gate(s) passed, 6 not judged" in cert["reason"]
     assert {a["name"]: a["gates_run"] for a in cert["areas"]} == {
         "core": False,
         "jit": True,

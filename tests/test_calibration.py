@@ -44,6 +44,19 @@ MIN_AB_COMPARISONS = 40
 MIN_AB_QUIET, MIN_AB_LOADED = 15, 25
 MAX_FALSE_POSITIVE_RATE = 0.01
 MIN_DETECTION_RATE = 0.95
+# Gates newer than both records, which do not hold them yet: their regression rule runs with
+# the budget's min_effect and no measured noise floor (docs/gates.md, "Calibration"). Re-record
+# both (the two commands above, on a quiet machine) and empty this table: the test below fails
+# while a name here is recorded, or a gate is neither recorded nor named here.
+UNCALIBRATED = {
+    op: "added with the debugger's gates (issue 12) after both records were made"
+    for op in (
+        "debugger_set_breakpoint_software",
+        "debugger_set_breakpoint_hardware",
+        "debugger_breakpoint_hit_software",
+        "debugger_breakpoint_hit_hardware",
+    )
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +66,28 @@ def record():
 
 
 @pytest.fixture(scope="module")
-def table():
+def full_table():
     return budgets.load(os.path.join(REPO_ROOT, "perf", "budgets.toml"))
+
+
+@pytest.fixture(scope="module")
+def table(full_table):
+    """The gates the records calibrate: every gate but the UNCALIBRATED ones."""
+    return [b for b in full_table if b.operation not in UNCALIBRATED]
+
+
+def test_the_uncalibrated_gates_are_exactly_those_the_records_lack(record, ab_record, full_table):
+    gated = {b.operation for b in full_table}
+    assert set(UNCALIBRATED) <= gated, "UNCALIBRATED names a gate perf/budgets.toml lacks"
+    for name, runs, sides in (
+        ("aa-runs.json", record["runs"], ("gates",)),
+        ("ab-runs.json", ab_record["runs"], ("gates", "against")),
+    ):
+        recorded = {op for run in runs for side in sides for op in run[side]}
+        assert not set(UNCALIBRATED) & recorded, (
+            f"{name} now holds {sorted(set(UNCALIBRATED) & recorded)}: take them out of "
+            f"UNCALIBRATED"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +236,11 @@ AB_QUIET_SHORTFALL = {
     )
 }
 AB_LOADED_SHORTFALL = {}
-GATED = [b.operation for b in budgets.load(os.path.join(REPO_ROOT, "perf", "budgets.toml"))]
+GATED = [
+    b.operation
+    for b in budgets.load(os.path.join(REPO_ROOT, "perf", "budgets.toml"))
+    if b.operation not in UNCALIBRATED
+]
 
 
 def _per_gate(shortfall):
