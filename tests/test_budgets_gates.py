@@ -170,6 +170,20 @@ def test_comparisons(comparison, value, expected):
 # ---- gates ---------------------------------------------------------------------------------
 
 
+def test_an_operation_the_platform_or_candidate_cannot_support_is_not_judged():
+    lacking = {"name": "module_load", "error": gates.NOT_SUPPORTED_PREFIX + "no debug registers"}
+    gate = gates.evaluate(LOAD_BUDGET, lacking)
+    assert gate["status"] == "skipped" and gate["message"].endswith("no debug registers")
+    broken = gates.evaluate(LOAD_BUDGET, {"name": "module_load", "error": "set failed: 4"})
+    assert broken["status"] == "fail" and broken["message"] == "not measured: set failed: 4"
+
+
+def test_the_runner_spells_the_not_supported_prefix_as_the_judge_reads_it():
+    with open(os.path.join(REPO_ROOT, "perf", "bench", "bench_result.h"), encoding="utf-8") as f:
+        spelled = re.search(r'#define BENCH_NOT_SUPPORTED_PREFIX "([^"]*)"', f.read())
+    assert spelled and spelled.group(1) == gates.NOT_SUPPORTED_PREFIX
+
+
 def test_p99_gate_passes_when_the_interval_is_under_budget():
     gate = gates.evaluate(LOAD_BUDGET, op(samples=[400_000] * 990 + [1_400_000] * 10))
     assert gate["status"] == "pass"

@@ -134,4 +134,10 @@ void bench_results_add_failed(bench_results_t* results, const bench_run_t* shape
 /* Adds an operation that could not be measured at all, with the reason. */
 void bench_results_add_unavailable(bench_results_t* results, const char* name, const char* error);
 
+/* The start of an unavailable operation's error when the candidate or the machine lacks what the
+ * measurement needs (a kind the platform does not provide; a coremod addition the method uses
+ * that the candidate does not export): the judge then reports the gate as not judged ("skipped",
+ * judge/gates.py NOT_SUPPORTED_PREFIX), never as a pass and never as the candidate's failure. */
+#define BENCH_NOT_SUPPORTED_PREFIX "not supported: "
+
 #endif /* COREMOD_BENCH_RESULT_H */

@@ -24,6 +24,10 @@ from coremodlib.records.operations import (
 )  # noqa: F401  (the runner's name for cold figures)
 
 STATUSES = ("pass", "fail", "inconclusive", "skipped")
+# How coremod-bench starts the error of an operation it could not measure because the candidate or
+# the machine lacks what the measurement needs (perf/bench/bench_result.h,
+# BENCH_NOT_SUPPORTED_PREFIX): such a gate is not judged, never a pass and never a failure.
+NOT_SUPPORTED_PREFIX = "not supported: "
 EVERY_SAMPLE = ("min", "max")  # statistics judged on every sample, without an interval
 METRIC = "time"  # what coremod-bench measured (REPORT's deterministic mode: instructions)
 RAW_SAMPLES_KEPT = 2000  # samples a gate record carries for plots (evenly spaced)
@@ -202,6 +206,10 @@ def evaluate(budget, operation):
     gate = skeleton(budget)
     shown = units.display_unit(budget.unit, budget.limit)
     gate["rounds"] = int(operation.get("rounds", 1))
+    if "error" in operation and operation["error"].startswith(NOT_SUPPORTED_PREFIX):
+        gate.update(status="skipped", message=operation["error"])
+        _display(gate, shown, budget.unit)
+        return gate
     if "error" in operation:
         gate.update(status="fail", message=f"not measured: {operation['error']}")
         _display(gate, shown, budget.unit)
