@@ -54,11 +54,20 @@ def staged_install(main_build, tmp_path_factory):
 
 
 def pkg_config_flags(staged):
+    # The stage's coremod.pc first, so no installed copy can stand in for it; the system's own
+    # directories after it, where the libraries coremod.pc requires privately (Capstone, for the
+    # debugger) are found, as they are for an installed coremod.
+    system_dirs = subprocess.run(
+        ["pkg-config", "--variable", "pc_path", "pkg-config"],
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    ).stdout.strip()
     env = dict(
         os.environ,
         PKG_CONFIG_PATH=staged["pc_dir"],
         PKG_CONFIG_SYSROOT_DIR=staged["stage"],
-        PKG_CONFIG_LIBDIR=staged["pc_dir"],
+        PKG_CONFIG_LIBDIR=staged["pc_dir"] + ":" + system_dirs,
     )
     result = subprocess.run(
         ["pkg-config", "--cflags", "--libs", "coremod"],
