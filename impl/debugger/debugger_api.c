@@ -356,10 +356,26 @@ static bool last_stop(const char* operation, debugger_context_t* context,
     return false;
 }
 
-COREMOD_PUBLIC bool module_debugger_get_processor_state(module_debugger_context_t* ctx,
-                                                        arm64_processor_state_t* state)
+/* The two public views of the registers: each succeeds on the machine whose struct it is. */
+typedef enum { STATE_VIEW_ARM64, STATE_VIEW_X86_64 } state_view_t;
+
+static bool view_exists(state_view_t view)
 {
-    static const char operation[] = "module_debugger_get_processor_state";
+    return view == STATE_VIEW_ARM64 ? debugger_registers_have_arm64()
+                                    : debugger_registers_have_x86_64();
+}
+
+static bool view_convert(state_view_t view, const debugger_registers_t* registers, void* state,
+                         coremod_failure_t* failure)
+{
+    return view == STATE_VIEW_ARM64 ? debugger_registers_to_arm64(registers, state, failure)
+                                    : debugger_registers_to_x86_64(registers, state, failure);
+}
+
+/* What module_debugger_get_processor_state and module_debugger_get_x86_64_state share. */
+static bool get_state(const char* operation, module_debugger_context_t* ctx, state_view_t view,
+                      void* state)
+{
     if (state == NULL) {
         error_fail(MODULE_ERROR_INVALID_PARAMETER, "%s: state is NULL", operation);
         return false;
@@ -371,13 +387,13 @@ COREMOD_PUBLIC bool module_debugger_get_processor_state(module_debugger_context_
     coremod_failure_t failure = {0};
     debugger_registers_t registers = {0};
     bool ok;
-    /* The machine decides first: on x86-64 the answer is the same with or without a stop. */
-    if (!debugger_registers_have_arm64()) {
-        ok = no_such_state(operation, debugger_registers_to_arm64(&registers, state, &failure),
-                           &failure);
+    /* The machine decides first: a view this machine lacks fails the same with or without a
+     * stop. */
+    if (!view_exists(view)) {
+        ok = no_such_state(operation, view_convert(view, &registers, state, &failure), &failure);
     } else {
         ok = last_stop(operation, context, &registers, &failure) &&
-             debugger_registers_to_arm64(&registers, state, &failure);
+             view_convert(view, &registers, state, &failure);
     }
     debugger_context_release(context);
     if (!ok) {
@@ -388,33 +404,14 @@ COREMOD_PUBLIC bool module_debugger_get_processor_state(module_debugger_context_
     return true;
 }
 
+COREMOD_PUBLIC bool module_debugger_get_processor_state(module_debugger_context_t* ctx,
+                                                        arm64_processor_state_t* state)
+{
+    return get_state("module_debugger_get_processor_state", ctx, STATE_VIEW_ARM64, state);
+}
+
 COREMOD_PUBLIC bool module_debugger_get_x86_64_state(module_debugger_context_t* ctx,
                                                      x86_64_processor_state_t* state)
 {
-    static const char operation[] = "module_debugger_get_x86_64_state";
-    if (state == NULL) {
-        error_fail(MODULE_ERROR_INVALID_PARAMETER, "%s: state is NULL", operation);
-        return false;
-    }
-    debugger_context_t* context = debugger_context_acquire(operation, ctx);
-    if (context == NULL) {
-        return false;
-    }
-    coremod_failure_t failure = {0};
-    debugger_registers_t registers = {0};
-    bool ok;
-    if (!debugger_registers_have_x86_64()) {
-        ok = no_such_state(operation, debugger_registers_to_x86_64(&registers, state, &failure),
-                           &failure);
-    } else {
-        ok = last_stop(operation, context, &registers, &failure) &&
-             debugger_registers_to_x86_64(&registers, state, &failure);
-    }
-    debugger_context_release(context);
-    if (!ok) {
-        failure_report(&failure);
-        return false;
-    }
-    error_succeed();
-    return true;
+    return get_state("module_debugger_get_x86_64_state", ctx, STATE_VIEW_X86_64, state);
 }
