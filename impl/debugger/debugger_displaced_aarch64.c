@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "debugger_code_memory.h"
+#include "debugger_decoder.h"
 
 #define IMM26_REACH 0x7f00000u
 #define BRK_OPCODE 0xd4200000u
@@ -199,27 +200,6 @@ static bool refused(unsigned id)
     }
 }
 
-/* The one decoder, opened at the first set and kept: opening sorts Capstone's instruction tables,
- * most of what a set cost when each set opened its own. Sets run with the sites lock held
- * (debugger_software.h), which serializes the handle's users (a Capstone handle is not
- * thread-safe). */
-static bool decoder(csh* handle, coremod_failure_t* failure)
-{
-    static csh opened;
-    static bool is_open;
-    if (!is_open) {
-        if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &opened) != CS_ERR_OK) {
-            failure_set(failure, MODULE_ERROR_SYSTEM_ERROR,
-                        "Capstone could not open an AArch64 decoder");
-            return false;
-        }
-        cs_option(opened, CS_OPT_DETAIL, CS_OPT_ON);
-        is_open = true;
-    }
-    *handle = opened;
-    return true;
-}
-
 bool displaced_prepare(uintptr_t address, displaced_insn_t* insn, coremod_failure_t* failure)
 {
     memset(insn, 0, sizeof(*insn));
@@ -228,7 +208,7 @@ bool displaced_prepare(uintptr_t address, displaced_insn_t* insn, coremod_failur
     insn->length = 4;
     memcpy(insn->original, (const void*)address, 4);
     csh handle;
-    if (!decoder(&handle, failure)) {
+    if (!displaced_decoder(&handle, failure)) {
         return false;
     }
     cs_insn* decoded = NULL;

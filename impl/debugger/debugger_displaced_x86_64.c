@@ -19,6 +19,7 @@
 #include <sys/ucontext.h>
 
 #include "debugger_code_memory.h"
+#include "debugger_decoder.h"
 
 #define REL32_REACH 0x7fff0000u
 #define EFLAGS_TF 0x100u
@@ -170,33 +171,12 @@ static bool build_trampoline(const cs_insn* decoded, displaced_insn_t* insn,
     return true;
 }
 
-/* The one decoder, opened at the first set and kept: opening sorts Capstone's instruction tables,
- * most of what a set cost when each set opened its own. Sets run with the sites lock held
- * (debugger_software.h), which serializes the handle's users (a Capstone handle is not
- * thread-safe). */
-static bool decoder(csh* handle, coremod_failure_t* failure)
-{
-    static csh opened;
-    static bool is_open;
-    if (!is_open) {
-        if (cs_open(CS_ARCH_X86, CS_MODE_64, &opened) != CS_ERR_OK) {
-            failure_set(failure, MODULE_ERROR_SYSTEM_ERROR,
-                        "Capstone could not open an x86-64 decoder");
-            return false;
-        }
-        cs_option(opened, CS_OPT_DETAIL, CS_OPT_ON);
-        is_open = true;
-    }
-    *handle = opened;
-    return true;
-}
-
 bool displaced_prepare(uintptr_t address, displaced_insn_t* insn, coremod_failure_t* failure)
 {
     memset(insn, 0, sizeof(*insn));
     insn->address = address;
     csh handle;
-    if (!decoder(&handle, failure)) {
+    if (!displaced_decoder(&handle, failure)) {
         return false;
     }
     cs_insn* decoded = NULL;
