@@ -2,7 +2,9 @@
 #include "debugger_context.h"
 
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "debugger_capabilities.h"
 #include "debugger_handler_memory.h"
@@ -110,4 +112,15 @@ bool debugger_context_get_stop(debugger_context_t* context, debugger_registers_t
     }
     pthread_mutex_unlock(&context->stop_lock);
     return has_stop;
+}
+
+/* debugger_site.h: a hit goes into the queue of the context that set the site. */
+void debugger_site_record_hit(debugger_site_t* site, const debug_event_t* event,
+                              const void* ucontext)
+{
+    atomic_fetch_add(&site->hits, 1);
+    debug_event_t full = *event;
+    full.address = site->address;
+    full.thread_id = (uint64_t)syscall(SYS_gettid);
+    debugger_event_queue_push(&site->owner->queue, &full, ucontext);
 }

@@ -2,11 +2,7 @@
 #include "debugger_site.h"
 
 #include <pthread.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
-
-#include "debugger_context.h"
 
 debugger_site_t debugger_sites[DEBUGGER_MAX_SITES];
 
@@ -157,14 +153,4 @@ debugger_site_t* debugger_site_find_live(debugger_site_kind_t kind, uintptr_t ad
         }
     }
     return NULL;
-}
-
-void debugger_site_record_hit(debugger_site_t* site, const debug_event_t* event,
-                              const void* ucontext)
-{
-    atomic_fetch_add(&site->hits, 1);
-    debug_event_t full = *event;
-    full.address = site->address;
-    full.thread_id = (uint64_t)syscall(SYS_gettid);
-    debugger_event_queue_push(&site->owner->queue, &full, ucontext);
 }

@@ -77,8 +77,9 @@ debugger_site_t* debugger_site_find_watch_overlap_locked(uintptr_t address, size
 debugger_site_t* debugger_site_find_live(debugger_site_kind_t kind, uintptr_t address);
 
 /* Async-signal-safe: counts the hit and queues its event, with the registers of `ucontext`, in
- * the site's context (debugger_events.h). `event` carries type, pc, access_address and access;
- * the rest (address, thread, sequence) is filled here. */
+ * the site's context (debugger_events.h; defined with the contexts, debugger_context.c). `event`
+ * carries type, pc, access_address and access; the rest (address, thread, sequence) is filled here.
+ */
 void debugger_site_record_hit(debugger_site_t* site, const debug_event_t* event,
                               const void* ucontext);
 

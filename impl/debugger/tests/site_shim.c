@@ -1,13 +1,11 @@
 /*
- * site_shim.c — the test-only core (site_shim.h): the functions of debugger_site.h the parts use,
- * events kept in a fixed array, and handlers that route SIGTRAP and SIGSEGV to the parts.
+ * site_shim.c — the test-only core (site_shim.h): the real site table (debugger_site.c) with the
+ * hits recorded into a fixed array instead of a context's queue, and handlers that route SIGTRAP
+ * and SIGSEGV to the parts.
  */
 #include "site_shim.h"
 
-#include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -15,96 +13,8 @@
 #include "debugger_page_watch.h"
 #include "debugger_software.h"
 
-debugger_site_t debugger_sites[DEBUGGER_MAX_SITES];
-static pthread_mutex_t sites_mutex = PTHREAD_MUTEX_INITIALIZER;
 static debug_event_t events[SHIM_EVENT_MAX];
 static _Atomic size_t event_next;
-
-void debugger_sites_lock(void)
-{
-    pthread_mutex_lock(&sites_mutex);
-}
-
-void debugger_sites_unlock(void)
-{
-    pthread_mutex_unlock(&sites_mutex);
-}
-
-debugger_site_t* debugger_site_reserve(struct debugger_context* owner, debugger_site_kind_t kind,
-                                       uintptr_t address, size_t size,
-                                       debug_watchpoint_type_t watch_type)
-{
-    for (size_t i = 0; i < DEBUGGER_MAX_SITES; i++) {
-        debugger_site_t* site = &debugger_sites[i];
-        if (atomic_load(&site->state) == DEBUGGER_SITE_FREE) {
-            site->kind = kind;
-            site->owner = owner;
-            site->address = address;
-            site->size = size;
-            site->watch_type = watch_type;
-            atomic_store(&site->hits, 0);
-            atomic_store(&site->state, DEBUGGER_SITE_ARMING);
-            return site;
-        }
-    }
-    return NULL;
-}
-
-void debugger_site_publish(debugger_site_t* site)
-{
-    atomic_store_explicit(&site->state, DEBUGGER_SITE_LIVE, memory_order_release);
-}
-
-/* The shim goes straight to FREE after a grace period the tests respect (no thread is inside a
- * handler for the site when they clear it). */
-void debugger_site_retire(debugger_site_t* site)
-{
-    atomic_store(&site->state, DEBUGGER_SITE_RETIRED);
-    atomic_store(&site->state, DEBUGGER_SITE_FREE);
-}
-
-debugger_site_t* debugger_site_find_breakpoint_locked(uintptr_t address)
-{
-    for (size_t i = 0; i < DEBUGGER_MAX_SITES; i++) {
-        int state = atomic_load(&debugger_sites[i].state);
-        if ((state == DEBUGGER_SITE_LIVE || state == DEBUGGER_SITE_ARMING) &&
-            debugger_sites[i].size == 0 && debugger_sites[i].address == address) {
-            return &debugger_sites[i];
-        }
-    }
-    return NULL;
-}
-
-debugger_site_t* debugger_site_find_watch_overlap_locked(uintptr_t address, size_t size)
-{
-    for (size_t i = 0; i < DEBUGGER_MAX_SITES; i++) {
-        debugger_site_t* site = &debugger_sites[i];
-        int state = atomic_load(&site->state);
-        if ((state == DEBUGGER_SITE_LIVE || state == DEBUGGER_SITE_ARMING) && site->size > 0 &&
-            site->address < address + size && address < site->address + site->size) {
-            return site;
-        }
-    }
-    return NULL;
-}
-
-debugger_site_t* debugger_site_find_live(debugger_site_kind_t kind, uintptr_t address)
-{
-    for (size_t i = 0; i < DEBUGGER_MAX_SITES; i++) {
-        debugger_site_t* site = &debugger_sites[i];
-        if (atomic_load_explicit(&site->state, memory_order_acquire) != DEBUGGER_SITE_LIVE ||
-            site->kind != kind) {
-            continue;
-        }
-        bool match = site->size == 0
-                         ? site->address == address
-                         : address >= site->address && address - site->address < site->size;
-        if (match) {
-            return site;
-        }
-    }
-    return NULL;
-}
 
 void debugger_site_record_hit(debugger_site_t* site, const debug_event_t* event,
                               const void* ucontext)

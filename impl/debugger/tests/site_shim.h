@@ -1,6 +1,7 @@
 /*
- * site_shim.h — a test-only stand-in for the debugger core (site table, event recording, signal
- * installation), so the software-breakpoint and page-watch parts are tested on their own.
+ * site_shim.h — a test-only stand-in for the debugger core's contexts (event recording, signal
+ * installation) over the real site table, so the software-breakpoint and page-watch parts are
+ * tested on their own.
  */
 #ifndef COREMOD_DEBUGGER_SITE_SHIM_H
 #define COREMOD_DEBUGGER_SITE_SHIM_H
